@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { VERSION } from '../version.js'
 import { exitCodeFor, formatError } from './errors.js'
+import { registerNodeCommands } from './node.js'
 
 /**
  * falconer's command tree. Each command group registers itself from its own file so
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     })
 
   // command groups (one file each) are registered below
+  registerNodeCommands(program)
   return program
 }
 
