@@ -1,6 +1,11 @@
 import { Command, CommanderError } from 'commander'
 import { VERSION } from '../version.js'
-import { exitCodeFor, formatError } from './errors.js'
+import { registerApplyCommands } from './apply.js'
+import { registerConfigCommands } from './config.js'
+import { registerDeleteCommand } from './delete.js'
+import { ReportedError, exitCodeFor, formatError } from './errors.js'
+import { registerGetCommand } from './get.js'
+import { addGlobalOptions } from './global-options.js'
 import { registerNodeCommands } from './node.js'
 
 /**
@@ -12,9 +17,13 @@ export function buildProgram(): Command {
   const program = new Command('falconer')
     .description('Per-node BGP agent: registers the node in etcd, renders and supervises BIRD, reports BGP status.\nCommands mirror calicoctl.')
     .version(VERSION, '--version', 'print the version')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // commander may add a suggestion on a second line; the operator gets one line.
+      outputError: (s, write) => write(`${formatError(s)} (run with --help for usage)\n`),
+    })
+  addGlobalOptions(program)
 
   program
     .command('version')
@@ -24,6 +33,10 @@ export function buildProgram(): Command {
     })
 
   // command groups (one file each) are registered below
+  registerConfigCommands(program)
+  registerApplyCommands(program)
+  registerDeleteCommand(program)
+  registerGetCommand(program)
   registerNodeCommands(program)
   return program
 }
@@ -38,7 +51,8 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode
       return
     }
-    process.stderr.write(`${formatError(err)}\n`)
+    // The command printed its own lines (one per failed resource).
+    if (!(err instanceof ReportedError)) process.stderr.write(`${formatError(err)}\n`)
     process.exitCode = exitCodeFor(err)
   }
 }

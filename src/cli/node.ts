@@ -1,4 +1,11 @@
 import type { Command } from 'commander'
+import { registerNodeAutodetect } from './node-autodetect.js'
+import { registerNodeBgpCommands } from './node-bgp-peer.js'
+import { registerNodeRemove } from './node-remove.js'
+import { registerNodeRun } from './node-run.js'
+import { registerNodeShow } from './node-show.js'
+import { registerNodeStatus } from './node-status.js'
+import { registerNodeStop } from './node-stop.js'
 
 /**
  * `falconer node …`: the calicoctl node command group. Each subcommand lives in its own
@@ -8,5 +15,12 @@ export function registerNodeCommands(program: Command): Command {
   const node = program
     .command('node')
     .description('manage this Calico node: run, stop, remove, status, show, BGP peers, diagnostics')
+  registerNodeRun(node)
+  registerNodeStop(node)
+  registerNodeRemove(node)
+  registerNodeAutodetect(node)
+  registerNodeShow(node)
+  registerNodeStatus(node)
+  registerNodeBgpCommands(node)
   return node
 }

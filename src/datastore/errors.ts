@@ -36,3 +36,60 @@ export class UnavailableError extends DatastoreError {
     )
   }
 }
+
+/** etcd rejected the username/password (or the client certificate's identity). */
+export class AuthenticationError extends DatastoreError {
+  override readonly name = 'AuthenticationError'
+  constructor(readonly endpoints: readonly string[], readonly username: string | undefined, cause?: unknown) {
+    super(
+      `etcd at ${endpoints.join(',')} rejected the credentials` +
+        (username === undefined ? '' : ` of user "${username}"`) +
+        ' (check ETCD_USERNAME / ETCD_PASSWORD)' +
+        (cause instanceof Error && cause.message ? ` (${cause.message})` : ''),
+    )
+  }
+}
+
+/** Authenticated, but the etcd user's roles do not allow this request. */
+export class PermissionDeniedError extends DatastoreError {
+  override readonly name = 'PermissionDeniedError'
+  constructor(readonly endpoints: readonly string[], readonly username: string | undefined) {
+    super(
+      `etcd at ${endpoints.join(',')} denied the request` +
+        (username === undefined ? '' : ` for user "${username}"`) +
+        ': grant the user a role with read/write access to /calico/',
+    )
+  }
+}
+
+/** A TLS file named in the settings could not be read. */
+export class TlsFileError extends DatastoreError {
+  override readonly name = 'TlsFileError'
+  constructor(readonly what: string, readonly file: string, cause?: unknown) {
+    super(`cannot read the etcd ${what} file "${file}"` + (cause instanceof Error ? `: ${cause.message}` : ''))
+  }
+}
+
+/** A value stored in etcd does not parse or validate; it is reported, never used. */
+export class InvalidValueError extends DatastoreError {
+  override readonly name = 'InvalidValueError'
+  constructor(readonly key: string, readonly field: string, readonly reason: string) {
+    super(`invalid value at ${key}: ${field ? `${field}: ` : ''}${reason}`)
+  }
+}
+
+/** Every block of the pool is claimed. */
+export class PoolExhaustedError extends DatastoreError {
+  override readonly name = 'PoolExhaustedError'
+  constructor(readonly poolCidr: string, readonly blockSize: number) {
+    super(`IP pool ${poolCidr} has no free /${blockSize} block left`)
+  }
+}
+
+/** Releasing a block that still has addresses allocated would orphan them. */
+export class BlockInUseError extends DatastoreError {
+  override readonly name = 'BlockInUseError'
+  constructor(readonly cidr: string, readonly allocated: number) {
+    super(`block ${cidr} still has ${allocated} allocated address(es); release them first`)
+  }
+}

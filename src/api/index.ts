@@ -1,0 +1,5 @@
+export * from './types.js'
+export * from './errors.js'
+export * from './selector/index.js'
+export * from './validate/index.js'
+export { convertLegacy, isLegacyDocument, legacyPeerName } from './legacy.js'

@@ -1,0 +1,143 @@
+import type { BGPConfigurationSpec, Community, LogSeverity, PrefixAdvertisement, ServiceClusterIPBlock } from '../types.js'
+import { ValidationError } from '../errors.js'
+import { parseAsNumber } from './asn.js'
+import { formatCommunity, looksLikeCommunityValue, parseCommunityName, parseCommunityValue } from './community.js'
+import { parseRestartTime } from './duration.js'
+import {
+  asArray, asBoolean, asEnum, asInteger, asObject, asString, checkFields, child, copyPreserved, item, optional,
+  optionalText, required,
+} from './fields.js'
+import { parseInterfacePattern } from './interface-pattern.js'
+import { parseCidr } from './ip.js'
+import { isValidName } from './names.js'
+import { parsePassword } from './secret.js'
+
+const FIELDS = [
+  'logSeverityScreen',
+  'nodeToNodeMeshEnabled',
+  'asNumber',
+  'listenPort',
+  'communities',
+  'prefixAdvertisements',
+  'serviceClusterIPs',
+  'serviceExternalIPs',
+  'ignoredInterfaces',
+  'nodeMeshPassword',
+  'nodeMeshMaxRestartTime',
+  'bindMode',
+] as const
+
+/**
+ * Calico fields falconer does not act on. Leaving them out only means less is advertised,
+ * never more, so they are kept rather than rejected: rejecting `default` would drop the
+ * cluster's AS number and mesh setting.
+ */
+const PRESERVED = ['serviceLoadBalancerIPs', 'localWorkloadPeeringIPV4', 'localWorkloadPeeringIPV6', 'programClusterRoutes'] as const
+
+const SEVERITIES: readonly LogSeverity[] = ['Debug', 'Info', 'Warning', 'Error', 'Fatal', 'None']
+
+/** `default`, or `node.<nodename>` for per-node settings. */
+export function checkBGPConfigurationName(name: string, path: string): void {
+  if (name === 'default') return
+  if (name.startsWith('node.') && isValidName(name.slice('node.'.length))) return
+  throw new ValidationError(path, `must be "default" or "node.<nodename>", got ${JSON.stringify(name)}`)
+}
+
+/** A network to advertise: strictly masked (BIRD rejects a prefix with host bits). */
+const network = (v: unknown, path: string): string => parseCidr(v, path, { strict: true, allowAddress: true }).cidr
+
+function parseCommunities(v: unknown, path: string): Community[] {
+  const seen = new Set<string>()
+  return asArray(v, path).map((raw, i) => {
+    const p = item(path, i)
+    const o = asObject(raw, p)
+    checkFields(o, p, ['name', 'value'])
+    const name = required(o, 'name', p, parseCommunityName)
+    if (seen.has(name)) throw new ValidationError(child(p, 'name'), `duplicate community name ${JSON.stringify(name)}`)
+    seen.add(name)
+    const value = formatCommunity(required(o, 'value', p, parseCommunityValue))
+    return { name, value }
+  })
+}
+
+function parsePrefixAdvertisements(v: unknown, path: string, names: ReadonlySet<string>): PrefixAdvertisement[] {
+  return asArray(v, path).map((raw, i) => {
+    const p = item(path, i)
+    const o = asObject(raw, p)
+    checkFields(o, p, ['cidr', 'communities'])
+    const cidr = required(o, 'cidr', p, network)
+    const listPath = child(p, 'communities')
+    const list = required(o, 'communities', p, asArray)
+    if (list.length === 0) throw new ValidationError(listPath, 'must name at least one community')
+    const communities = list.map((c, j) => {
+      const cp = item(listPath, j)
+      const s = asString(c, cp)
+      if (looksLikeCommunityValue(s)) return formatCommunity(parseCommunityValue(s, cp))
+      if (names.has(s)) return s
+      throw new ValidationError(cp, `${JSON.stringify(s)} is neither a community value (aa:nn or aa:nn:mm) nor a name defined in spec.communities`)
+    })
+    return { cidr, communities }
+  })
+}
+
+function parseServiceBlocks(v: unknown, path: string): ServiceClusterIPBlock[] {
+  return asArray(v, path).map((raw, i) => {
+    const p = item(path, i)
+    const o = asObject(raw, p)
+    checkFields(o, p, ['cidr'])
+    return { cidr: required(o, 'cidr', p, network) }
+  })
+}
+
+const strings =
+  <T>(parse: (v: unknown, path: string) => T) =>
+  (v: unknown, path: string): T[] =>
+    asArray(v, path).map((x, i) => parse(x, item(path, i)))
+
+export function parseBGPConfigurationSpec(v: unknown, path: string): BGPConfigurationSpec {
+  const o = asObject(v ?? {}, path)
+  checkFields(o, path, [...FIELDS, ...PRESERVED])
+  const spec: BGPConfigurationSpec = {}
+
+  const severity = optionalText(o, 'logSeverityScreen', path, (x, p) => asEnum(x, p, SEVERITIES))
+  if (severity !== undefined) spec.logSeverityScreen = severity
+  const mesh = optional(o, 'nodeToNodeMeshEnabled', path, asBoolean)
+  if (mesh !== undefined) spec.nodeToNodeMeshEnabled = mesh
+  const asNumber = optionalText(o, 'asNumber', path, parseAsNumber)
+  if (asNumber !== undefined) spec.asNumber = asNumber
+  const port = optional(o, 'listenPort', path, (x, p) => asInteger(x, p, 1, 65535))
+  if (port !== undefined) spec.listenPort = port
+
+  const communities = optional(o, 'communities', path, parseCommunities)
+  const names = new Set((communities ?? []).map((c) => c.name))
+  const adverts = optional(o, 'prefixAdvertisements', path, (x, p) => parsePrefixAdvertisements(x, p, names))
+  if (communities !== undefined && communities.length > 0 && (adverts ?? []).length === 0) {
+    // Calico rejects this too: a community nobody references is almost certainly a mistake.
+    throw new ValidationError(child(path, 'communities'), 'defined but not used by any prefixAdvertisements entry')
+  }
+  if (communities !== undefined) spec.communities = communities
+  if (adverts !== undefined) spec.prefixAdvertisements = adverts
+
+  const clusterIPs = optional(o, 'serviceClusterIPs', path, parseServiceBlocks)
+  if (clusterIPs !== undefined) spec.serviceClusterIPs = clusterIPs
+  const externalIPs = optional(o, 'serviceExternalIPs', path, parseServiceBlocks)
+  if (externalIPs !== undefined) spec.serviceExternalIPs = externalIPs
+  const ignored = optional(o, 'ignoredInterfaces', path, strings(parseInterfacePattern))
+  if (ignored !== undefined) spec.ignoredInterfaces = ignored
+
+  const meshPassword = optional(o, 'nodeMeshPassword', path, parsePassword)
+  const meshRestart = optionalText(o, 'nodeMeshMaxRestartTime', path, parseRestartTime)
+  if (mesh === false && meshPassword !== undefined) {
+    throw new ValidationError(child(path, 'nodeMeshPassword'), 'cannot be set when nodeToNodeMeshEnabled is false')
+  }
+  if (mesh === false && meshRestart !== undefined) {
+    throw new ValidationError(child(path, 'nodeMeshMaxRestartTime'), 'cannot be set when nodeToNodeMeshEnabled is false')
+  }
+  if (meshPassword !== undefined) spec.nodeMeshPassword = meshPassword
+  if (meshRestart !== undefined) spec.nodeMeshMaxRestartTime = meshRestart
+
+  const bindMode = optionalText(o, 'bindMode', path, (x, p) => asEnum(x, p, ['None', 'NodeIP'] as const))
+  if (bindMode !== undefined) spec.bindMode = bindMode
+  copyPreserved(o, path, PRESERVED, spec)
+  return spec
+}

@@ -1,0 +1,60 @@
+import type { ObjectMeta } from '../types.js'
+import { ValidationError } from '../errors.js'
+import { asObject, asString, checkFields, child, copyPreserved, describe, isAbsent, optional, optionalText, required } from './fields.js'
+import { parseAnnotations, parseDnsLabel, parseLabels, parseName } from './names.js'
+
+const TYPED = ['name', 'namespace', 'resourceVersion', 'uid', 'creationTimestamp', 'labels', 'annotations'] as const
+
+/**
+ * Kubernetes ObjectMeta fields falconer does not use. Calico objects may carry them (e.g. a
+ * WorkloadEndpoint's generateName); they are kept verbatim.
+ */
+const PRESERVED = [
+  'generateName',
+  'generation',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'finalizers',
+  'ownerReferences',
+  'managedFields',
+  'selfLink',
+  'clusterName',
+] as const
+
+export interface MetadataRules {
+  /** Validates metadata.name beyond the generic RFC 1123 subdomain check. */
+  name?: (name: string, path: string) => void
+  /** Only WorkloadEndpoints live in a namespace. */
+  namespaced: boolean
+}
+
+function parseResourceVersion(v: unknown, path: string): string {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v)
+  return asString(v, path)
+}
+
+export function parseMetadata(raw: unknown, path: string, rules: MetadataRules): ObjectMeta {
+  if (isAbsent(raw)) throw new ValidationError(path, 'required')
+  const o = asObject(raw, path)
+  checkFields(o, path, [...TYPED, ...PRESERVED])
+  const name = required(o, 'name', path, parseName)
+  rules.name?.(name, child(path, 'name'))
+  const meta: ObjectMeta = { name }
+  if (rules.namespaced) {
+    meta.namespace = required(o, 'namespace', path, parseDnsLabel)
+  } else if (!isAbsent(o.namespace) && o.namespace !== '') {
+    throw new ValidationError(child(path, 'namespace'), `this kind is not namespaced, got ${describe(o.namespace)}`)
+  }
+  const resourceVersion = optionalText(o, 'resourceVersion', path, parseResourceVersion)
+  if (resourceVersion !== undefined) meta.resourceVersion = resourceVersion
+  const uid = optionalText(o, 'uid', path, asString)
+  if (uid !== undefined) meta.uid = uid
+  const created = optionalText(o, 'creationTimestamp', path, asString)
+  if (created !== undefined) meta.creationTimestamp = created
+  const labels = optional(o, 'labels', path, parseLabels)
+  if (labels !== undefined) meta.labels = labels
+  const annotations = optional(o, 'annotations', path, parseAnnotations)
+  if (annotations !== undefined) meta.annotations = annotations
+  copyPreserved(o, path, PRESERVED, meta)
+  return meta
+}

@@ -1,0 +1,336 @@
+import {
+  isGreeting,
+  keyValue,
+  parseUint,
+  runParser,
+  skipped,
+  textOf,
+  type LineInput,
+  type LineParser,
+  type ParserLog,
+  type ParserOptions,
+} from './lines.js'
+import { BGP_STATES, isProtocolHeader, parseProtocolLine, type BgpState, type Protocol } from './protocols.js'
+
+/** "Routes: 1 imported, 1 exported, 1 preferred" (`filtered` only with `import keep filtered`). */
+export interface RouteCounts {
+  readonly imported: number
+  readonly filtered: number | undefined
+  readonly exported: number
+  readonly preferred: number
+}
+
+/** One row of "Route change stats"; BIRD prints "---" where a counter does not apply. */
+export interface RouteChangeCounters {
+  readonly received: number | undefined
+  readonly rejected: number | undefined
+  readonly filtered: number | undefined
+  readonly ignored: number | undefined
+  readonly accepted: number | undefined
+}
+
+export interface RouteChangeStats {
+  readonly importUpdates: RouteChangeCounters | undefined
+  readonly importWithdraws: RouteChangeCounters | undefined
+  readonly exportUpdates: RouteChangeCounters | undefined
+  readonly exportWithdraws: RouteChangeCounters | undefined
+}
+
+/** "7/9": seconds left / configured seconds ("-" when BIRD has no configured value). */
+export interface TimerValue {
+  readonly remaining: number
+  readonly configured: number | undefined
+}
+
+export type NeighborCapability =
+  | 'refresh'
+  | 'enhanced-refresh'
+  | 'restart-able'
+  | 'restart-aware'
+  | 'llgr-able'
+  | 'llgr-aware'
+  | 'AS4'
+  | 'add-path-rx'
+  | 'add-path-tx'
+
+export type SessionFlag = 'multihop' | 'route-reflector' | 'route-server' | 'AS4' | 'add-path-rx' | 'add-path-tx' | 'ext-messages'
+
+export interface BgpSession {
+  readonly type: 'internal' | 'external'
+  readonly flags: readonly SessionFlag[]
+}
+
+/** The BGP part of `show protocols all`; fields after "Neighbor AS" appear only in some states. */
+export interface BgpDetails {
+  readonly state: BgpState
+  readonly neighborAddress: string
+  /** The "%iface" suffix of a link-local neighbor. */
+  readonly neighborInterface: string | undefined
+  readonly neighborAs: number
+  readonly neighborId: string | undefined
+  readonly neighborCapabilities: readonly NeighborCapability[] | undefined
+  readonly session: BgpSession | undefined
+  readonly sourceAddress: string | undefined
+  readonly holdTimer: TimerValue | undefined
+  readonly keepaliveTimer: TimerValue | undefined
+  readonly connectDelay: TimerValue | undefined
+  readonly errorWait: TimerValue | undefined
+  readonly restartTimer: TimerValue | undefined
+  readonly routeLimit: { readonly routes: number; readonly limit: number } | undefined
+  readonly lastError: string | undefined
+  readonly gracefulRestartActive: boolean
+}
+
+/** One protocol of `show protocols all`: its row plus the indented details. */
+export interface ProtocolDetails extends Protocol {
+  readonly preference: number | undefined
+  readonly inputFilter: string | undefined
+  readonly outputFilter: string | undefined
+  /** Absent while the protocol is down. */
+  readonly routes: RouteCounts | undefined
+  readonly routeChangeStats: RouteChangeStats | undefined
+  /** Present for BGP protocols. */
+  readonly bgpDetails: BgpDetails | undefined
+}
+
+const CAPABILITIES: ReadonlySet<string> = new Set<NeighborCapability>([
+  'refresh',
+  'enhanced-refresh',
+  'restart-able',
+  'restart-aware',
+  'llgr-able',
+  'llgr-aware',
+  'AS4',
+  'add-path-rx',
+  'add-path-tx',
+])
+const SESSION_FLAGS: ReadonlySet<string> = new Set<SessionFlag>([
+  'multihop',
+  'route-reflector',
+  'route-server',
+  'AS4',
+  'add-path-rx',
+  'add-path-tx',
+  'ext-messages',
+])
+
+const REPLY = 'show protocols all'
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+interface Block {
+  row: Protocol
+  details: Omit<Mutable<ProtocolDetails>, keyof Protocol | 'routeChangeStats' | 'bgpDetails'>
+  stats: Mutable<RouteChangeStats> | undefined
+  bgp: Partial<Mutable<BgpDetails>> | undefined
+}
+
+/** `show protocols all [name]`, one line at a time. */
+export function createProtocolDetailsParser(opts: ParserOptions = {}): LineParser<ProtocolDetails[]> {
+  const out: ProtocolDetails[] = []
+  let block: Block | undefined
+  const log = opts.log
+
+  const flush = (): void => {
+    if (block === undefined) return
+    out.push(finish(block, log))
+    block = undefined
+  }
+
+  return {
+    push(line: LineInput): void {
+      const text = textOf(line)
+      if (text === '') return flush()
+      const first = text.charCodeAt(0)
+      if (first !== 32 && first !== 9) {
+        if (isProtocolHeader(text) || isGreeting(text)) return
+        flush()
+        const row = parseProtocolLine(text)
+        if (row === undefined) skipped(log, REPLY, text)
+        else block = { row, details: emptyDetails(), stats: undefined, bgp: undefined }
+        return
+      }
+      if (block === undefined || !detailLine(block, text)) skipped(log, REPLY, text)
+    },
+    end(): ProtocolDetails[] {
+      flush()
+      return out
+    },
+  }
+}
+
+export function parseProtocolDetails(lines: Iterable<LineInput>, opts: ParserOptions = {}): ProtocolDetails[] {
+  return runParser(createProtocolDetailsParser(opts), lines)
+}
+
+function emptyDetails(): Block['details'] {
+  return { preference: undefined, inputFilter: undefined, outputFilter: undefined, routes: undefined }
+}
+
+/** Reads one indented line into the block; false when the line means nothing to us. */
+function detailLine(block: Block, text: string): boolean {
+  const trimmed = text.trim()
+  if (trimmed === 'Neighbor graceful restart active') {
+    if (block.bgp === undefined) return false
+    block.bgp.gracefulRestartActive = true
+    return true
+  }
+  const kv = keyValue(trimmed)
+  if (kv === undefined) return false
+  const [key, value] = kv
+  const d = block.details
+  switch (key) {
+    case 'Preference':
+      return (d.preference = parseUint(value)) !== undefined
+    case 'Input filter':
+      d.inputFilter = value
+      return true
+    case 'Output filter':
+      d.outputFilter = value
+      return true
+    case 'Routes':
+      return (d.routes = routeCounts(value)) !== undefined
+    case 'Route change stats':
+      block.stats ??= { importUpdates: undefined, importWithdraws: undefined, exportUpdates: undefined, exportWithdraws: undefined }
+      return true
+    case 'Import updates':
+    case 'Import withdraws':
+    case 'Export updates':
+    case 'Export withdraws': {
+      const counters = changeCounters(value)
+      if (counters === undefined || block.stats === undefined) return false
+      block.stats[STAT_KEYS[key]] = counters
+      return true
+    }
+    case 'BGP state':
+      if (!BGP_STATES.has(value)) return false
+      block.bgp = { state: value as BgpState, gracefulRestartActive: false }
+      return true
+  }
+  const bgp = block.bgp
+  if (bgp === undefined) return false
+  switch (key) {
+    case 'Neighbor address': {
+      const pct = value.indexOf('%')
+      bgp.neighborAddress = pct < 0 ? value : value.slice(0, pct)
+      bgp.neighborInterface = pct < 0 ? undefined : value.slice(pct + 1)
+      return true
+    }
+    case 'Neighbor AS':
+      return (bgp.neighborAs = parseUint(value)) !== undefined
+    case 'Neighbor ID':
+      bgp.neighborId = value
+      return true
+    case 'Neighbor caps':
+      bgp.neighborCapabilities = words(value).filter((w): w is NeighborCapability => CAPABILITIES.has(w))
+      return true
+    case 'Session': {
+      const [type, ...flags] = words(value)
+      if (type !== 'internal' && type !== 'external') return false
+      bgp.session = { type, flags: flags.filter((f): f is SessionFlag => SESSION_FLAGS.has(f)) }
+      return true
+    }
+    case 'Source address':
+      bgp.sourceAddress = value
+      return true
+    case 'Hold timer':
+      return (bgp.holdTimer = timer(value)) !== undefined
+    case 'Keepalive timer':
+      return (bgp.keepaliveTimer = timer(value)) !== undefined
+    case 'Connect delay':
+      return (bgp.connectDelay = timer(value)) !== undefined
+    case 'Error wait':
+      return (bgp.errorWait = timer(value)) !== undefined
+    case 'Restart timer':
+      return (bgp.restartTimer = timer(value)) !== undefined
+    case 'Route limit': {
+      const t = timer(value)
+      if (t === undefined || t.configured === undefined) return false
+      bgp.routeLimit = { routes: t.remaining, limit: t.configured }
+      return true
+    }
+    case 'Last error':
+      bgp.lastError = value
+      return true
+  }
+  return false
+}
+
+const STAT_KEYS = {
+  'Import updates': 'importUpdates',
+  'Import withdraws': 'importWithdraws',
+  'Export updates': 'exportUpdates',
+  'Export withdraws': 'exportWithdraws',
+} as const
+
+function finish(block: Block, log: ParserLog | undefined): ProtocolDetails {
+  return {
+    ...block.row,
+    ...block.details,
+    routeChangeStats: block.stats,
+    bgpDetails: block.bgp === undefined ? undefined : bgpDetails(block.row.name, block.bgp, log),
+  }
+}
+
+function bgpDetails(name: string, b: Partial<BgpDetails>, log: ParserLog | undefined): BgpDetails | undefined {
+  if (b.state === undefined || b.neighborAddress === undefined || b.neighborAs === undefined) {
+    log?.debug({ reply: REPLY, protocol: name }, 'BGP details without neighbor address or AS; ignored')
+    return undefined
+  }
+  return {
+    state: b.state,
+    neighborAddress: b.neighborAddress,
+    neighborInterface: b.neighborInterface,
+    neighborAs: b.neighborAs,
+    neighborId: b.neighborId,
+    neighborCapabilities: b.neighborCapabilities,
+    session: b.session,
+    sourceAddress: b.sourceAddress,
+    holdTimer: b.holdTimer,
+    keepaliveTimer: b.keepaliveTimer,
+    connectDelay: b.connectDelay,
+    errorWait: b.errorWait,
+    restartTimer: b.restartTimer,
+    routeLimit: b.routeLimit,
+    lastError: b.lastError,
+    gracefulRestartActive: b.gracefulRestartActive ?? false,
+  }
+}
+
+function words(text: string): string[] {
+  return text.split(' ').filter((w) => w !== '')
+}
+
+/** "1 imported, 1 exported, 1 preferred" or "1 imported, 0 filtered, 1 exported, 1 preferred". */
+function routeCounts(value: string): RouteCounts | undefined {
+  const found: Record<string, number> = {}
+  for (const part of value.split(',')) {
+    const [n, what] = words(part)
+    const count = n === undefined ? undefined : parseUint(n)
+    if (count === undefined || what === undefined) return undefined
+    found[what] = count
+  }
+  const { imported, filtered, exported, preferred } = found
+  if (imported === undefined || exported === undefined || preferred === undefined) return undefined
+  return { imported, filtered, exported, preferred }
+}
+
+/** Five columns: received rejected filtered ignored accepted. */
+function changeCounters(value: string): RouteChangeCounters | undefined {
+  const cols = words(value)
+  if (cols.length !== 5) return undefined
+  const nums = cols.map((c) => (c === '---' ? undefined : parseUint(c)))
+  if (nums.some((n, i) => n === undefined && cols[i] !== '---')) return undefined
+  const [received, rejected, filtered, ignored, accepted] = nums
+  return { received, rejected, filtered, ignored, accepted }
+}
+
+function timer(value: string): TimerValue | undefined {
+  const slash = value.indexOf('/')
+  if (slash < 0) return undefined
+  const remaining = parseUint(value.slice(0, slash))
+  const configuredText = value.slice(slash + 1)
+  const configured = configuredText === '-' ? undefined : parseUint(configuredText)
+  if (remaining === undefined || (configured === undefined && configuredText !== '-')) return undefined
+  return { remaining, configured }
+}

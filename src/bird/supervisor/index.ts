@@ -1,0 +1,6 @@
+export { BirdSupervisor, type BirdSupervisorOptions, type ManagedOptions, type UnmanagedOptions } from './supervisor.js'
+export { birdDaemonSpecs, birdCommand, type BirdDaemonName, type BirdDaemonSpec } from './daemons.js'
+export { DEFAULT_BACKOFF, nextBackoff, type BackoffPolicy } from './backoff.js'
+export type { SocketProbe } from './observed-daemon.js'
+export type { DaemonExit, DaemonState, SupervisorEvents } from './state.js'
+export { controlSocketProbe } from './socket-probe.js'

@@ -1,0 +1,170 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { chmod, mkdir, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { createInterface } from 'node:readline'
+import type { Logger } from '../../log.js'
+import { nextBackoff, type BackoffPolicy } from './backoff.js'
+import { birdCommand, type BirdDaemonSpec } from './daemons.js'
+import { INITIAL_STATE, type DaemonExit, type DaemonReporter, type DaemonState } from './state.js'
+import { pause, waitForPath } from './wait.js'
+
+export interface ManagedDaemonOptions {
+  readonly wrap: readonly string[]
+  readonly backoff: BackoffPolicy
+  readonly configPollMs: number
+  readonly log: Logger
+  readonly report: DaemonReporter
+}
+
+/** Invariant 7: nobody but root and the socket's group may drive BIRD. */
+const SOCKET_MODE = 0o660
+const SOCKET_APPEAR_MS = 30_000
+
+/**
+ * One BIRD daemon run as a foreground child: started once its config exists, restarted
+ * with backoff whenever it exits, stopped with SIGTERM (then SIGKILL after a grace period).
+ */
+export class ManagedDaemon {
+  private current: DaemonState = INITIAL_STATE
+  private child: ChildProcess | undefined
+  private loop: Promise<void> | undefined
+  private readonly stopping = new AbortController()
+
+  constructor(
+    readonly spec: BirdDaemonSpec,
+    private readonly opts: ManagedDaemonOptions,
+  ) {}
+
+  state(): DaemonState {
+    return this.current
+  }
+
+  start(): void {
+    this.loop ??= this.run()
+  }
+
+  /** SIGTERM, wait `graceMs`, SIGKILL; then removes a socket and pid file left behind. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping.abort()
+    const child = this.child
+    if (child !== undefined && isAlive(child)) {
+      const exited = waitExit(child)
+      child.kill('SIGTERM')
+      if (!(await within(exited, graceMs))) {
+        this.opts.log.warn({ daemon: this.spec.name, pid: child.pid, graceMs }, 'BIRD did not stop on SIGTERM; sending SIGKILL')
+        child.kill('SIGKILL')
+        await exited
+      }
+    }
+    await this.loop
+    // BIRD removes both on SIGTERM; after SIGKILL (or a crash) they are stale.
+    await rm(this.spec.socket, { force: true })
+    await rm(this.spec.pidFile, { force: true })
+  }
+
+  private async run(): Promise<void> {
+    const { log, backoff, configPollMs } = this.opts
+    const signal = this.stopping.signal
+    let streak = 0
+    let everStarted = false
+    while (!signal.aborted) {
+      if (!(await awaitConfig(this.spec.config, configPollMs, signal, log, this.spec.name))) return
+      if (everStarted) this.current = { ...this.current, restarts: this.current.restarts + 1 }
+      const startedAt = Date.now()
+      const exit = await this.runOnce()
+      everStarted ||= exit.error === undefined
+      if (signal.aborted) return
+      const step = nextBackoff(backoff, streak, Date.now() - startedAt)
+      streak = step.streak
+      log.warn({ daemon: this.spec.name, exit, retryInMs: step.delayMs }, 'BIRD exited; restarting')
+      if (!(await pause(step.delayMs, signal))) return
+    }
+  }
+
+  /** Spawns the daemon and resolves when it has exited (or failed to start). */
+  private async runOnce(): Promise<DaemonExit> {
+    const { spec, opts } = this
+    await mkdir(dirname(spec.socket), { recursive: true })
+    await mkdir(dirname(spec.pidFile), { recursive: true })
+    if (this.stopping.signal.aborted) return { code: null, signal: null, at: now(), error: 'stopped before start' }
+    const { file, args } = birdCommand(spec, opts.wrap)
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    this.child = child
+    forwardOutput(child, opts.log.child({ daemon: spec.name }))
+
+    return new Promise<DaemonExit>((resolve) => {
+      let spawned = false
+      child.once('spawn', () => {
+        spawned = true
+        this.current = { ...this.current, running: true, pid: child.pid }
+        opts.log.info({ daemon: spec.name, pid: child.pid, config: spec.config }, 'BIRD started')
+        opts.report.started(child.pid)
+        void secureSocket(spec.socket, this.stopping.signal, opts.log)
+      })
+      child.once('error', (err) => {
+        // Only a failure to spawn ends the run here; after 'spawn', 'exit' always follows.
+        if (spawned) return
+        this.finish({ code: null, signal: null, at: now(), error: err.message }, resolve)
+      })
+      child.once('exit', (code, signal) => {
+        this.finish({ code, signal, at: now() }, resolve)
+      })
+    })
+  }
+
+  private finish(exit: DaemonExit, resolve: (exit: DaemonExit) => void): void {
+    this.current = { running: false, restarts: this.current.restarts, lastExit: exit }
+    this.opts.report.exited(exit)
+    resolve(exit)
+  }
+}
+
+async function awaitConfig(path: string, pollMs: number, signal: AbortSignal, log: Logger, name: string): Promise<boolean> {
+  const ready = waitForPath(path, pollMs, signal)
+  const logged = setTimeout(() => log.info({ daemon: name, config: path }, 'waiting for the BIRD config file before starting'), pollMs)
+  try {
+    return await ready
+  } finally {
+    clearTimeout(logged)
+  }
+}
+
+async function secureSocket(socket: string, signal: AbortSignal, log: Logger): Promise<void> {
+  if (!(await waitForPath(socket, 100, AbortSignal.any([signal, AbortSignal.timeout(SOCKET_APPEAR_MS)])))) return
+  try {
+    await chmod(socket, SOCKET_MODE)
+  } catch (err) {
+    log.warn({ socket, err: (err as Error).message }, 'cannot restrict the BIRD control socket permissions')
+  }
+}
+
+function forwardOutput(child: ChildProcess, log: Logger): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream === null) continue
+    createInterface({ input: stream }).on('line', (line) => {
+      if (line.trim() !== '') log.info({ bird: line }, 'BIRD output')
+    })
+  }
+}
+
+function isAlive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null
+}
+
+function waitExit(child: ChildProcess): Promise<void> {
+  if (!isAlive(child)) return Promise.resolve()
+  return new Promise((resolve) => child.once('exit', () => resolve()))
+}
+
+async function within(p: Promise<void>, ms: number): Promise<boolean> {
+  const ac = new AbortController()
+  try {
+    return await Promise.race([p.then(() => true), pause(ms, ac.signal).then(() => false)])
+  } finally {
+    ac.abort()
+  }
+}
+
+function now(): string {
+  return new Date().toISOString()
+}

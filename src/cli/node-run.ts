@@ -1,0 +1,179 @@
+import { resolve } from 'node:path'
+import { Option, type Command } from 'commander'
+import { runAgent } from '../agent.js'
+import { createLogger } from '../log.js'
+import { DEFAULT_READY_TIMEOUT_MS, startDetached } from '../node/lifecycle/detach.js'
+import { runForeground } from '../node/lifecycle/foreground.js'
+import { resolveNodeName } from '../node/nodename.js'
+import { agentLaunchPlan, renderDryRun } from '../node/startup/launch-plan.js'
+import { defaultStartupDeps } from '../node/startup/deps.js'
+import { StartupError } from '../node/startup/errors.js'
+import { DOCKER_ONLY_FLAGS, resolveNodeRunConfig, type NodeRunConfig, type NodeRunFlags } from '../node/startup/run-config.js'
+import { runStartup } from '../node/startup/startup.js'
+import { loadSettings, type Settings } from '../settings/index.js'
+import { cliLogger, globalFlags, write, writeErr, type GlobalFlags } from './context.js'
+import { ReportedError } from './errors.js'
+
+/**
+ * `falconer node run`: the flags of `calicoctl node run`, with the node started as a
+ * process instead of a container. Modes: detached (default), `--init-system` (foreground,
+ * for systemd), `--runtime=none` (register only), `--dryrun` (print, touch nothing).
+ */
+export function registerNodeRun(node: Command): Command {
+  const cmd = node
+    .command('run')
+    .description(
+      'Start falconer on this host: register the node in the datastore (addresses, AS number, default IP pools, ' +
+        'an address block), enable IP forwarding, then run the agent that configures and supervises BIRD. ' +
+        'Environment equivalents: NODENAME, IP, IP6, IP_AUTODETECTION_METHOD, IP6_AUTODETECTION_METHOD, AS, ' +
+        'CALICO_NETWORKING_BACKEND, NO_DEFAULT_POOLS, CALICO_IPV4POOL_CIDR, CALICO_IPV6POOL_CIDR, CALICO_ROUTER_ID; flags win.',
+    )
+    .option('--ip <IP>', "Set the local IPv4 routing address for this node: an address, address/len, or 'autodetect'. If omitted, the value configured on the node resource is used, else one is autodetected.")
+    .option('--ip6 <IP6>', "Set the local IPv6 routing address for this node: an address, address/len, or 'autodetect'. If omitted, the value configured on the node resource is used, else the node does not route IPv6.")
+    .option('--as <AS_NUM>', 'Set the AS number for this node. If omitted, the value configured on the node resource is used, else the global AS number.')
+    .option('--name <NAME>', 'The name of the Calico node. If omitted: NODENAME, the stored node name, then the host name.')
+    .option('--ip-autodetection-method <IP_AUTODETECTION_METHOD>', 'How to autodetect the IPv4 address: first-found, can-reach=DEST, interface=REGEX,…, skip-interface=REGEX,…, cidr=CIDR,… [default: first-found]')
+    .option('--ip6-autodetection-method <IP6_AUTODETECTION_METHOD>', 'How to autodetect the IPv6 address (same methods). [default: first-found]')
+    .option('--log-dir <LOG_DIR>', 'The directory for the detached agent\'s log. [default: /var/log/calico]')
+    .option('--backend <BACKEND>', 'Networking backend: bird, or none (register only, no BIRD). [default: bird]')
+    .option('--no-default-ippools', 'Do not create default pools upon startup.')
+    .option('--dryrun', 'Output the command that would start the agent, without starting it.')
+    .option('--init-system', 'Run in the foreground, as the service of an init system (systemd); SIGTERM stops it.')
+    .option('--runtime <RUNTIME>', "'none': register the node and start nothing. [default: agent]")
+    .option('--detach <DETACH>', "'false': run in the foreground (like --init-system). [default: true]")
+  for (const flag of DOCKER_ONLY_FLAGS) {
+    const takesValue = flag === '--node-image' || flag === '--libnetwork-image' || flag === '--docker-networking-ifprefix'
+    cmd.addOption(new Option(takesValue ? `${flag} <VALUE>` : flag).hideHelp())
+  }
+  cmd.addOption(new Option('--felix-config <CONFIG>').hideHelp())
+  cmd.action(async (_opts: unknown, command: Command) => {
+    await nodeRun(command)
+  })
+  return cmd
+}
+
+/** commander's attribute names for the flags falconer refuses. */
+function typedUnsupported(command: Command): string[] {
+  const typed: string[] = []
+  for (const option of command.options) {
+    if (!option.hidden || option.long === undefined) continue
+    if (command.getOptionValueSource(option.attributeName()) === 'cli') typed.push(option.long)
+  }
+  return typed
+}
+
+export function nodeRunFlags(command: Command): NodeRunFlags {
+  const o = command.opts<Record<string, unknown>>()
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
+  const flags: NodeRunFlags = { unsupported: typedUnsupported(command) }
+  const set = <K extends keyof NodeRunFlags>(key: K, value: NodeRunFlags[K] | undefined) => {
+    if (value !== undefined) flags[key] = value
+  }
+  set('ip', str(o.ip))
+  set('ip6', str(o.ip6))
+  set('as', str(o.as))
+  set('name', str(o.name))
+  set('ipAutodetectionMethod', str(o.ipAutodetectionMethod))
+  set('ip6AutodetectionMethod', str(o.ip6AutodetectionMethod))
+  const logDir = str(o.logDir)
+  // Absolute, because the detached agent runs from / and the dry run must be pasteable anywhere.
+  set('logDir', logDir === undefined || logDir === '' ? undefined : resolve(logDir))
+  set('backend', str(o.backend))
+  if (o.defaultIppools === false) flags.noDefaultIppools = true
+  if (o.dryrun === true) flags.dryrun = true
+  if (o.initSystem === true) flags.initSystem = true
+  set('runtime', str(o.runtime))
+  set('detach', str(o.detach))
+  return flags
+}
+
+/** The settings flags, absolute, as the agent's command line carries them. */
+export function settingsArgs(g: GlobalFlags): string[] {
+  const args: string[] = []
+  if (g.config !== undefined) args.push(`--config=${resolve(g.config)}`)
+  if (g.prefix !== undefined) args.push(`--prefix=${g.prefix === '' ? '' : resolve(g.prefix)}`)
+  if (g.datastoreTimeout !== undefined) args.push(`--datastore-timeout=${g.datastoreTimeout}`)
+  if (g.logLevel !== undefined) args.push(`--log-level=${g.logLevel}`)
+  return args
+}
+
+const say = (line: string): void => write(`${line}\n`)
+
+async function nodeRun(command: Command): Promise<void> {
+  const env = process.env
+  const config = resolveNodeRunConfig(nodeRunFlags(command), env)
+  const g = globalFlags(command)
+  const settings = loadSettings({ ...g, ...(config.logDir !== undefined && { paths: { logDir: config.logDir } }) }, env)
+  try {
+    await runMode(command, config, settings, g)
+  } catch (err) {
+    if (!(err instanceof StartupError)) throw err
+    // calico/node's fatal lines: the reason, what to do about it, then exit 1.
+    writeErr(`ERROR: ${err.message}\n`)
+    for (const hint of err.hints) writeErr(` -  ${hint}\n`)
+    throw new ReportedError(1)
+  }
+}
+
+async function runMode(command: Command, config: NodeRunConfig, settings: Settings, g: GlobalFlags): Promise<void> {
+  const mode = config.mode
+  switch (mode.kind) {
+    case 'dryrun': {
+      const nodeName = resolveNodeName({ name: config.nodeName?.value, nodenameFile: settings.paths.nodenameFile })
+      write(renderDryRun(launchPlan(config, settings, g, nodeName), mode, nodeName))
+      return
+    }
+    case 'register-only': {
+      const log = cliLogger(command, settings)
+      const result = await runStartup(
+        { config, nodenameFile: settings.paths.nodenameFile, endpoints: settings.datastore.endpoints },
+        defaultStartupDeps(settings.datastore, log),
+        say,
+      )
+      say(`Calico node '${result.nodeName}' registered (--runtime=none: nothing started)`)
+      return
+    }
+    case 'foreground': {
+      const log = createLogger(settings.logLevel)
+      const controller = new AbortController()
+      const stop = () => controller.abort()
+      process.once('SIGTERM', stop)
+      process.once('SIGINT', stop)
+      try {
+        await runForeground({
+          config,
+          settings,
+          log,
+          startupDeps: defaultStartupDeps(settings.datastore, log),
+          runAgent,
+          signal: controller.signal,
+          say,
+        })
+      } finally {
+        process.off('SIGTERM', stop)
+        process.off('SIGINT', stop)
+        // A stage that forgot a handle must not keep a stopped agent alive past systemd's timeout.
+        setTimeout(() => process.exit(), 5_000).unref()
+      }
+      return
+    }
+    case 'detach': {
+      const nodeName = resolveNodeName({ name: config.nodeName?.value, nodenameFile: settings.paths.nodenameFile })
+      await startDetached({ plan: launchPlan(config, settings, g, nodeName), say, readyTimeoutMs: DEFAULT_READY_TIMEOUT_MS })
+      return
+    }
+  }
+}
+
+function launchPlan(config: NodeRunConfig, settings: Settings, g: GlobalFlags, nodeName: string) {
+  return agentLaunchPlan({
+    config,
+    nodeName,
+    execPath: process.execPath,
+    binPath: resolve(process.argv[1] ?? 'falconer'),
+    settingsArgs: settingsArgs(g),
+    env: process.env,
+    logFile: `${settings.paths.logDir}/falconer.log`,
+    pidFile: settings.paths.agentPid,
+  })
+}

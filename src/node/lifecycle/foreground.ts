@@ -1,0 +1,66 @@
+import type { AgentOptions } from '../../agent.js'
+import type { Logger } from '../../log.js'
+import type { Settings } from '../../settings/settings.js'
+import type { NodeRunConfig } from '../startup/run-config.js'
+import type { Say } from '../startup/say.js'
+import { runStartup, type StartupDeps, type StartupResult } from '../startup/startup.js'
+import { removePidFile, runningAgent, writePidFile } from './agent-process.js'
+import { LifecycleError } from './errors.js'
+
+/**
+ * `node run --init-system` (and `--detach=false`): this process is the agent. It claims
+ * the pid file, runs startup, then the agent until `signal` aborts (SIGTERM from systemd or
+ * `node stop`), and releases the pid file however it ends.
+ */
+
+/** The line `node run` (detached) waits for, as calicoctl waited for calico/node's. */
+export const READY_LINE = 'Calico node started successfully'
+
+export type RunAgent = (opts: AgentOptions, signal: AbortSignal) => Promise<void>
+
+export interface ForegroundOptions {
+  readonly config: NodeRunConfig
+  readonly settings: Settings
+  readonly log: Logger
+  readonly startupDeps: StartupDeps
+  readonly runAgent: RunAgent
+  readonly signal: AbortSignal
+  readonly say: Say
+}
+
+export async function runForeground(o: ForegroundOptions): Promise<StartupResult | undefined> {
+  const pidFile = o.settings.paths.agentPid
+  const other = await runningAgent(pidFile)
+  if (other !== undefined && other !== process.pid) {
+    throw new LifecycleError(`A falconer agent is already running on this host (pid ${other}). Stop it first with 'falconer node stop'.`)
+  }
+  await writePidFile(pidFile, process.pid)
+  try {
+    const result = await runStartup(
+      { config: o.config, nodenameFile: o.settings.paths.nodenameFile, endpoints: o.settings.datastore.endpoints },
+      o.startupDeps,
+      o.say,
+    )
+    if (o.signal.aborted) return result
+    let ready = false
+    await o.runAgent(
+      {
+        settings: o.settings,
+        nodeName: result.nodeName,
+        log: o.log,
+        backend: o.config.backend,
+        manageBird: true,
+        ...(o.config.routerId !== undefined && { routerId: o.config.routerId }),
+        onReady: () => {
+          if (ready) return
+          ready = true
+          o.say(READY_LINE)
+        },
+      },
+      o.signal,
+    )
+    return result
+  } finally {
+    await removePidFile(pidFile, process.pid)
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * Startup talks to the operator in plain lines on stdout, as calico/node does
+ * (`Waiting for etcd connection...`, `WARNING: …`). Steps receive this sink instead of
+ * writing to the terminal themselves, so tests can collect what an operator would read.
+ */
+export type Say = (line: string) => void
+
+export const warning = (say: Say, text: string): void => say(`WARNING: ${text}`)

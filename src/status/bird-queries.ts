@@ -1,0 +1,50 @@
+import { BirdUnavailableError, type BirdControl } from '../bird/control/index.js'
+import { parseProtocolDetails, type ProtocolDetails } from '../bird/replies/protocol-details.js'
+import { parseRouteStream, type Route } from '../bird/replies/routes.js'
+import { parseStatus, type BirdStatus } from '../bird/replies/status.js'
+import type { FamilyObservation } from './node-status-content.js'
+
+/** The part of the control client status reading needs. */
+export type BirdQuery = Pick<BirdControl, 'request' | 'stream'>
+
+export async function queryStatus(bird: BirdQuery): Promise<BirdStatus> {
+  return parseStatus((await bird.request('show status')).lines)
+}
+
+export async function queryProtocols(bird: BirdQuery): Promise<ProtocolDetails[]> {
+  return parseProtocolDetails((await bird.request('show protocols all')).lines)
+}
+
+/** Streamed: a full table is long, and BIRD must not wait on us holding it all as text. */
+export async function queryRoutes(bird: BirdQuery, timeoutMs?: number): Promise<Route[]> {
+  const routes: Route[] = []
+  const lines = bird.stream('show route', timeoutMs === undefined ? {} : { timeoutMs })
+  for await (const route of parseRouteStream(lines)) routes.push(route)
+  return routes
+}
+
+/**
+ * Reads what was asked for from one daemon. A daemon that is not there (no socket, refused,
+ * gone mid-reply) is an observation, `answering: false`; a timeout or a protocol error
+ * is a failure and propagates, since BIRD may well be there but busy.
+ */
+export async function observeFamily(
+  bird: BirdQuery | undefined,
+  needs: { readonly status: boolean; readonly protocols: boolean; readonly routes: boolean },
+): Promise<FamilyObservation> {
+  if (bird === undefined) return { answering: false }
+  try {
+    const status = needs.status ? await queryStatus(bird) : undefined
+    const protocols = needs.protocols ? await queryProtocols(bird) : undefined
+    const routes = needs.routes ? await queryRoutes(bird) : undefined
+    return {
+      answering: true,
+      ...(status !== undefined && { status }),
+      ...(protocols !== undefined && { protocols }),
+      ...(routes !== undefined && { routes }),
+    }
+  } catch (err) {
+    if (err instanceof BirdUnavailableError) return { answering: false }
+    throw err
+  }
+}

@@ -1,0 +1,180 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { BirdDaemonName } from '../bird/supervisor/daemons.js'
+import { isEstablished, type BirdSample, type IpFamily, type PeerSample } from './samples.js'
+
+/** BGP FSM states as numbers (RFC 4271 order), so one gauge series per peer tracks its state. */
+export const SESSION_STATE_VALUES: Readonly<Record<string, number>> = {
+  Idle: 1,
+  Connect: 2,
+  Active: 3,
+  OpenSent: 4,
+  OpenConfirm: 5,
+  Established: 6,
+  Close: 7,
+}
+
+export function sessionStateValue(bgpState: string): number {
+  return SESSION_STATE_VALUES[bgpState] ?? 0
+}
+
+export const DEFAULT_MAX_PEER_SERIES = 100
+
+const familyLabel = (f: IpFamily) => (f === 4 ? 'ipv4' : 'ipv6')
+
+/**
+ * falconer's Prometheus metrics, in a registry of their own (never prom-client's global
+ * one, so two agents in one process — tests, labs — do not collide). Per-peer and
+ * per-protocol series are computed at scrape time from the latest BIRD samples and bounded
+ * by `maxPeerSeries`: a node with thousands of peers must not explode the scrape. Peers
+ * past the bound still count in the aggregate gauges, and each distinct dropped series is
+ * counted once.
+ */
+export class StatusMetrics {
+  readonly registry = new Registry()
+  private readonly samples = new Map<IpFamily, BirdSample>()
+  private readonly droppedKeys = new Set<string>()
+
+  private readonly dropped = new Counter({
+    name: 'falconer_metric_series_dropped_total',
+    help: 'Distinct per-peer or per-protocol series not exported because of the series cap',
+    labelNames: ['metric'] as const,
+    registers: [this.registry],
+  })
+  private readonly applies = new Counter({
+    name: 'falconer_config_applies_total',
+    help: 'BIRD config applies that succeeded (written and reloaded, or unchanged)',
+    labelNames: ['family'] as const,
+    registers: [this.registry],
+  })
+  private readonly applyFailures = new Counter({
+    name: 'falconer_config_apply_failures_total',
+    help: 'BIRD config applies that failed (rejected by BIRD or an error)',
+    labelNames: ['family'] as const,
+    registers: [this.registry],
+  })
+  private readonly applyDuration = new Histogram({
+    name: 'falconer_config_apply_duration_seconds',
+    help: 'Time to check, write and reload a BIRD config',
+    labelNames: ['family'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  })
+  private readonly synced = new Gauge({
+    name: 'falconer_datastore_synced',
+    help: '1 when the datastore view is in sync, 0 otherwise',
+    registers: [this.registry],
+  })
+  private readonly restarts = new Counter({
+    name: 'falconer_bird_restarts_total',
+    help: 'Times a BIRD daemon was started again after it had been running',
+    labelNames: ['daemon'] as const,
+    registers: [this.registry],
+  })
+
+  constructor(readonly maxPeerSeries: number = DEFAULT_MAX_PEER_SERIES) {
+    if (!Number.isInteger(maxPeerSeries) || maxPeerSeries < 0) {
+      throw new RangeError(`maxPeerSeries must be a non-negative integer, not ${maxPeerSeries}`)
+    }
+    this.synced.set(0)
+    const self = this
+    new Gauge({
+      name: 'falconer_bird_up',
+      help: '1 when the BIRD daemon answers its control socket',
+      labelNames: ['daemon'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset()
+        for (const [family, sample] of self.samples) this.set({ daemon: family === 4 ? 'bird' : 'bird6' }, sample.answering ? 1 : 0)
+      },
+    })
+    new Gauge({
+      name: 'falconer_bgp_session_state',
+      help: 'BGP session state per peer: 0 unknown/down, 1 Idle, 2 Connect, 3 Active, 4 OpenSent, 5 OpenConfirm, 6 Established, 7 Close',
+      labelNames: ['family', 'peer', 'type'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset()
+        for (const { family, peer } of self.capped('falconer_bgp_session_state', self.peers())) {
+          this.set({ family: familyLabel(family), peer: peer.peerIP, type: peer.type }, sessionStateValue(peer.bgpState))
+        }
+      },
+    })
+    new Gauge({
+      name: 'falconer_bgp_sessions',
+      help: 'BGP sessions by state (all peers, including those past the series cap)',
+      labelNames: ['family', 'state'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset()
+        for (const [family, sample] of self.samples) {
+          if (!sample.answering) continue
+          const up = sample.peers.filter(isEstablished).length
+          this.set({ family: familyLabel(family), state: 'established' }, up)
+          this.set({ family: familyLabel(family), state: 'not_established' }, sample.peers.length - up)
+        }
+      },
+    })
+    for (const direction of ['imported', 'exported'] as const) {
+      const name = `falconer_bird_routes_${direction}`
+      new Gauge({
+        name,
+        help: `Routes ${direction} by each BIRD protocol (\`show protocols all\`)`,
+        labelNames: ['family', 'protocol'] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset()
+          for (const { family, routes } of self.capped(name, self.protocolRoutes())) {
+            this.set({ family: familyLabel(family), protocol: routes.protocol }, routes[direction])
+          }
+        },
+      })
+    }
+  }
+
+  setBirdSample(family: IpFamily, sample: BirdSample | undefined): void {
+    if (sample === undefined) this.samples.delete(family)
+    else this.samples.set(family, sample)
+  }
+
+  setSynced(synced: boolean): void {
+    this.synced.set(synced ? 1 : 0)
+  }
+
+  recordApply(family: IpFamily, ok: boolean, seconds: number): void {
+    const labels = { family: familyLabel(family) }
+    ;(ok ? this.applies : this.applyFailures).inc(labels)
+    this.applyDuration.observe(labels, seconds)
+  }
+
+  recordBirdRestart(daemon: BirdDaemonName): void {
+    this.restarts.inc({ daemon })
+  }
+
+  private peers(): { key: string; family: IpFamily; peer: PeerSample }[] {
+    return this.answeringSamples()
+      .flatMap(([family, s]) => s.peers.map((peer) => ({ key: `${family}/${peer.protocol}`, family, peer })))
+  }
+
+  private protocolRoutes() {
+    return this.answeringSamples()
+      .flatMap(([family, s]) => s.routes.map((routes) => ({ key: `${family}/${routes.protocol}`, family, routes })))
+  }
+
+  private answeringSamples() {
+    return [...this.samples]
+      .sort(([a], [b]) => a - b)
+      .flatMap(([family, s]) => (s.answering ? [[family, s] as const] : []))
+  }
+
+  /** The first `maxPeerSeries` in a stable order (by key); the rest counted as dropped. */
+  private capped<T extends { key: string }>(metric: string, series: T[]): T[] {
+    const sorted = [...series].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    for (const extra of sorted.slice(this.maxPeerSeries)) {
+      const id = `${metric}\u0000${extra.key}`
+      if (this.droppedKeys.has(id)) continue
+      this.droppedKeys.add(id)
+      this.dropped.inc({ metric })
+    }
+    return sorted.slice(0, this.maxPeerSeries)
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * IP autodetection end to end, inside network namespaces: the real `ip -j addr show`,
+ * the kernel's own source-address choice for can-reach, the resolver reading the
+ * namespace's /etc/hosts, and the CLI operators use to debug it.
+ */
+import t from 'tap'
+import {
+  createNetns,
+  isolateNetnsResolver,
+  removeStaleNamespaces,
+  writeNetnsHosts,
+  type Netns,
+} from '../../helpers/netns.js'
+import { assertBuilt, detect, runAutodetect } from './cli.js'
+import { buildAutodetectTopology, NETNS_PREFIX } from './topology.js'
+
+const HOSTS = `127.0.0.1     localhost
+10.99.200.9   gw4.test
+fd99:2:ff::9  gw6.test
+10.99.100.9   up4.test
+fd99:100::9   up6.test
+10.99.100.10  only4.test
+`
+
+let ns: Netns
+
+t.before(async () => {
+  assertBuilt()
+  await removeStaleNamespaces(NETNS_PREFIX)
+  ;({ ns } = await buildAutodetectTopology(t))
+  await writeNetnsHosts(ns, HOSTS)
+  await isolateNetnsResolver(ns)
+})
+
+const chosen: [method: string, family: 4 | 6, iface: string, address: string, why: string][] = [
+  ['first-found', 4, 'eth0', '10.99.1.1/24', 'skips excluded names, the down eth9 and ens3\'s link-local and deprecated addresses'],
+  ['first-found', 6, 'eth0', 'fd99:1::1/64', 'skips ens3\'s tentative, deprecated, dadfailed and link-local addresses'],
+  ['skip-interface=eth0', 4, 'eth1', '10.99.2.1/24', 'the operator\'s skip on top of the defaults'],
+  ['skip-interface=eth0', 6, 'eth1', 'fd99:2::1/64', 'the operator\'s skip on top of the defaults'],
+  ['interface=nomatch,^eth[19]', 4, 'eth1', '10.99.2.1/24', 'eth9 matches first but is down'],
+  ['interface=nomatch,^eth[19]', 6, 'eth1', 'fd99:2::1/64', 'eth9 matches first but is down'],
+  ['interface=docker.*', 4, 'docker0', '10.99.17.1/24', 'no default excludes for interface='],
+  ['interface=docker.*', 6, 'docker0', 'fd99:17::1/64', 'no default excludes for interface='],
+  ['interface=dummy0', 4, 'dummy0', '10.99.21.1/32', 'operstate UNKNOWN with UP counts as up'],
+  ['interface=dummy0', 6, 'dummy0', 'fd99:21::1/128', 'operstate UNKNOWN with UP counts as up'],
+  ['cidr=10.99.3.0/24', 4, 'eth1', '10.99.3.1/24', 'the second address of eth1'],
+  ['cidr=10.99.3.0/24,fd99:3::/64', 6, 'eth1', 'fd99:3::1/64', 'the IPv6 CIDR of a mixed list'],
+  ['cidr=10.99.0.0/16', 4, 'docker0', '10.99.17.1/24', 'first in kernel order, no default excludes'],
+  ['can-reach=10.99.100.7', 4, 'eth0', '10.99.1.1/24', 'the default route leaves through eth0'],
+  ['can-reach=10.99.200.7', 4, 'eth1', '10.99.2.1/24', 'a route sends 10.99.200.0/24 through eth1'],
+  ['can-reach=10.99.3.7', 4, 'eth1', '10.99.3.1/24', 'on-link: the kernel picks the address of that subnet'],
+  ['can-reach=fd99:100::7', 6, 'eth0', 'fd99:1::1/64', 'the default route leaves through eth0'],
+  ['can-reach=fd99:2:ff::7', 6, 'eth1', 'fd99:2::1/64', 'a route sends fd99:2:ff::/64 through eth1'],
+  ['can-reach=up4.test', 4, 'eth0', '10.99.1.1/24', 'a name from the namespace\'s /etc/hosts'],
+  ['can-reach=gw4.test', 4, 'eth1', '10.99.2.1/24', 'a name from the namespace\'s /etc/hosts'],
+  ['can-reach=up6.test', 6, 'eth0', 'fd99:1::1/64', 'a name from the namespace\'s /etc/hosts'],
+  ['can-reach=gw6.test', 6, 'eth1', 'fd99:2::1/64', 'a name from the namespace\'s /etc/hosts'],
+]
+
+t.test('every method, both families', async (t) => {
+  for (const [method, family, iface, address, why] of chosen) {
+    const r = await detect(ns, method, family)
+    t.same([r.interface, r.address], [iface, address], `${method} IPv${family}: ${iface} ${address} (${why})`)
+    t.equal(r.method, method)
+    t.equal(r.family, family)
+    const winner = r.trace.filter((d) => d.decision === 'chosen')
+    t.same(winner, [{ interface: iface, address, decision: 'chosen', reason: winner[0]?.reason }], 'the trace names exactly the winner')
+  }
+})
+
+t.test('the trace explains every skip (first-found, IPv6)', async (t) => {
+  const r = await detect(ns, 'first-found', 6)
+  const lines = r.trace.map((d) => `${d.decision} ${d.interface}${d.address ? ` ${d.address}` : ''}: ${d.reason}`)
+  t.same(lines, [
+    'skipped lo: matches default exclude ^lo',
+    'skipped docker0: matches default exclude ^docker.*',
+    'skipped br-xyz: matches default exclude ^br-.*',
+    'skipped cali123: matches default exclude ^cali.*',
+    'skipped veth9a: matches default exclude ^veth.*',
+    'skipped dummy0: matches default exclude ^dummy.*',
+    'skipped eth9: interface is down (administratively: no UP flag)',
+    'skipped ens3 fd99:4::3/64: duplicate address detection failed (dadfailed)',
+    'skipped ens3 fd99:4::2/64: deprecated: preferred lifetime is over',
+    'skipped ens3 fd99:4::1/64: tentative: duplicate address detection has not finished',
+    'skipped ens3 fe80::99:ff:fe00:8/64: link-local address',
+    'chosen eth0 fd99:1::1/64: first global-unicast IPv6 address on an interface not excluded',
+    'skipped eth1: not examined: fd99:1::1/64 on eth0 was chosen first',
+  ])
+})
+
+t.test('--explain prints the address, then one line per candidate', async (t) => {
+  const r = await runAutodetect(ns, ['--method', 'can-reach=gw4.test', '--explain'])
+  t.equal(r.exitCode, 0, r.stderr)
+  const lines = r.stdout.trimEnd().split('\n')
+  t.equal(lines[0], '10.99.2.1/24')
+  t.equal(lines.length, 1 + 10, 'one line per interface')
+  t.match(lines.at(-1), /^chosen {3}eth1 +10\.99\.2\.1\/24 +the kernel's source address toward gw4\.test$/)
+  t.match(lines[1], /^skipped  lo +- +does not hold 10\.99\.2\.1, the kernel's source address toward gw4\.test$/)
+
+  const plain = await runAutodetect(ns, [])
+  t.equal(plain.stdout, '10.99.1.1/24', 'no flags: first-found, IPv4, the address alone')
+})
+
+t.test('the method comes from IP_AUTODETECTION_METHOD / IP6_AUTODETECTION_METHOD by default', async (t) => {
+  const env = { IP_AUTODETECTION_METHOD: 'skip-interface=eth0', IP6_AUTODETECTION_METHOD: 'cidr=fd99:3::/64' }
+  t.equal((await runAutodetect(ns, [], env)).stdout, '10.99.2.1/24')
+  t.equal((await runAutodetect(ns, ['--ipv6'], env)).stdout, 'fd99:3::1/64')
+  t.equal((await runAutodetect(ns, ['--method', 'first-found'], env)).stdout, '10.99.1.1/24', '--method wins')
+})
+
+const notFound: [method: string, family: 4 | 6, message: RegExp][] = [
+  ['interface=ens3', 4, /found no address: no interface matching ens3 has a usable global-unicast IPv4 address \[.*ens3 169\.254\.7\.7\/16: link-local address; ens3 10\.99\.4\.2\/24: deprecated/],
+  ['interface=ens3', 6, /ens3 fd99:4::3\/64: duplicate address detection failed.*ens3 fd99:4::1\/64: tentative/],
+  ['interface=br-.*', 4, /br-xyz: interface is down \(operstate DOWN\)/],
+  ['interface=^eth9$', 6, /eth9: interface is down \(administratively: no UP flag\)/],
+  ['skip-interface=eth.*,ens.*', 4, /no interface outside the skip list and the default excludes/],
+  ['cidr=10.99.9.0/24', 4, /no usable address inside 10\.99\.9\.0\/24/],
+  ['cidr=fd99:4::/64', 6, /no usable address inside fd99:4::\/64/],
+  ['can-reach=nowhere.test', 4, /nowhere\.test does not resolve to an IPv4 address/],
+  ['can-reach=only4.test', 6, /only4\.test does not resolve to an IPv6 address/],
+]
+
+t.test('nothing found: exit 1 and one line that says why', async (t) => {
+  for (const [method, family, message] of notFound) {
+    const r = await runAutodetect(ns, ['--method', method, ...(family === 6 ? ['--ipv6'] : [])])
+    t.equal(r.exitCode, 1, `${method} IPv${family} fails`)
+    t.equal(r.stdout, '')
+    t.match(r.stderr, message)
+    t.match(r.stderr, new RegExp(`^IPv${family} autodetection \\(${method.replace(/[.*+?^$()[\]\\|]/g, '\\$&')}\\) found no address: `))
+    t.equal(r.stderr.trimEnd().split('\n').length, 1, 'a single line')
+  }
+})
+
+t.test('--explain shows the trace on stderr when nothing is found', async (t) => {
+  const r = await runAutodetect(ns, ['--method', 'interface=ens3', '--explain'])
+  t.equal(r.exitCode, 1)
+  const lines = r.stderr.trimEnd().split('\n')
+  t.equal(lines.length, 10 + 1 + 1, 'lo..eth1, ens3 has two IPv4 entries, then the error line')
+  t.match(lines[7], /^skipped  ens3 +169\.254\.7\.7\/16 +link-local address$/)
+  t.match(lines.at(-1), /^IPv4 autodetection \(interface=ens3\) found no address/)
+})
+
+t.test('bad methods are refused before anything is looked at', async (t) => {
+  const cases: [string[], RegExp][] = [
+    [['--method', 'interface=eth['], /^IP autodetection method "interface=eth\[": regex "eth\[" is invalid/],
+    [['--method', 'bogus'], /unknown method "bogus"/],
+    [['--method', 'cidr=10.99.0.0/99'], /"10\.99\.0\.0\/99" is not a CIDR/],
+    [['--method', 'can-reach=10.99.200.7', '--ipv6'], /10\.99\.200\.7 is an IPv4 address but IPv6 autodetection needs an IPv6 destination/],
+    [['-o', 'yaml'], /argument 'yaml' is invalid/],
+  ]
+  for (const [args, message] of cases) {
+    const r = await runAutodetect(ns, args)
+    t.equal(r.exitCode, 1, args.join(' '))
+    t.match(r.stderr, message)
+  }
+  const env = await runAutodetect(ns, [], { IP_AUTODETECTION_METHOD: 'interface=(' })
+  t.match(env.stderr, /method "interface=\(": regex "\(" is invalid/, 'a bad method from the environment too')
+})
+
+t.test('can-reach with no route: the kernel says so', async (t) => {
+  const bare = await createNetns(t, NETNS_PREFIX)
+  for (const [dest, family] of [['10.99.1.1', 4], ['fd99:1::1', 6]] as const) {
+    const r = await runAutodetect(bare, ['--method', `can-reach=${dest}`, ...(family === 6 ? ['--ipv6'] : [])])
+    t.equal(r.exitCode, 1)
+    t.match(r.stderr, `found no address: the kernel has no IPv${family} route to ${dest}`)
+  }
+  const lo = await runAutodetect(bare, ['--method', 'can-reach=127.0.0.1', '-o', 'json'])
+  t.match(JSON.parse(lo.stdout), { address: '127.0.0.1/8', interface: 'lo' }, 'loopback is reachable, and the kernel picks it')
+  const none = await runAutodetect(bare, [])
+  t.match(none.stderr, /^IPv4 autodetection \(first-found\) found no address: .*\[lo: matches default exclude \^lo\]$/m)
+})

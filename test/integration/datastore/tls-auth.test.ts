@@ -1,0 +1,71 @@
+import t from 'tap'
+import { AuthenticationError, TlsFileError, UnavailableError } from '../../../src/datastore/errors.js'
+import { EtcdStore } from '../../../src/datastore/etcd-store.js'
+import { startSyncer } from '../../../src/datastore/syncer.js'
+import type { Snapshot } from '../../../src/api/snapshot.js'
+import { startEtcd } from '../../helpers/etcd.js'
+import { bgpPeer, node } from './fixtures.js'
+
+const etcd = await startEtcd(t, { tls: true, auth: true })
+
+t.test('the harness made a TLS + auth etcd', async (t) => {
+  t.match(etcd.endpoint, /^https:\/\/127\.0\.0\.1:\d+$/)
+  t.match(etcd.settings, { username: 'root', caCertFile: /ca\.crt$/, certFile: /client\.crt$/, keyFile: /client\.key$/ })
+  t.match(etcd.env, { ETCD_ENDPOINTS: etcd.endpoint, ETCD_USERNAME: 'root', ETCD_CA_CERT_FILE: etcd.settings.caCertFile })
+  t.match(await etcd.etcdctl(['auth', 'status']), /Authentication Status: true/)
+})
+
+t.test('CRUD and the syncer work over TLS with password auth', async (t) => {
+  const store = await EtcdStore.connect(etcd.settings)
+  t.teardown(() => store.close())
+  const created = await store.create(node('tls-node'))
+  t.equal((await store.get('Node', 'tls-node'))?.metadata.uid, created.metadata.uid)
+  await store.update({ ...created, metadata: { ...created.metadata, labels: { tls: 'yes' } } })
+  t.equal((await store.list('Node')).length, 1)
+
+  const seen: Snapshot[] = []
+  const syncer = startSyncer(store.client, { onSnapshot: (s) => seen.push(s) })
+  t.teardown(() => syncer.stop())
+  await until(() => seen.some((s) => s.nodes.has('tls-node')))
+  await store.create(bgpPeer('tls-peer'))
+  await until(() => syncer.current()?.bgpPeers.has('tls-peer') === true)
+  await store.delete('Node', 'tls-node')
+  await until(() => syncer.current()?.nodes.has('tls-node') === false)
+  t.pass('the syncer followed create and delete')
+})
+
+t.test('a wrong password fails with AuthenticationError', async (t) => {
+  const err = await EtcdStore.connect({ ...etcd.settings, password: 'wrong' }).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  t.type(err, AuthenticationError)
+  t.match((err as Error).message, `etcd at ${etcd.endpoint} rejected the credentials of user "root"`)
+  t.comment((err as Error).message)
+})
+
+t.test('no client certificate fails with a clear error', async (t) => {
+  const { certFile: _c, keyFile: _k, ...withoutClientCert } = etcd.settings
+  const err = await EtcdStore.connect({ ...withoutClientCert, timeoutMs: 3_000 }).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  t.comment((err as Error).message)
+  t.type(err, UnavailableError)
+  t.match((err as Error).message, `cannot reach the etcd datastore at ${etcd.endpoint}`)
+})
+
+t.test('a missing TLS file is named', async (t) => {
+  await t.rejects(EtcdStore.connect({ ...etcd.settings, caCertFile: '/nonexistent/ca.pem' }), TlsFileError)
+  await t.rejects(EtcdStore.connect({ ...etcd.settings, caCertFile: '/nonexistent/ca.pem' }), {
+    message: /cannot read the etcd CA certificate file "\/nonexistent\/ca\.pem": ENOENT/,
+  })
+})
+
+async function until(cond: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
