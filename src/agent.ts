@@ -1,5 +1,19 @@
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { ConfigApplier } from './bgp/apply/config-applier.js'
+import { checkConfig } from './bgp/apply/config-check.js'
+import { reloadBird } from './bgp/apply/bird-reload.js'
+import { Reconciler, type ReconcileResult } from './bgp/reconciler.js'
+import { TemplateSource } from './bgp/template-source.js'
+import { BirdControl } from './bird/control/index.js'
+import { BirdSupervisor, birdDaemonSpecs } from './bird/supervisor/index.js'
+import { EtcdStore } from './datastore/etcd-store.js'
+import { startSyncer } from './datastore/syncer.js'
 import type { Logger } from './log.js'
 import type { Settings } from './settings/settings.js'
+import { sampleBird } from './status/bird-sample.js'
+import { createHealth, type Health } from './status/http.js'
+import { NodeStatusReporter } from './status/node-status-reporter.js'
 
 /**
  * The long-running pipeline: syncer → intent → render → apply → BIRD, plus status
@@ -15,13 +29,141 @@ export interface AgentOptions {
   readonly manageBird: boolean
   /** CALICO_ROUTER_ID: 'hash' or an explicit IPv4; default the node's IPv4 address. */
   readonly routerId?: string
-  /** Health/metrics HTTP listener; loopback by default (invariant 7). */
-  readonly http?: { readonly host: string; readonly port: number }
-  /** Called once the first config has been applied and BIRD answered (for `node run` detach). */
+  /** Health/metrics HTTP listener; loopback by default (invariant 7). Absent: defaults. */
+  readonly http?: { readonly host: string; readonly port: number } | false
+  /** Called once the first config has been applied (for `node run` detach). */
   readonly onReady?: () => void
 }
 
-/** Runs until `signal` aborts, then stops every stage cleanly. */
-export async function runAgent(_opts: AgentOptions, _signal: AbortSignal): Promise<void> {
-  throw new Error('agent pipeline not wired yet')
+/** How often BIRD is polled for health and metrics, and the agent loop proves it is alive. */
+const POLL_MS = 5_000
+
+/** Runs until `signal` aborts, then stops every stage cleanly, newest first. */
+export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise<void> {
+  const { settings, log } = opts
+  const stops: (() => Promise<void> | void)[] = []
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop()
+      } catch (err) {
+        log.warn({ err }, 'error while stopping the agent')
+      }
+    }
+  }
+  try {
+    const health = createHealth({
+      log,
+      ...(opts.http ? { host: opts.http.host, port: opts.http.port } : {}),
+    })
+    if (opts.http !== false) {
+      const addr = await health.server.listen()
+      log.info(addr, 'health and metrics listening')
+      stops.push(() => health.server.close())
+    }
+    const heartbeat = setInterval(() => health.heartbeat(), 1_000)
+    health.heartbeat()
+    stops.push(() => clearInterval(heartbeat))
+
+    if (opts.backend === 'none') {
+      log.info('networking backend is none: node registered, no BGP daemon configured')
+      opts.onReady?.()
+    } else {
+      await runBirdBackend(opts, health, stops)
+    }
+    await abortion(signal)
+    log.info('stopping the agent')
+  } finally {
+    await stopAll()
+  }
+}
+
+async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => Promise<void> | void)[]): Promise<void> {
+  const { settings, log, nodeName } = opts
+  const { paths } = settings
+  for (const dir of [dirname(paths.birdConfig), dirname(paths.bird6Config), paths.runDir, paths.templateOverrideDir]) {
+    await mkdir(dir, { recursive: true })
+  }
+
+  const birds = {
+    v4: new BirdControl({ socketPath: paths.birdSocket, log }),
+    v6: new BirdControl({ socketPath: paths.bird6Socket, log }),
+  }
+  stops.push(() => Promise.all([birds.v4.close(), birds.v6.close()]).then(() => undefined))
+
+  const applier = (family: 4 | 6) =>
+    new ConfigApplier(family === 4 ? paths.birdConfig : paths.bird6Config, family, {
+      check: checkConfig,
+      reload: (file) => reloadBird(family === 4 ? birds.v4 : birds.v6, file),
+    }, log.child({ family }))
+
+  const templates = new TemplateSource(paths.templateOverrideDir, log)
+  let ready = false
+  const reconciler = new Reconciler({
+    nodeName,
+    ...(opts.routerId !== undefined && { routerId: opts.routerId }),
+    secretsDir: paths.secretsDir,
+    templates: () => templates.get(),
+    appliers: { v4: applier(4), v6: applier(6) },
+    log,
+    onResult: (r) => {
+      recordApplies(health, r)
+      if (!ready && r.v4.result !== 'rejected' && r.v6.result !== 'rejected') {
+        ready = true
+        opts.onReady?.()
+      }
+    },
+    onError: () => {
+      health.recordApply({ family: 4, ok: false, seconds: 0 })
+    },
+  })
+  stops.push(() => reconciler.stop())
+  templates.watch(() => reconciler.refresh())
+  stops.push(() => templates.close())
+
+  // BIRD starts once its config exists; the supervisor waits for the first apply by itself.
+  const supervisor = new BirdSupervisor(
+    opts.manageBird
+      ? { manage: true, daemons: birdDaemonSpecs(paths), log }
+      : { manage: false, daemons: birdDaemonSpecs(paths), log },
+  )
+  supervisor.on('exited', (name) => health.recordBirdRestart(name))
+  supervisor.start()
+  stops.push(() => supervisor.stop())
+
+  const store = await EtcdStore.connect(settings.datastore, log)
+  stops.push(() => store.close())
+  const syncer = startSyncer(store.client, {
+    log,
+    onSnapshot: (s) => reconciler.submit(s),
+    onStatus: (s) => {
+      health.setSynced(s === 'in-sync')
+      log.info({ status: s }, 'datastore sync')
+    },
+  })
+  stops.push(() => syncer.stop())
+
+  const reporter = new NodeStatusReporter({ store, nodeName, birds, log })
+  reporter.start()
+  stops.push(() => reporter.stop())
+
+  const poll = async () => {
+    const [v4, v6] = await Promise.all([sampleBird(birds.v4, 4), sampleBird(birds.v6, 6)])
+    health.setBirdState(4, v4)
+    health.setBirdState(6, v6)
+  }
+  const poller = setInterval(() => void poll().catch((err) => log.debug({ err }, 'BIRD poll failed')), POLL_MS)
+  stops.push(() => clearInterval(poller))
+}
+
+function recordApplies(health: Health, r: ReconcileResult): void {
+  for (const [family, outcome] of [[4, r.v4], [6, r.v6]] as const) {
+    if (outcome.result === 'unchanged') continue
+    health.recordApply({ family, ok: outcome.result === 'applied', seconds: outcome.seconds })
+  }
+}
+
+function abortion(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve()
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { VERSION } from '../version.js'
 import { registerApplyCommands } from './apply.js'
+import { registerBirdCommands } from './bird.js'
 import { registerConfigCommands } from './config.js'
 import { registerDeleteCommand } from './delete.js'
 import { ReportedError, exitCodeFor, formatError } from './errors.js'
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerDeleteCommand(program)
   registerGetCommand(program)
   registerNodeCommands(program)
+  registerBirdCommands(program)
   return program
 }
 
