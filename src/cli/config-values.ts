@@ -2,7 +2,7 @@ import { ValidationError } from '../api/errors.js'
 import type { BGPConfiguration, BGPConfigurationSpec, LogSeverity, Node } from '../api/types.js'
 import { API_VERSION } from '../api/types.js'
 import { parseAsNumber } from '../api/validate/index.js'
-import { CliError } from './errors.js'
+import { CliError, naming } from './errors.js'
 
 /**
  * The `calicoctl config` names and values, mapped onto v3 resources. Pure.
@@ -60,7 +60,7 @@ export function parseAsValue(text: string): number {
   try {
     return parseAsNumber(text)
   } catch (err) {
-    if (err instanceof ValidationError) throw new CliError(`Error executing command: invalid AS number '${text}': ${err.reason}`)
+    if (err instanceof ValidationError) throw new CliError(`Error executing command: invalid AS number: ${naming(text, err.reason)}`)
     throw err
   }
 }

@@ -28,7 +28,7 @@ number, Node spec.bgp.asNumber) and logLevel. Without --node the global value is
 without its own value inherits the global one.
 
 Name            Scope        Value
-asNumber        global,node  0-4294967295 or asdot (1.10) [default: 64512]
+asNumber        global,node  1-4294967295 or asdot (1.10) [default: 64512]
 nodeToNodeMesh  global       on, off [default: on]
 logLevel        global,node  none, debug, info, warning, error, critical [default: info]`
 
@@ -51,6 +51,7 @@ export function registerConfigCommands(program: Command): Command {
   const config = program
     .command('config')
     .usage('(set <NAME> <VALUE> | unset <NAME> | get <NAME>) [--node=<NODE>] [options]')
+    .summary('Manage BGP configuration: asNumber, nodeToNodeMesh, logLevel.')
     .description(DESCRIPTION)
     .addHelpText('after', EXAMPLES)
 

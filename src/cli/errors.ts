@@ -17,6 +17,11 @@ export class ReportedError extends Error {
   }
 }
 
+/** A validator's reason, with the operator's value in front unless the reason already quotes it. */
+export function naming(value: string, reason: string): string {
+  return reason.includes(value) ? reason : `'${value}': ${reason}`
+}
+
 /** One clear line per failure; the CLI never prints a stack trace for an operator error. */
 export function formatError(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err)

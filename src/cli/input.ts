@@ -18,6 +18,10 @@ export type InputItem =
 export function resourcesFromDocuments(docs: readonly ManifestDocument[]): InputItem[] {
   return docs.map((doc) => {
     const legacy = isLegacyDocument(doc.value)
+    const kind = doc.value.kind
+    if (!legacy && typeof kind === 'string' && resolveKind(kind) === undefined) {
+      return { ok: false, line: doc.line, kind, reason: `resource type '${kind}' is not supported` }
+    }
     try {
       // Converted v1 documents go through the same validation as v3 ones (invariant 5).
       const raw = legacy ? convertLegacy(doc.value) : doc.value

@@ -7,7 +7,7 @@ import type { ResourceStore } from '../datastore/store.js'
 import { resolveNodeName } from '../node/nodename.js'
 import { updateWithRetry } from './cas.js'
 import { cliSettings, withStore, write } from './context.js'
-import { CliError } from './errors.js'
+import { CliError, naming } from './errors.js'
 import { parsePeerArgument, peerMatches, type PeerAddress } from './peers.js'
 import { nodePeerTable } from './print/peer-tables.js'
 
@@ -102,7 +102,7 @@ function parseAsArgument(text: string): number {
   try {
     return parseAsNumber(text)
   } catch (err) {
-    if (err instanceof ValidationError) throw new CliError(`Invalid AS Number specified: '${text}' (${err.reason})`)
+    if (err instanceof ValidationError) throw new CliError(`Invalid AS Number specified: ${naming(text, err.reason)}`)
     throw err
   }
 }

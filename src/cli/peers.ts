@@ -1,7 +1,7 @@
 import { ValidationError } from '../api/errors.js'
 import type { BGPPeer } from '../api/types.js'
 import { parsePeerIP } from '../api/validate/index.js'
-import { CliError } from './errors.js'
+import { CliError, naming } from './errors.js'
 
 /**
  * BGP peers as calicoctl v1 and `calicoctl node bgp peer` saw them: a peer IP with a scope
@@ -37,7 +37,7 @@ export function parsePeerArgument(text: string): PeerAddress {
     const p = parsePeerIP(text)
     return { family: p.family, address: p.address, ...(p.port !== undefined && { port: p.port }) }
   } catch (err) {
-    if (err instanceof ValidationError) throw new CliError(`Invalid IP address specified: '${text}' (${err.reason})`)
+    if (err instanceof ValidationError) throw new CliError(`Invalid IP address specified: ${naming(text, err.reason)}`)
     throw err
   }
 }

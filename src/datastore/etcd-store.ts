@@ -14,10 +14,11 @@ import {
 } from './codec.js'
 import { boundedKv, createEtcdClient, type BoundedKv } from './etcd-client.js'
 import * as ipam from './etcd-ipam.js'
-import { AlreadyExistsError, ConflictError, InvalidValueError, NotFoundError } from './errors.js'
+import { AlreadyExistsError, ConflictError, InvalidValueError, NotFoundError, UnavailableError } from './errors.js'
 import { resourceKey, resourcePrefix } from './keys.js'
 import { absent, deleteOp, getOp, modifiedAt, present, putOp, rangeOf, rangeResult } from './kv-ops.js'
 import type { IpamStore, ResourceStore } from './store.js'
+import { diagnoseTls } from './tls-diagnosis.js'
 
 /** Read-modify-write rounds before an unconditional update gives up on a busy key. */
 const MAX_ATTEMPTS = 10
@@ -42,13 +43,17 @@ export class EtcdStore implements ResourceStore, IpamStore {
 
   /** Connects and proves it with one round trip (reachability, TLS, credentials). */
   static async connect(settings: DatastoreSettings, log: Logger = silentLogger, clock: () => Date = () => new Date()): Promise<EtcdStore> {
+    const started = Date.now()
     const client = createEtcdClient(settings)
     const store = new EtcdStore(client, settings, log, clock)
     try {
       await store.revision()
     } catch (e) {
       client.close()
-      throw e
+      if (!(e instanceof UnavailableError)) throw e
+      // Spend what is left of the bound on finding out why, if TLS is involved.
+      const why = await diagnoseTls(settings, Math.min(2_000, started + settings.timeoutMs - Date.now()))
+      throw why === undefined ? e : new UnavailableError(settings.endpoints, settings.timeoutMs, new Error(why))
     }
     return store
   }

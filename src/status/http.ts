@@ -11,7 +11,7 @@ import {
   type HealthState,
   type HealthThresholds,
 } from './health-model.js'
-import { DEFAULT_MAX_PEER_SERIES, StatusMetrics } from './metrics.js'
+import { DEFAULT_MAX_SERIES, StatusMetrics } from './metrics.js'
 import type { BirdSample, IpFamily } from './samples.js'
 
 export interface HealthOptions {
@@ -21,7 +21,7 @@ export interface HealthOptions {
   readonly port?: number
   readonly thresholds?: Partial<HealthThresholds>
   /** Bound on per-peer and per-protocol series in /metrics (default 100). */
-  readonly maxPeerSeries?: number
+  readonly maxSeries?: number
   readonly log?: Logger
   /** Clock, in ms since the epoch. */
   readonly now?: () => number
@@ -60,7 +60,7 @@ export function createHealth(opts: HealthOptions = {}): Health {
   const now = opts.now ?? Date.now
   const log = opts.log ?? silentLogger
   const thresholds: HealthThresholds = { ...DEFAULT_THRESHOLDS, ...opts.thresholds }
-  const metrics = new StatusMetrics(opts.maxPeerSeries ?? DEFAULT_MAX_PEER_SERIES)
+  const metrics = new StatusMetrics(opts.maxSeries ?? DEFAULT_MAX_SERIES)
   const bird = new Map<IpFamily, { sample: BirdSample; at: number }>()
   const started = now()
   let state: Omit<HealthState, 'bird'> = { startedAt: started, lastHeartbeat: started, synced: false, configApplied: false }

@@ -17,7 +17,7 @@ export function sessionStateValue(bgpState: string): number {
   return SESSION_STATE_VALUES[bgpState] ?? 0
 }
 
-export const DEFAULT_MAX_PEER_SERIES = 100
+export const DEFAULT_MAX_SERIES = 100
 
 const familyLabel = (f: IpFamily) => (f === 4 ? 'ipv4' : 'ipv6')
 
@@ -25,9 +25,10 @@ const familyLabel = (f: IpFamily) => (f === 4 ? 'ipv4' : 'ipv6')
  * falconer's Prometheus metrics, in a registry of their own (never prom-client's global
  * one, so two agents in one process — tests, labs — do not collide). Per-peer and
  * per-protocol series are computed at scrape time from the latest BIRD samples and bounded
- * by `maxPeerSeries`: a node with thousands of peers must not explode the scrape. Peers
- * past the bound still count in the aggregate gauges, and each distinct dropped series is
- * counted once.
+ * by `maxSeries` per metric (the first ones by family and protocol name): a node with
+ * thousands of peers must not explode the scrape. Peers past the bound still count in the
+ * aggregate gauges, and each distinct dropped series is counted once, when a sample first
+ * carries it.
  */
 export class StatusMetrics {
   readonly registry = new Registry()
@@ -71,9 +72,9 @@ export class StatusMetrics {
     registers: [this.registry],
   })
 
-  constructor(readonly maxPeerSeries: number = DEFAULT_MAX_PEER_SERIES) {
-    if (!Number.isInteger(maxPeerSeries) || maxPeerSeries < 0) {
-      throw new RangeError(`maxPeerSeries must be a non-negative integer, not ${maxPeerSeries}`)
+  constructor(readonly maxSeries: number = DEFAULT_MAX_SERIES) {
+    if (!Number.isInteger(maxSeries) || maxSeries < 0) {
+      throw new RangeError(`maxSeries must be a non-negative integer, not ${maxSeries}`)
     }
     this.synced.set(0)
     const self = this
@@ -94,7 +95,7 @@ export class StatusMetrics {
       registers: [this.registry],
       collect() {
         this.reset()
-        for (const { family, peer } of self.capped('falconer_bgp_session_state', self.peers())) {
+        for (const { family, peer } of self.capped(self.peers())) {
           this.set({ family: familyLabel(family), peer: peer.peerIP, type: peer.type }, sessionStateValue(peer.bgpState))
         }
       },
@@ -123,7 +124,7 @@ export class StatusMetrics {
         registers: [this.registry],
         collect() {
           this.reset()
-          for (const { family, routes } of self.capped(name, self.protocolRoutes())) {
+          for (const { family, routes } of self.capped(self.protocolRoutes())) {
             this.set({ family: familyLabel(family), protocol: routes.protocol }, routes[direction])
           }
         },
@@ -134,6 +135,7 @@ export class StatusMetrics {
   setBirdSample(family: IpFamily, sample: BirdSample | undefined): void {
     if (sample === undefined) this.samples.delete(family)
     else this.samples.set(family, sample)
+    this.countDropped()
   }
 
   setSynced(synced: boolean): void {
@@ -166,15 +168,28 @@ export class StatusMetrics {
       .flatMap(([family, s]) => (s.answering ? [[family, s] as const] : []))
   }
 
-  /** The first `maxPeerSeries` in a stable order (by key); the rest counted as dropped. */
-  private capped<T extends { key: string }>(metric: string, series: T[]): T[] {
-    const sorted = [...series].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    for (const extra of sorted.slice(this.maxPeerSeries)) {
-      const id = `${metric}\u0000${extra.key}`
-      if (this.droppedKeys.has(id)) continue
-      this.droppedKeys.add(id)
-      this.dropped.inc({ metric })
-    }
-    return sorted.slice(0, this.maxPeerSeries)
+  /** The first `maxSeries` in a stable order (by key). */
+  private capped<T extends { key: string }>(series: T[]): T[] {
+    return sortByKey(series).slice(0, this.maxSeries)
   }
+
+  /** Counts, once each, the series a new sample pushes past the cap. */
+  private countDropped(): void {
+    const over = (metric: string, keys: string[]) => {
+      for (const key of sortByKey(keys.map((k) => ({ key: k }))).slice(this.maxSeries)) {
+        const id = `${metric}\u0000${key.key}`
+        if (this.droppedKeys.has(id)) continue
+        this.droppedKeys.add(id)
+        this.dropped.inc({ metric })
+      }
+    }
+    over('falconer_bgp_session_state', this.peers().map((p) => p.key))
+    const routes = this.protocolRoutes().map((r) => r.key)
+    over('falconer_bird_routes_imported', routes)
+    over('falconer_bird_routes_exported', routes)
+  }
+}
+
+function sortByKey<T extends { key: string }>(series: T[]): T[] {
+  return [...series].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
 }

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { DatastoreSettings } from '../../src/settings/settings.js'
@@ -179,6 +179,10 @@ class EtcdProcess {
   constructor(private readonly child: ChildProcess) {
     if (child.pid === undefined) throw new Error('etcd: spawn failed (is etcd installed?)')
     this.pid = child.pid
+    // The test's teardown kills etcd; etcd must not be what keeps the test process alive
+    // (tap runs root teardowns only once the event loop drains).
+    child.unref()
+    ;(child.stderr as Socket | null)?.unref()
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderr = (this.stderr + chunk).slice(-8_000)
     })
@@ -206,6 +210,8 @@ class EtcdProcess {
   /** Signal by PID and wait for the exit; SIGTERM escalates to SIGKILL after 20 s. */
   async signal(sig: 'SIGTERM' | 'SIGKILL'): Promise<void> {
     if (!this.running) return
+    // Keep the event loop alive until the exit is seen (the handle is unref'd otherwise).
+    this.child.ref()
     this.kill(sig)
     const escalate = sig === 'SIGTERM' ? setTimeout(() => this.kill('SIGKILL'), 20_000) : undefined
     await this.exited

@@ -71,7 +71,7 @@ export function parseBGPPeerSpec(v: unknown, path: string): BGPPeerSpec {
   if ((ip === undefined) === (peerSelector === undefined)) {
     throw new ValidationError(
       child(path, 'peerIP'),
-      `exactly one of peerIP and peerSelector must be set (${ip === undefined ? 'neither' : 'both'} is)`,
+      `exactly one of peerIP and peerSelector must be set (${ip === undefined ? 'neither is' : 'both are'})`,
     )
   }
   if (ip !== undefined) spec.peerIP = ip

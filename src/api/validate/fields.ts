@@ -103,7 +103,8 @@ export function required<T>(o: Obj, key: string, path: string, parse: (v: unknow
  */
 export function checkFields(o: Obj, path: string, known: readonly string[]): void {
   for (const key of Object.keys(o)) {
-    if (known.includes(key)) continue
+    // `{ status: undefined }` from code is an absent field, not a typo.
+    if (known.includes(key) || o[key] === undefined) continue
     const guess = suggest(key, known)
     throw new ValidationError(child(path, key), guess ? `unknown field (did you mean "${guess}"?)` : 'unknown field')
   }

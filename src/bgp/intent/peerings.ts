@@ -7,51 +7,24 @@ import { appliesTo, type ParsedPeer } from './peers.js'
 import { cmp } from './problems.js'
 import type { MeshState, PeerIntent, PeerKind } from './types.js'
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
 /** One peering before its password is resolved. `from`: the resource it comes from. */
-type Candidate = Omit<PeerIntent, 'password'> & { readonly passwordRef?: SecretKeyRef; readonly from: string }
+interface Candidate {
+  readonly peer: Mutable<PeerIntent>
+  readonly passwordRef: SecretKeyRef | undefined
+  readonly from: string
+}
 
-/**
- * This node's BGP sessions for one family, in Calico's order of precedence: global
- * BGPPeers, then node-specific ones (a node-specific peering to an address a global one
- * already covers is dropped), then the reverse side of peerings that select this node,
- * then the mesh. The first peering to an address and port wins; names are unique.
- */
-export function peerings(ctx: Context, self: NodeView, address: string, f: IPFamily): { peers: PeerIntent[]; mesh: MeshState } {
-  const taken = new Map<string, Candidate>()
-  const out: PeerIntent[] = []
-  const accept = (c: Candidate, report: boolean): void => {
-    const slot = `${c.address}|${c.port ?? BGP_PORT}`
-    const first = taken.get(slot)
-    if (first !== undefined) {
-      if (report) {
-        const where = c.port === undefined ? c.address : `${c.address} port ${c.port}`
-        ctx.problems.add(c.from, 'spec', `peering with ${where} is already configured by ${first.origin} (${first.name}); this one is ignored`)
-      }
-      return
-    }
-    // Taken even when its password is missing: a mesh session must not stand in for a
-    // peering the operator configured with a password.
-    taken.set(slot, c)
-    const password = resolvePassword(ctx, c)
-    if (password === null) return
-    const { passwordRef: _ref, from: _from, ...peer } = c
-    out.push(password === undefined ? peer : { ...peer, password })
-  }
-
-  const here = { ctx, self, address, f }
-  for (const kind of ['Global', 'Node'] as const) {
-    for (const peer of ctx.prepared.peers) {
-      if (kindOf(peer) !== kind || !appliesTo(peer, self)) continue
-      for (const c of forward(here, peer, kind)) accept(c, true)
-    }
-  }
-  for (const peer of ctx.prepared.peers) {
-    for (const c of reverse(here, peer)) accept(c, false)
-  }
-  const mesh = meshState(ctx, self)
-  if (mesh.state === 'on') for (const c of meshPeers(here)) accept(c, false)
-  out.sort((a, b) => cmp(a.name, b.name))
-  return { peers: out, mesh }
+/** What a BGPPeer gives every session it makes, worked out once per resource. */
+interface Options {
+  readonly from: string
+  readonly sourceAddress: string | undefined
+  readonly gracefulRestartTime: number | undefined
+  readonly ttlSecurityHops: number | undefined
+  readonly allowLocalAs: number | undefined
+  readonly passwordRef: SecretKeyRef | undefined
+  readonly keepNextHop: boolean
 }
 
 interface Here {
@@ -61,75 +34,154 @@ interface Here {
   readonly f: IPFamily
 }
 
+/**
+ * This node's BGP sessions for one family, in Calico's order of precedence: global
+ * BGPPeers, then node-specific ones (a node-specific peering to an address a global one
+ * already covers is dropped), then the reverse side of peerings that select this node,
+ * then the mesh. The first peering to an address and port wins, so names are unique.
+ * Linear in the number of nodes per BGPPeer: no pairwise work.
+ */
+export function peerings(ctx: Context, self: NodeView, address: string, f: IPFamily): { peers: PeerIntent[]; mesh: MeshState } {
+  const h: Here = { ctx, self, address, f }
+  const taken = new Map<string, PeerIntent>()
+  const passwords = new Map<string, string | null>()
+  const out: PeerIntent[] = []
+  const accept = (c: Candidate, report: boolean): void => {
+    const p = c.peer
+    const slot = p.port === undefined ? p.address : `${p.address}|${p.port}`
+    const first = taken.get(slot)
+    if (first !== undefined) {
+      if (report) {
+        const where = p.port === undefined ? p.address : `${p.address} port ${p.port}`
+        ctx.problems.add(c.from, 'spec', `peering with ${where} is already configured by ${first.origin} (${first.name}); this one is ignored`)
+      }
+      return
+    }
+    // Taken even when its password is missing: a mesh session must not stand in for a
+    // peering the operator configured with a password.
+    taken.set(slot, p)
+    if (c.passwordRef !== undefined) {
+      // Looked up once per resource and secret: thousands of sessions may share one.
+      const [key, field] =
+        p.kind === 'Mesh' ? [ctx.prepared.defaults.key, 'spec.nodeMeshPassword'] : [c.from, 'spec.password.secretKeyRef']
+      const memo = `${key}\u0000${secretId(c.passwordRef)}`
+      let password = passwords.get(memo)
+      if (password === undefined) {
+        password = secretValue(ctx, c.passwordRef, key, field)
+        passwords.set(memo, password)
+      }
+      if (password === null) return
+      p.password = password
+    }
+    out.push(p)
+  }
+
+  for (const kind of ['Global', 'Node'] as const) {
+    for (const peer of ctx.prepared.peers) {
+      if (kindOf(peer) !== kind || !appliesTo(peer, self)) continue
+      forward(h, peer, kind, options(h, peer), accept)
+    }
+  }
+  for (const peer of ctx.prepared.peers) reverse(h, peer, accept)
+  const mesh = meshState(ctx, self)
+  if (mesh.state === 'on') meshPeers(h, accept)
+  out.sort((a, b) => cmp(a.name, b.name))
+  return { peers: out, mesh }
+}
+
+type Accept = (c: Candidate, report: boolean) => void
+
 function kindOf(peer: ParsedPeer): PeerKind {
   return peer.scope.kind === 'global' ? 'Global' : 'Node'
 }
 
-/** Options every peering made from this BGPPeer shares. */
-function fromResource(h: Here, peer: ParsedPeer) {
+function options(h: Here, peer: ParsedPeer): Options {
   return {
     from: peer.key,
-    ...(peer.useNodeIP && { sourceAddress: h.address }),
-    ...(peer.restartTime !== undefined && { gracefulRestartTime: peer.restartTime }),
-    ...(peer.ttlSecurityHops !== undefined && { ttlSecurityHops: peer.ttlSecurityHops }),
-    ...(peer.allowLocalAs !== undefined && { allowLocalAs: peer.allowLocalAs }),
-    ...(peer.password !== undefined && { passwordRef: peer.password }),
+    sourceAddress: peer.useNodeIP ? h.address : undefined,
+    gracefulRestartTime: peer.restartTime,
+    ttlSecurityHops: peer.ttlSecurityHops,
+    allowLocalAs: peer.allowLocalAs,
+    passwordRef: peer.password,
+    keepNextHop: peer.keepOriginalNextHop,
   }
 }
 
-/** A session with another Calico node: its address, AS, listen port and cluster. */
-function withNode(h: Here, kind: PeerKind, node: NodeView, other: string, keepNextHop: boolean) {
-  const internal = node.asNumber === h.self.asNumber
+interface Session {
+  readonly kind: PeerKind
+  readonly origin: string
+  readonly address: string
+  readonly port: number
+  readonly asNumber: number
+  readonly passive: boolean
+  /** Present: this node is a route reflector and the peer its client. */
+  readonly rrClusterId: string | undefined
+}
+
+function candidate(h: Here, s: Session, o: Options): Candidate {
+  const internal = s.asNumber === h.self.asNumber
+  const p: Mutable<PeerIntent> = {
+    kind: s.kind,
+    name: protocolName(s.kind, s.address, s.port),
+    origin: s.origin,
+    address: s.address,
+    asNumber: s.asNumber,
+    internal,
+    passive: s.passive,
+    nextHopKeep: o.keepNextHop && !internal,
+  }
+  if (s.port !== BGP_PORT) p.port = s.port
+  if (o.sourceAddress !== undefined) p.sourceAddress = o.sourceAddress
+  if (internal && s.rrClusterId !== undefined) p.routeReflectorClusterId = s.rrClusterId
+  if (o.gracefulRestartTime !== undefined) p.gracefulRestartTime = o.gracefulRestartTime
+  if (o.ttlSecurityHops !== undefined) p.ttlSecurityHops = o.ttlSecurityHops
+  if (o.allowLocalAs !== undefined) p.allowLocalAs = o.allowLocalAs
+  return { peer: p, passwordRef: o.passwordRef, from: o.from }
+}
+
+/**
+ * A session with another Calico node: its address, AS, listen port and cluster. Exactly
+ * one side listens: the one whose peer's address text sorts higher. Calico compares the
+ * text too, so mixed falconer/Calico clusters agree.
+ */
+function withNode(h: Here, kind: PeerKind, node: NodeView, other: string, origin: string): Session {
   const rr = h.self.clusterId
   return {
     kind,
-    name: protocolName(kind, other, node.listenPort),
+    origin,
     address: other,
-    ...(node.listenPort !== BGP_PORT && { port: node.listenPort }),
+    port: node.listenPort,
     asNumber: node.asNumber,
-    internal,
-    // Exactly one side listens: the one whose peer's address text sorts higher. Calico
-    // compares the text too, so mixed falconer/Calico clusters agree.
     passive: other > h.address,
-    nextHopKeep: keepNextHop && !internal,
-    ...(internal && rr !== undefined && node.clusterId !== rr && { routeReflectorClusterId: rr }),
+    rrClusterId: rr !== undefined && node.clusterId !== rr ? rr : undefined,
   }
 }
 
 /** Peerings this BGPPeer asks this node to make (peerIP, or the nodes peerSelector picks). */
-function* forward(h: Here, peer: ParsedPeer, kind: PeerKind): Generator<Candidate> {
+function forward(h: Here, peer: ParsedPeer, kind: PeerKind, o: Options, accept: Accept): void {
   const t = peer.target
   if (t.kind === 'ip') {
     // Calico's "skipping ourselves": a global list naming every reflector includes us.
     if (t.family !== h.f || t.address === h.address) return
     const node = calicoNodeAt(h, t.address, t.asNumber, t.port)
-    const port = t.port ?? node?.listenPort ?? BGP_PORT
-    const internal = t.asNumber === h.self.asNumber
-    yield {
-      ...fromResource(h, peer),
+    const session: Session = {
       kind,
       origin: `BGPPeer ${peer.label}`,
-      name: protocolName(kind, t.address, port),
       address: t.address,
-      ...(port !== BGP_PORT && { port }),
+      port: t.port ?? node?.listenPort ?? BGP_PORT,
       asNumber: t.asNumber,
-      internal,
       passive: node !== undefined && t.address > h.address,
-      nextHopKeep: peer.keepOriginalNextHop && !internal,
       // The peer's cluster is not known from an address: a same-AS peer is a client.
-      ...(internal && h.self.clusterId !== undefined && { routeReflectorClusterId: h.self.clusterId }),
+      rrClusterId: h.self.clusterId,
     }
+    accept(candidate(h, session, o), true)
     return
   }
   for (const node of h.ctx.prepared.nodeList) {
     const other = addressOf(node, h.f)
     if (node.name === h.self.name || other === undefined || other === h.address) continue
     if (!t.selector.matches(node.labels)) continue
-    yield {
-      ...fromResource(h, peer),
-      ...withNode(h, kind, node, other, peer.keepOriginalNextHop),
-      origin: `BGPPeer ${peer.label} selects node ${node.label}`,
-    }
+    accept(candidate(h, withNode(h, kind, node, other, `BGPPeer ${peer.label} selects node ${node.label}`), o), true)
   }
 }
 
@@ -138,7 +190,7 @@ function* forward(h: Here, peer: ParsedPeer, kind: PeerKind): Generator<Candidat
  * to our address with our AS): we peer back with the nodes the BGPPeer applies to, so both
  * ends of a node-to-node peering are configured (Calico's "reverse peerings").
  */
-function* reverse(h: Here, peer: ParsedPeer): Generator<Candidate> {
+function reverse(h: Here, peer: ParsedPeer, accept: Accept): void {
   const t = peer.target
   const selected =
     t.kind === 'nodes'
@@ -148,15 +200,13 @@ function* reverse(h: Here, peer: ParsedPeer): Generator<Candidate> {
         t.asNumber === h.self.asNumber &&
         (t.port === undefined || t.port === h.self.listenPort)
   if (!selected) return
+  const o = options(h, peer)
+  const origin = `BGPPeer ${peer.label} selects this node; peering back with node `
   for (const node of h.ctx.prepared.nodeList) {
     const other = addressOf(node, h.f)
     if (node.name === h.self.name || other === undefined || other === h.address) continue
     if (!appliesTo(peer, node)) continue
-    yield {
-      ...fromResource(h, peer),
-      ...withNode(h, 'Node', node, other, peer.keepOriginalNextHop),
-      origin: `BGPPeer ${peer.label} selects this node; peering back with node ${node.label}`,
-    }
+    accept(candidate(h, withNode(h, 'Node', node, other, origin + node.label), o), false)
   }
 }
 
@@ -180,28 +230,23 @@ function meshState(ctx: Context, self: NodeView): MeshState {
 }
 
 /** Every other node with an address of this family, unless either side is a route reflector. */
-function* meshPeers(h: Here): Generator<Candidate> {
+function meshPeers(h: Here, accept: Accept): void {
   const d = h.ctx.prepared.defaults
+  const password = d.meshPassword !== undefined && d.meshPassword !== 'invalid' ? d.meshPassword : undefined
   for (const node of h.ctx.prepared.nodeList) {
     const other = addressOf(node, h.f)
     if (node.name === h.self.name || other === undefined || other === h.address || node.clusterId !== undefined) continue
-    yield {
-      ...withNode(h, 'Mesh', node, other, false),
-      origin: `node-to-node mesh with node ${node.label}`,
+    const o: Options = {
       from: node.key,
       sourceAddress: h.address,
-      ...(d.meshRestartTime !== undefined && { gracefulRestartTime: d.meshRestartTime }),
-      ...(d.meshPassword !== undefined && d.meshPassword !== 'invalid' && { passwordRef: d.meshPassword }),
+      gracefulRestartTime: d.meshRestartTime,
+      ttlSecurityHops: undefined,
+      allowLocalAs: undefined,
+      passwordRef: password,
+      keepNextHop: false,
     }
+    accept(candidate(h, withNode(h, 'Mesh', node, other, `node-to-node mesh with node ${node.label}`), o), false)
   }
-}
-
-/** undefined: no password; null: needed but unavailable (peering skipped, problem reported). */
-function resolvePassword(ctx: Context, c: Candidate): string | undefined | null {
-  if (c.passwordRef === undefined) return undefined
-  return c.kind === 'Mesh'
-    ? secretValue(ctx, c.passwordRef, ctx.prepared.defaults.key, 'spec.nodeMeshPassword')
-    : secretValue(ctx, c.passwordRef, c.from, 'spec.password.secretKeyRef')
 }
 
 function secretValue(ctx: Context, ref: SecretKeyRef, key: string, field: string): string | null {

@@ -94,6 +94,13 @@ export class ManagedDaemon {
 
     return new Promise<DaemonExit>((resolve) => {
       let spawned = false
+      let settled = false
+      // 'exit' may or may not follow an 'error'; the run ends once.
+      const settle = (exit: DaemonExit) => {
+        if (settled) return
+        settled = true
+        this.finish(exit, resolve)
+      }
       child.once('spawn', () => {
         spawned = true
         this.current = { ...this.current, running: true, pid: child.pid }
@@ -101,14 +108,12 @@ export class ManagedDaemon {
         opts.report.started(child.pid)
         void secureSocket(spec.socket, this.stopping.signal, opts.log)
       })
-      child.once('error', (err) => {
-        // Only a failure to spawn ends the run here; after 'spawn', 'exit' always follows.
-        if (spawned) return
-        this.finish({ code: null, signal: null, at: now(), error: err.message }, resolve)
+      child.on('error', (err) => {
+        // After 'spawn', an error is a failed kill(); 'exit' still ends the run.
+        if (!spawned) settle({ code: null, signal: null, at: now(), error: err.message })
+        else opts.log.warn({ daemon: spec.name, err: err.message }, 'BIRD child process error')
       })
-      child.once('exit', (code, signal) => {
-        this.finish({ code, signal, at: now() }, resolve)
-      })
+      child.once('exit', (code, signal) => settle({ code, signal, at: now() }))
     })
   }
 

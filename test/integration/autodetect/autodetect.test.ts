@@ -11,7 +11,7 @@ import {
   writeNetnsHosts,
   type Netns,
 } from '../../helpers/netns.js'
-import { assertBuilt, detect, runAutodetect } from './cli.js'
+import { assertBuilt, detect, mapLimit, runAutodetect } from './cli.js'
 import { buildAutodetectTopology, NETNS_PREFIX } from './topology.js'
 
 const HOSTS = `127.0.0.1     localhost
@@ -23,6 +23,10 @@ fd99:100::9   up6.test
 `
 
 let ns: Netns
+const PARALLEL = 3
+
+// Each case is a node start-up inside the namespace; give a busy machine room.
+t.setTimeout(600_000)
 
 t.before(async () => {
   assertBuilt()
@@ -58,8 +62,9 @@ const chosen: [method: string, family: 4 | 6, iface: string, address: string, wh
 ]
 
 t.test('every method, both families', async (t) => {
-  for (const [method, family, iface, address, why] of chosen) {
-    const r = await detect(ns, method, family)
+  const results = await mapLimit(chosen, PARALLEL, ([method, family]) => detect(ns, method, family))
+  for (const [i, [method, family, iface, address, why]] of chosen.entries()) {
+    const r = results[i]!
     t.same([r.interface, r.address], [iface, address], `${method} IPv${family}: ${iface} ${address} (${why})`)
     t.equal(r.method, method)
     t.equal(r.family, family)
@@ -121,8 +126,11 @@ const notFound: [method: string, family: 4 | 6, message: RegExp][] = [
 ]
 
 t.test('nothing found: exit 1 and one line that says why', async (t) => {
-  for (const [method, family, message] of notFound) {
-    const r = await runAutodetect(ns, ['--method', method, ...(family === 6 ? ['--ipv6'] : [])])
+  const results = await mapLimit(notFound, PARALLEL, ([method, family]) =>
+    runAutodetect(ns, ['--method', method, ...(family === 6 ? ['--ipv6'] : [])]),
+  )
+  for (const [i, [method, family, message]] of notFound.entries()) {
+    const r = results[i]!
     t.equal(r.exitCode, 1, `${method} IPv${family} fails`)
     t.equal(r.stdout, '')
     t.match(r.stderr, message)
@@ -148,8 +156,9 @@ t.test('bad methods are refused before anything is looked at', async (t) => {
     [['--method', 'can-reach=10.99.200.7', '--ipv6'], /10\.99\.200\.7 is an IPv4 address but IPv6 autodetection needs an IPv6 destination/],
     [['-o', 'yaml'], /argument 'yaml' is invalid/],
   ]
-  for (const [args, message] of cases) {
-    const r = await runAutodetect(ns, args)
+  const results = await mapLimit(cases, PARALLEL, ([args]) => runAutodetect(ns, args))
+  for (const [i, [args, message]] of cases.entries()) {
+    const r = results[i]!
     t.equal(r.exitCode, 1, args.join(' '))
     t.match(r.stderr, message)
   }

@@ -55,3 +55,17 @@ export async function detect(ns: Netns, method: string, family: 4 | 6): Promise<
   if (r.exitCode !== 0) throw new Error(`autodetect ${method} (IPv${family}) exited ${r.exitCode}: ${r.stderr}`)
   return JSON.parse(r.stdout) as CliResult
 }
+
+/**
+ * Runs `fn` over `items`, at most `limit` at a time, results in input order: each CLI run
+ * is a node start-up, mostly waiting on the disk and the other core.
+ */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length)
+  let next = 0
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i] as T)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
+}

@@ -3,7 +3,7 @@ import { AuthenticationError, TlsFileError, UnavailableError } from '../../../sr
 import { EtcdStore } from '../../../src/datastore/etcd-store.js'
 import { startSyncer } from '../../../src/datastore/syncer.js'
 import type { Snapshot } from '../../../src/api/snapshot.js'
-import { startEtcd } from '../../helpers/etcd.js'
+import { etcdctl, startEtcd } from '../../helpers/etcd.js'
 import { bgpPeer, node } from './fixtures.js'
 
 const etcd = await startEtcd(t, { tls: true, auth: true })
@@ -12,7 +12,8 @@ t.test('the harness made a TLS + auth etcd', async (t) => {
   t.match(etcd.endpoint, /^https:\/\/127\.0\.0\.1:\d+$/)
   t.match(etcd.settings, { username: 'root', caCertFile: /ca\.crt$/, certFile: /client\.crt$/, keyFile: /client\.key$/ })
   t.match(etcd.env, { ETCD_ENDPOINTS: etcd.endpoint, ETCD_USERNAME: 'root', ETCD_CA_CERT_FILE: etcd.settings.caCertFile })
-  t.match(await etcd.etcdctl(['auth', 'status']), /Authentication Status: true/)
+  await t.rejects(etcdctl(etcd.endpoint, etcd.tls, 'wrong', ['get', 'x']), /authentication failed/, 'auth is enabled')
+  t.equal((await etcd.etcdctl(['get', 'x'])).trim(), '', 'root can read')
 })
 
 t.test('CRUD and the syncer work over TLS with password auth', async (t) => {
@@ -41,7 +42,6 @@ t.test('a wrong password fails with AuthenticationError', async (t) => {
   )
   t.type(err, AuthenticationError)
   t.match((err as Error).message, `etcd at ${etcd.endpoint} rejected the credentials of user "root"`)
-  t.comment((err as Error).message)
 })
 
 t.test('no client certificate fails with a clear error', async (t) => {
@@ -50,9 +50,19 @@ t.test('no client certificate fails with a clear error', async (t) => {
     () => undefined,
     (e: unknown) => e,
   )
-  t.comment((err as Error).message)
   t.type(err, UnavailableError)
-  t.match((err as Error).message, `cannot reach the etcd datastore at ${etcd.endpoint}`)
+  t.match(
+    (err as Error).message,
+    `cannot reach the etcd datastore at ${etcd.endpoint} within 3s (TLS with 127.0.0.1:${new URL(etcd.endpoint).port}: the server rejected the client certificate`,
+  )
+})
+
+t.test('an untrusted server certificate is named as such', async (t) => {
+  const { caCertFile: _ca, ...withoutCa } = etcd.settings
+  await t.rejects(EtcdStore.connect({ ...withoutCa, timeoutMs: 3_000 }), {
+    name: 'UnavailableError',
+    message: /the server certificate is not signed by the configured CA/,
+  })
 })
 
 t.test('a missing TLS file is named', async (t) => {

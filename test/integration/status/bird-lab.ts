@@ -103,7 +103,12 @@ async function write(file: string, text: string): Promise<void> {
 }
 
 /** Creates the two nodes and waits until A's mesh session is Established. */
-export async function startBirdLab(t: TeardownHost, nsPrefix: string, net: number): Promise<BirdLab> {
+export async function startBirdLab(
+  t: TeardownHost,
+  nsPrefix: string,
+  net: number,
+  opts: { backoff?: { initialMs: number; maxMs: number } } = {},
+): Promise<BirdLab> {
   await removeStaleNamespaces(nsPrefix)
   const a = await createNetns(t, nsPrefix)
   const b = await createNetns(t, nsPrefix)
@@ -149,7 +154,7 @@ export async function startBirdLab(t: TeardownHost, nsPrefix: string, net: numbe
     manage: true,
     daemons: birdDaemonSpecs(paths),
     wrap: ['ip', 'netns', 'exec', a.name],
-    backoff: { initialMs: 200, maxMs: 2_000 },
+    backoff: opts.backoff ?? { initialMs: 200, maxMs: 2_000 },
   })
   t.teardown(() => supervisor.stop())
   supervisor.start()

@@ -163,3 +163,47 @@ t.test('unmanaged: never spawns, follows the control socket of a BIRD run by som
   t.ok(alive(again.pid!), 'stopping an unmanaged supervisor leaves BIRD running')
   t.ok(await answers(paths.birdSocket))
 })
+
+t.test('managed: SIGKILL after the grace period when BIRD does not stop; its socket is removed', async (t) => {
+  const { ns, paths } = await lab(t)
+  await writeConfig(paths.birdConfig)
+  const supervisor = new BirdSupervisor({
+    manage: true,
+    daemons: birdDaemonSpecs(paths, ['bird']),
+    wrap: ['ip', 'netns', 'exec', ns.name],
+    stopGraceMs: 1_000,
+  })
+  t.teardown(() => supervisor.stop())
+  supervisor.start()
+  const pid = await pollUntil('bird to run', () => supervisor.state('bird')?.pid, { timeoutMs: 60_000 })
+  await pollUntil('bird to answer', () => answers(paths.birdSocket), { timeoutMs: 60_000 })
+  // A stopped process cannot act on SIGTERM; only SIGKILL ends it.
+  process.kill(pid, 'SIGSTOP')
+  const started = Date.now()
+  await supervisor.stop()
+  t.ok(Date.now() - started >= 1_000, 'waited the grace period')
+  t.notOk(alive(pid))
+  t.match(supervisor.state('bird')?.lastExit, { signal: 'SIGKILL' })
+  t.notOk(existsSync(paths.birdSocket), 'the socket BIRD left behind is removed')
+  t.notOk(existsSync(paths.birdPid))
+})
+
+t.test('managed: a binary that cannot be started is retried with backoff, never counted as running', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fa-sv-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const paths = derivePaths(dir)
+  await writeConfig(paths.birdConfig)
+  const supervisor = new BirdSupervisor({
+    manage: true,
+    daemons: birdDaemonSpecs(paths, ['bird'], { bird: join(dir, 'no-such-bird') }),
+    backoff: { initialMs: 50, maxMs: 100 },
+  })
+  const exits: DaemonExit[] = []
+  supervisor.on('exited', (_name, exit) => exits.push(exit))
+  t.teardown(() => supervisor.stop())
+  supervisor.start()
+  await pollUntil('three failed attempts', () => exits.length >= 3)
+  await supervisor.stop()
+  t.match(exits[0], { code: null, signal: null, error: /ENOENT/ })
+  t.match(supervisor.state('bird'), { running: false, restarts: 0, lastExit: { error: /ENOENT/ } })
+})

@@ -1,11 +1,7 @@
+import type { Test } from 'tap'
 import { ValidationError } from '../../../src/api/errors.js'
 
-/** The subset of tap's Test this helper needs (keeps the helper free of tap's types). */
-interface T {
-  fail(message: string): unknown
-  equal(found: unknown, wanted: unknown, message?: string): unknown
-  match(found: unknown, pattern: RegExp | string, message?: string): unknown
-}
+type T = Pick<Test, 'fail' | 'equal' | 'match'>
 
 /** Asserts that `f` throws ValidationError with exactly `path` and a reason containing `fragment`. */
 export function expectInvalid(t: T, f: () => unknown, path: string, fragment: string | RegExp, label = ''): void {

@@ -30,6 +30,8 @@ t.test('envelope: apiVersion, kind, metadata, spec', async (t) => {
   expectInvalid(t, () => validateKind('IPPool', { ...pool(), apiVersion: 'v1' }), 'apiVersion', 'must be')
   expectInvalid(t, () => validateResource({ ...pool(), specs: {} }), 'specs', 'unknown field (did you mean "spec"?)')
   expectInvalid(t, () => validateResource({ ...pool(), status: {} }), 'status', 'unknown field')
+  expectInvalid(t, () => validateResource({ ...pool(), status: null }), 'status', 'unknown field')
+  t.same(validateResource({ ...pool(), status: undefined }).spec, { cidr: '10.0.0.0/16', blockSize: 26 }, 'undefined means absent')
   expectInvalid(t, () => validateResource({ ...pool(), spec: 'cidr' }), 'spec', 'expected an object')
   expectInvalid(t, () => validateResource({ apiVersion: V3, kind: 'IPPool', spec: { cidr: '10.0.0.0/16' } }), 'metadata', 'required')
   expectInvalid(t, () => validateResource(doc('IPPool', { cidr: '10.0.0.0/16' }, 'p1' as never)), 'metadata', 'expected an object')

@@ -83,10 +83,15 @@ t.test('birdc show protocols fixtures', async (t) => {
     ],
     'v4_show_protocols_mixed_t0.txt',
   )
+  const files = {
+    Active: ['v4_show_protocols_nonestablished_Active.txt', 'v6_show_protocols_nonestablished_Active.txt'],
+    Connect: ['v4_show_protocols_nonestablished_Connect.txt', 'v6_show_protocols_nonestablished_Connect.txt'],
+  } as const
   for (const first of ['Active', 'Connect'] as const) {
+    const [v4file, v6file] = files[first]
     const pad = first === 'Active' ? '        ' : '       '
     t.strictSame(
-      parseProtocols(birdcLines(`v4_show_protocols_nonestablished_${first}.txt`)),
+      parseProtocols(birdcLines(v4file)),
       [
         ...BASE('11:40:21'),
         row('Mesh_10_99_0_2', 'BGP', 'up', '11:40:23', 'Established', bgp('Established')),
@@ -94,10 +99,10 @@ t.test('birdc show protocols fixtures', async (t) => {
         row('Node_10_99_5_5', 'BGP', 'start', '11:40:51', `Active        ${UNREACHABLE}`, bgp('Active', UNREACHABLE)),
         row('Node_disabled', 'BGP', 'down', '11:40:51', '', bgp('Down')),
       ],
-      `v4_show_protocols_nonestablished_${first}.txt`,
+      v4file,
     )
     t.strictSame(
-      parseProtocols(birdcLines(`v6_show_protocols_nonestablished_${first}.txt`)),
+      parseProtocols(birdcLines(v6file)),
       [
         ...BASE('11:40:21'),
         row('Mesh_fd99__2', 'BGP', 'up', '11:40:23', 'Established', bgp('Established')),
@@ -105,7 +110,7 @@ t.test('birdc show protocols fixtures', async (t) => {
         row('Node_fd99_5__5', 'BGP', 'start', '11:42:47', `Active        ${UNREACHABLE}`, bgp('Active', UNREACHABLE)),
         row('Node6_disabled', 'BGP', 'down', '11:42:47', '', bgp('Down')),
       ],
-      `v6_show_protocols_nonestablished_${first}.txt`,
+      v6file,
     )
   }
   t.strictSame(

@@ -46,7 +46,7 @@ t.test('decode reports key, field and reason', async (t) => {
   t.match(notJson, { key, field: '', reason: /not JSON/ })
   t.match(bad(JSON.stringify({ ...bgpPeer('p'), spec: { peerIP: '10.0.0.300', asNumber: 1 } })), { key, field: 'spec.peerIP' })
   t.match(bad(JSON.stringify(bgpPeer('other'))), { key, field: 'metadata.name', reason: /does not match/ })
-  t.throws(() => decodeResource('Node', { key, value: Buffer.from('{}'), mod_revision: '1' }), { reason: /not a Node key/ })
+  t.throws(() => decodeResource('Node', { key, value: Buffer.from('{}'), mod_revision: '1' }), { name: 'InvalidValueError', reason: /not a Node key/ })
 })
 
 t.test('creation metadata: set on create, kept on update', async (t) => {

@@ -30,7 +30,7 @@ t.test('resource keys follow the Calico v3 layout', async (t) => {
 t.test('names that would break the key layout are rejected', async (t) => {
   t.throws(() => resourceKey('Node', 'a/b'), ValidationError)
   t.throws(() => resourceKey('Node', ''), ValidationError)
-  t.throws(() => resourceKey('WorkloadEndpoint', 'x'), { path: 'metadata.namespace' })
+  t.throws(() => resourceKey('WorkloadEndpoint', 'x'), { name: 'ValidationError', path: 'metadata.namespace' })
   t.throws(() => affinityKey('a/b', parseCidr('10.0.0.0/26')), ValidationError)
 })
 

@@ -139,3 +139,34 @@ t.test('statusContent: only the requested classes; a silent daemon is NotReady w
   t.equal(all.routes?.routesV4?.length, 3)
   t.equal(all.routes?.routesV6, undefined)
 })
+
+t.test('routes: RIB paths, unreachable, global and node peers with a port', async (t) => {
+  const protocols = parseProtocols([
+    'name     proto    table    state  since       info',
+    'static2  Static   master   up     11:40:21    ',
+    'Global_10_99_0_5 BGP      master   up     11:40:23    Established   ',
+    'Node_10_99_0_6_port_1790 BGP      master   up     11:40:24    Established   ',
+  ])
+  const routes = parseRoutes([
+    '10.0.0.0/8         unreachable [static2 11:40:21] * (200)',
+    '192.168.30.0/26    via 10.99.0.5 on veth-a [Global_10_99_0_5 11:40:23] * (100/0) [i]',
+    '                   via 10.99.0.6 on veth-a [Node_10_99_0_6_port_1790 11:40:24] (100/0) [i]',
+  ])
+  t.same(populateRoutes({ routes, protocols }, undefined).routesV4, [
+    { type: 'FIB', destination: '10.0.0.0/8', gateway: 'N/A', interface: 'unreachable', learnedFrom: { sourceType: 'Static' } },
+    {
+      type: 'FIB',
+      destination: '192.168.30.0/26',
+      gateway: '10.99.0.5',
+      interface: 'veth-a',
+      learnedFrom: { sourceType: 'BGPPeer', peerIP: '10.99.0.5' },
+    },
+    {
+      type: 'RIB',
+      destination: '192.168.30.0/26',
+      gateway: '10.99.0.6',
+      interface: 'veth-a',
+      learnedFrom: { sourceType: 'BGPPeer', peerIP: '10.99.0.6' },
+    },
+  ])
+})

@@ -1,0 +1,15 @@
+import t from 'tap'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { outOfRange, unknownLines } from './bird-lines.js'
+
+// The fuzz test's line whitelist must describe what the templates really produce.
+const dir = fileURLToPath(new URL('./golden/', import.meta.url))
+const files = readdirSync(dir).filter((f) => f.endsWith('.cfg'))
+t.ok(files.length >= 24)
+for (const f of files) {
+  const text = readFileSync(join(dir, f), 'utf8')
+  t.same(unknownLines(text), [], `${f}: every line is a known statement`)
+  t.same(outOfRange(text), [], `${f}: numbers in range`)
+}

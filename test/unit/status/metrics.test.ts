@@ -1,0 +1,63 @@
+import t from 'tap'
+import { StatusMetrics, sessionStateValue } from '../../../src/status/metrics.js'
+import type { BirdSample, PeerSample } from '../../../src/status/samples.js'
+
+const peer = (n: number, bgpState: string): PeerSample => ({ protocol: `Mesh_10_0_0_${n}`, peerIP: `10.0.0.${n}`, type: 'NodeMesh', bgpState })
+const lines = async (m: StatusMetrics, prefix: string) => (await m.registry.metrics()).split('\n').filter((l) => l.startsWith(prefix))
+
+t.test('session states as numbers', async (t) => {
+  t.same(['Idle', 'Connect', 'Active', 'OpenSent', 'OpenConfirm', 'Established', 'Close', '', 'Passive'].map(sessionStateValue), [1, 2, 3, 4, 5, 6, 7, 0, 0])
+})
+
+t.test('per-peer series are capped; aggregates are not; drops counted once per series', async (t) => {
+  const m = new StatusMetrics(2)
+  const sample: BirdSample = {
+    answering: true,
+    peers: [peer(3, 'Established'), peer(1, 'Active'), peer(2, 'Established')],
+    routes: [{ protocol: 'Mesh_10_0_0_1', imported: 4, exported: 2 }],
+  }
+  m.setBirdSample(4, sample)
+  m.setBirdSample(4, sample)
+  t.same(await lines(m, 'falconer_bgp_session_state{'), [
+    'falconer_bgp_session_state{family="ipv4",peer="10.0.0.1",type="NodeMesh"} 3',
+    'falconer_bgp_session_state{family="ipv4",peer="10.0.0.2",type="NodeMesh"} 6',
+  ])
+  t.same(await lines(m, 'falconer_bgp_sessions{'), [
+    'falconer_bgp_sessions{family="ipv4",state="established"} 2',
+    'falconer_bgp_sessions{family="ipv4",state="not_established"} 1',
+  ])
+  t.same(await lines(m, 'falconer_metric_series_dropped_total{'), ['falconer_metric_series_dropped_total{metric="falconer_bgp_session_state"} 1'])
+  t.same(await lines(m, 'falconer_bird_routes_'), [
+    'falconer_bird_routes_imported{family="ipv4",protocol="Mesh_10_0_0_1"} 4',
+    'falconer_bird_routes_exported{family="ipv4",protocol="Mesh_10_0_0_1"} 2',
+  ])
+
+  // A peer goes away: its series goes with it; a silent daemon has no peer series at all.
+  m.setBirdSample(4, { answering: true, peers: [peer(2, 'Established')], routes: [] })
+  t.same(await lines(m, 'falconer_bgp_session_state{'), ['falconer_bgp_session_state{family="ipv4",peer="10.0.0.2",type="NodeMesh"} 6'])
+  m.setBirdSample(4, { answering: false, reason: 'gone' })
+  t.same(await lines(m, 'falconer_bgp_session_state{'), [])
+  t.same(await lines(m, 'falconer_bird_up{'), ['falconer_bird_up{daemon="bird"} 0'])
+  m.setBirdSample(4, undefined)
+  t.same(await lines(m, 'falconer_bird_up{'), [])
+})
+
+t.test('counters and the private registry', async (t) => {
+  const a = new StatusMetrics()
+  const b = new StatusMetrics()
+  a.recordApply(4, true, 0.3)
+  a.recordApply(4, false, 2)
+  a.recordBirdRestart('bird6')
+  a.setSynced(true)
+  t.same((await lines(a, 'falconer_config_appl')).filter((l) => l.includes('_total{')), [
+    'falconer_config_applies_total{family="ipv4"} 1',
+    'falconer_config_apply_failures_total{family="ipv4"} 1',
+  ])
+  t.same(await lines(a, 'falconer_config_apply_duration_seconds_count'), ['falconer_config_apply_duration_seconds_count{family="ipv4"} 2'])
+  t.same(await lines(a, 'falconer_config_apply_duration_seconds_sum'), ['falconer_config_apply_duration_seconds_sum{family="ipv4"} 2.3'])
+  t.same(await lines(a, 'falconer_config_apply_duration_seconds_bucket{le="0.5"'), ['falconer_config_apply_duration_seconds_bucket{le="0.5",family="ipv4"} 1'])
+  t.same(await lines(a, 'falconer_bird_restarts_total{'), ['falconer_bird_restarts_total{daemon="bird6"} 1'])
+  t.same(await lines(a, 'falconer_datastore_synced '), ['falconer_datastore_synced 1'])
+  t.same(await lines(b, 'falconer_datastore_synced '), ['falconer_datastore_synced 0'], 'two instances do not share state')
+  t.throws(() => new StatusMetrics(-1), RangeError)
+})
