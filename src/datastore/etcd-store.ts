@@ -94,9 +94,10 @@ export class EtcdStore implements ResourceStore, IpamStore {
   }
 
   async update<R extends AnyResource>(resource: R): Promise<R> {
+    // The caller's resourceVersion, whatever the validator makes of the metadata.
+    const expected = resource.metadata.resourceVersion
     const r = this.validated(resource)
     const key = keyOf(r)
-    const expected = r.metadata.resourceVersion
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.readKv(key)
       if (!current) throw new NotFoundError(r.kind, r.metadata.name)

@@ -137,6 +137,7 @@ class SyncLoop {
             if (res.canceled) return reject(new WatchEndedError(res.cancel_reason || 'canceled by etcd'))
             if (res.created) return onCreated()
             if (res.events.length > 0) this.apply(res.events)
+            else this.progress(Number(res.header.revision))
           } catch (e) {
             reject(e as Error)
           }
@@ -144,7 +145,12 @@ class SyncLoop {
         stream.on('error', reject)
         stream.on('end', () => reject(new WatchEndedError('stream closed by etcd')))
         stream.write({
-          create_request: { key: SYNCED_RANGE.start, range_end: SYNCED_RANGE.end, start_revision: this.revision + 1 },
+          create_request: {
+            key: SYNCED_RANGE.start,
+            range_end: SYNCED_RANGE.end,
+            start_revision: this.revision + 1,
+            progress_notify: true,
+          },
         })
       })
     } finally {
@@ -168,6 +174,17 @@ class SyncLoop {
     }
     this.revision = last
     if (changes.length > 0 && this.snapshot) this.emit(applyChanges(this.snapshot, changes, last))
+  }
+
+  /**
+   * A progress notification: etcd promises that every later event has a higher revision,
+   * so a quiet range can resume from here instead of from a revision that may since
+   * have been compacted (which would force a full resync).
+   */
+  private progress(revision: number): void {
+    if (revision <= this.revision) return
+    this.revision = revision
+    this.log.debug({ revision }, 'watch progress')
   }
 
   private emit(snapshot: Snapshot): void {

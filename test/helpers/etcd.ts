@@ -22,6 +22,8 @@ export interface EtcdOptions {
   tls?: boolean
   /** Password auth: user `root`, auth enabled. */
   auth?: boolean
+  /** More etcd flags, e.g. `--experimental-watch-progress-notify-interval=500ms`. */
+  extraArgs?: readonly string[]
 }
 
 export interface EtcdHandle {
@@ -78,7 +80,7 @@ export async function startEtcd(t: TeardownHost, opts: EtcdOptions = {}): Promis
   for (;;) {
     attempt++
     layout = { clientPort: await freePort(), peerPort: await freePort(), dataDir: join(dir, `data-${attempt}`) }
-    proc = spawnEtcd(layout, layout.clientPort, tls)
+    proc = spawnEtcd(layout, layout.clientPort, tls, opts.extraArgs)
     procs.add(proc)
     const endpoint = `${scheme}://127.0.0.1:${layout.clientPort}`
     try {
@@ -134,7 +136,7 @@ export async function startEtcd(t: TeardownHost, opts: EtcdOptions = {}): Promis
     },
     async start() {
       ensureStopped('start()')
-      current = spawnEtcd(layout, layout.clientPort, tls)
+      current = spawnEtcd(layout, layout.clientPort, tls, opts.extraArgs)
       procs.add(current)
       await waitHealthy(current, ctl(endpoint))
     },
@@ -143,7 +145,7 @@ export async function startEtcd(t: TeardownHost, opts: EtcdOptions = {}): Promis
       ensureStopped('startHidden()')
       const port = await freePort()
       const hiddenEndpoint = `${scheme}://127.0.0.1:${port}`
-      const hidden = spawnEtcd(layout, port, tls)
+      const hidden = spawnEtcd(layout, port, tls, opts.extraArgs)
       procs.add(hidden)
       await waitHealthy(hidden, ctl(hiddenEndpoint))
       return { endpoint: hiddenEndpoint, etcdctl: ctl(hiddenEndpoint), stop: () => hidden.signal('SIGTERM') }
@@ -219,7 +221,7 @@ class EtcdProcess {
   }
 }
 
-function spawnEtcd(layout: Layout, clientPort: number, tls: TlsFiles | undefined): EtcdProcess {
+function spawnEtcd(layout: Layout, clientPort: number, tls: TlsFiles | undefined, extraArgs: readonly string[] = []): EtcdProcess {
   const scheme = tls ? 'https' : 'http'
   const client = `${scheme}://127.0.0.1:${clientPort}`
   const peer = `http://127.0.0.1:${layout.peerPort}`
@@ -236,6 +238,7 @@ function spawnEtcd(layout: Layout, clientPort: number, tls: TlsFiles | undefined
     '--log-level', 'warn',
     '--log-outputs', 'stderr',
     ...(tls ? ['--cert-file', tls.serverCertFile, '--key-file', tls.serverKeyFile, '--trusted-ca-file', tls.caFile, '--client-cert-auth'] : []),
+    ...extraArgs,
   ]
   // etcd reads ETCD_* variables as flags; the test runner's environment must not leak in.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD')))

@@ -68,11 +68,17 @@ export async function createNetns(t: TeardownHost, prefix = 'x', opts: { suffix?
   if (suffix.length < (opts.suffix === undefined ? 4 : 1) || name.length > NAME_MAX || !/^[a-z0-9-]+$/.test(suffix)) {
     throw new NetnsError(`namespace name "${name}" is invalid or longer than ${NAME_MAX} characters (prefix too long?)`)
   }
-  await run('ip', ['netns', 'add', name])
+  // Owner first: a parallel removeStaleNamespaces must never see this namespace ownerless.
+  await recordOwner(name)
+  try {
+    await run('ip', ['netns', 'add', name])
+  } catch (err) {
+    await rm(join(OWNER_DIR, name), { force: true })
+    throw err
+  }
   const ns: Netns = { name }
   // Registered before anything else can fail, so the namespace never outlives the test.
   t.teardown(() => quietly(`deleting namespace ${name}`, () => deleteNetns(ns)))
-  await recordOwner(name)
   await run('ip', ['-n', name, 'link', 'set', 'lo', 'up'])
   return ns
 }
@@ -113,11 +119,14 @@ export async function removeStaleNamespaces(prefix: string): Promise<string[]> {
     await deleteNetns({ name })
     removed.push(name)
   }
-  // /etc/netns directories whose namespace is already gone.
-  const etc = existsSync(NETNS_ETC) ? await readdir(NETNS_ETC) : []
+  // /etc/netns directories and owner records whose namespace is already gone.
   const live = new Set(await listNetns())
-  for (const name of etc) {
-    if (name.startsWith(start) && !live.has(name)) await rm(join(NETNS_ETC, name), { recursive: true, force: true })
+  for (const dir of [NETNS_ETC, OWNER_DIR]) {
+    for (const name of existsSync(dir) ? await readdir(dir) : []) {
+      if (name.startsWith(start) && !live.has(name) && !(await ownerAlive(name))) {
+        await rm(join(dir, name), { recursive: true, force: true })
+      }
+    }
   }
   return removed
 }

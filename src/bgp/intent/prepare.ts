@@ -81,8 +81,9 @@ function prepareUncached(snapshot: Snapshot): Prepared {
     if (parsed !== undefined) peers.push(parsed)
   }
 
+  // Unsorted: only this node's list is used, and its blocks are sorted once parsed.
   const affinities = new Map<string, BlockAffinity[]>()
-  for (const [, a] of sortedEntries(snapshot.blockAffinities)) {
+  for (const a of snapshot.blockAffinities.values()) {
     if (typeof a?.node !== 'string') continue
     let list = affinities.get(a.node)
     if (list === undefined) affinities.set(a.node, (list = []))

@@ -1,6 +1,6 @@
 import type { Logger } from '../../log.js'
 import { BirdConnection, type ReplySink } from './connection.js'
-import { BirdCommandError, BirdTimeoutError, BirdUnavailableError, type BirdControlError } from './errors.js'
+import { BirdCommandError, BirdControlError, BirdTimeoutError, BirdUnavailableError } from './errors.js'
 import { LineStream } from './line-stream.js'
 import { isErrorCode, type ReplyLine } from './reply-line.js'
 
@@ -44,7 +44,8 @@ interface Job extends ReplySink {
  * BIRD's control socket, spoken natively. Commands queue FIFO and go one at a time over
  * one persistent connection, opened lazily and re-opened after it drops or times out.
  * Errors are typed: BirdCommandError (8xxx/9xxx), BirdTimeoutError, BirdUnavailableError,
- * BirdProtocolError.
+ * BirdProtocolError. A command whose connection is lost is failed, never re-sent: BIRD may
+ * already have acted on it (think `configure`); retrying is the caller's decision.
  */
 export class BirdControl {
   readonly socketPath: string
@@ -145,6 +146,10 @@ export class BirdControl {
   }
 
   #enqueue(job: Job): void {
+    // A newline would smuggle a second command past the one-at-a-time framing.
+    if (/[\r\n]/.test(job.command)) {
+      return job.fail(new BirdControlError(this.socketPath, `a BIRD command is one line: ${JSON.stringify(job.command)}`))
+    }
     if (this.#closed) return job.fail(new BirdUnavailableError(this.socketPath, 'client-closed', job.command))
     this.#queue.push(job)
     this.#pump()

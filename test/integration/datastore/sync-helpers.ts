@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream'
 import type { Etcd3 } from 'etcd3'
+import { pino, type Logger } from 'pino'
 import type { Snapshot } from '../../../src/api/snapshot.js'
 import { affinityKey, resourceKey } from '../../../src/datastore/keys.js'
 import { parseCidr } from '../../../src/datastore/cidr.js'
@@ -49,3 +51,15 @@ export async function etcdState(client: Etcd3, revision = 0, invalidKeys: Readon
 }
 
 export const sorted = (m: Map<string, string>): [string, string][] => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1))
+
+/** A debug-level logger whose records the test can poll. */
+export function captureLog(): { log: Logger; records: { msg?: string; revision?: number }[] } {
+  const records: { msg?: string; revision?: number }[] = []
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      records.push(JSON.parse(chunk.toString()) as { msg?: string; revision?: number })
+      done()
+    },
+  })
+  return { log: pino({ level: 'debug' }, sink), records }
+}

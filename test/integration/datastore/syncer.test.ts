@@ -8,7 +8,7 @@ import { deleteOp, putOp } from '../../../src/datastore/kv-ops.js'
 import { startSyncer, type SyncStatus } from '../../../src/datastore/syncer.js'
 import { freePort, startEtcd } from '../../helpers/etcd.js'
 import { bgpConfiguration, bgpPeer, calicoNodeStatus, ipPool, node } from './fixtures.js'
-import { etcdState, snapshotState, sorted, until } from './sync-helpers.js'
+import { captureLog, etcdState, snapshotState, sorted, until } from './sync-helpers.js'
 
 const etcd = await startEtcd(t)
 const store = await EtcdStore.connect(etcd.settings)
@@ -19,9 +19,12 @@ type Event = { type: 'snapshot'; snapshot: Snapshot } | { type: 'status'; status
 function record(t: Test, settings = etcd.settings) {
   const client = createEtcdClient(settings)
   const events: Event[] = []
+  const { log, records } = captureLog()
   const syncer = startSyncer(client, {
     onSnapshot: (snapshot) => events.push({ type: 'snapshot', snapshot }),
     onStatus: (status) => events.push({ type: 'status', status }),
+    log,
+    backoff: { initialMs: 100, maxMs: 500 },
   })
   t.teardown(async () => {
     await syncer.stop()
@@ -29,13 +32,14 @@ function record(t: Test, settings = etcd.settings) {
   })
   const snapshots = () => events.flatMap((e) => (e.type === 'snapshot' ? [e.snapshot] : []))
   const statuses = () => events.flatMap((e) => (e.type === 'status' ? [e.status] : []))
-  return { syncer, client, events, snapshots, statuses }
+  return { syncer, client, events, snapshots, statuses, records }
 }
 
 t.test('nothing is emitted until the datastore has been listed', async (t) => {
   const unreachable = { ...etcd.settings, endpoints: [`http://127.0.0.1:${await freePort()}`], timeoutMs: 500 }
   const r = record(t, unreachable)
-  await new Promise((res) => setTimeout(res, 2_000))
+  const failures = () => r.records.filter((x) => x.msg === 'etcd sync interrupted; retrying').length
+  await until(() => failures() >= 3, 'three failed list attempts')
   t.same(r.snapshots(), [], 'no snapshot without a list')
   t.same(r.statuses(), ['syncing'])
   t.equal(r.syncer.current(), undefined)

@@ -33,6 +33,20 @@ t.test('CRUD and the syncer work over TLS with password auth', async (t) => {
   await store.delete('Node', 'tls-node')
   await until(() => syncer.current()?.nodes.has('tls-node') === false)
   t.pass('the syncer followed create and delete')
+
+  // etcd forgets its auth tokens on restart: the store and the syncer must log in again.
+  await etcd.kill()
+  await etcd.start()
+  await until(async () => {
+    try {
+      await store.create(node('after-restart'))
+      return true
+    } catch {
+      return false
+    }
+  })
+  await until(() => syncer.current()?.nodes.has('after-restart') === true)
+  t.pass('store and syncer work again after an etcd restart')
 })
 
 t.test('a wrong password fails with AuthenticationError', async (t) => {
@@ -72,9 +86,9 @@ t.test('a missing TLS file is named', async (t) => {
   })
 })
 
-async function until(cond: () => boolean, timeoutMs = 30_000): Promise<void> {
+async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error('condition not met in time')
     await new Promise((r) => setTimeout(r, 50))
   }

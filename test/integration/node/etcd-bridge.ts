@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, type EtcdHandle } from '../../helpers/etcd.js'
 import { exec, pollUntil, spawnInNetns, type Netns, type TeardownHost } from '../../helpers/netns.js'
+import { quietly } from './run-helpers.js'
 
 /**
  * The test etcd listens on the host's loopback, which a process inside a test namespace
@@ -28,11 +29,13 @@ export async function bridgeEtcdInto(t: TeardownHost, etcd: EtcdHandle, ns: Netn
     }),
     socketPath,
   )
-  t.teardown(async () => {
-    for (const s of open) s.destroy()
-    await new Promise((resolve) => hostSide.close(resolve))
-    await rm(dir, { recursive: true, force: true })
-  })
+  t.teardown(() =>
+    quietly('closing the etcd bridge', async () => {
+      for (const s of open) s.destroy()
+      await new Promise((resolve) => hostSide.close(resolve))
+      await rm(dir, { recursive: true, force: true })
+    }),
+  )
 
   const port = await freePort()
   const relay = `

@@ -213,6 +213,18 @@ t.test('an address another node uses is refused, naming that node', async (t) =>
   t.match(auto.stderr, / - {2}The address was autodetected: choose another method \(--ip-autodetection-method/)
   t.equal(await etcdJson(etcd, `${NODES}n3`), undefined)
   t.equal(await readFile(join(other, 'var/lib/calico/nodename'), 'utf8').catch(() => 'absent'), 'absent', 'no nodename file for a refused node')
+
+  // Detached (the default), the refusal happens in the background agent: `node run` shows
+  // the end of its log and fails with it.
+  const detached = await falconerIn(ns, endpoint, ['node', 'run', '--backend=none', '--ip', '10.99.1.2', '--name', 'n2', '--prefix', other])
+  t.equal(detached.exitCode, 1)
+  const log = join(other, 'var/log/calico/falconer.log')
+  t.equal(detached.stderr, `The falconer agent exited with status 1 before it was ready; see ${log}`)
+  const out = lines(detached.stdout)
+  t.match(out[0], /^Started the falconer agent \(pid \d+\); log: /)
+  t.ok(out.includes(`Last lines of ${log}:`))
+  t.ok(out.includes("  ERROR: Calico node 'n1' is already using the IPv4 address 10.99.1.2."), 'the reason is in the tail')
+  t.equal(await readFile(join(other, 'var/run/calico/falconer.pid'), 'utf8').catch(() => 'absent'), 'absent', 'the agent removed its pid file')
 })
 
 t.test('startup waits for etcd, then carries on', async (t) => {

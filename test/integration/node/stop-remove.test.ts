@@ -12,7 +12,7 @@ import { isAlive, readPidFile } from '../../../src/node/lifecycle/agent-process.
 import { ensureBuilt, runCli } from '../../helpers/cli.js'
 import { startEtcd, type EtcdHandle } from '../../helpers/etcd.js'
 import { pollUntil, removeStaleNamespaces, spawnInNetns } from '../../helpers/netns.js'
-import { BIN, NETNS_PREFIX, etcdJson, etcdKeys, falconerIn, lines, nodeNamespace, tempPrefix } from './run-helpers.js'
+import { BIN, NETNS_PREFIX, etcdJson, etcdKeys, falconerIn, lines, nodeNamespace, quietly, tempPrefix } from './run-helpers.js'
 
 const V3 = '/calico/resources/v3/projectcalico.org/'
 
@@ -46,10 +46,12 @@ async function seed(etcd: EtcdHandle): Promise<void> {
 
 /** Kills what the test started if an assertion failed before `node stop` did. */
 function killOnTeardown(t: { teardown(fn: () => unknown): void }, pidFile: string): void {
-  t.teardown(async () => {
-    const pid = await readPidFile(pidFile)
-    if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGKILL')
-  })
+  t.teardown(() =>
+    quietly('killing a leftover agent', async () => {
+      const pid = await readPidFile(pidFile)
+      if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGKILL')
+    }),
+  )
 }
 
 t.test('stop and remove refuse while a workload endpoint exists; --force and --remove-endpoints go ahead', async (t) => {

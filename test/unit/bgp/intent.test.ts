@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildIntent, hashRouterId, type EnabledFamily, type FamilyIntent, type PeerIntent } from '../../../src/bgp/intent/index.js'
+import { buildIntent, hashRouterId, holdsPassword, type EnabledFamily, type FamilyIntent, type PeerIntent } from '../../../src/bgp/intent/index.js'
 import type { BuildIntentInput } from '../../../src/bgp/intent/index.js'
 import { bgpConfig, node, peer, snapshot, threeNodes, type SnapshotParts } from './builders.js'
 
@@ -333,4 +333,15 @@ t.test('peers are sorted by name; names encode address and port', async (t) => {
   const i = buildIntent({ snapshot: s, nodeName: 'a' })
   t.same(names(i.v4), ['Global_10_99_0_20_port_1790', 'Global_10_99_0_3', 'Node_10_99_0_2'])
   t.same(names(i.v6), ['Global_fd99__a_port_1790'])
+})
+
+t.test('holdsPassword tells the applier which files must be 0600', async (t) => {
+  const s = snapshot({
+    nodes: threeNodes(),
+    peers: [peer('tor', { peerIP: '10.99.0.254', asNumber: 65001, password: { secretKeyRef: { name: 's', key: 'k' } } })],
+  })
+  const i = buildIntent({ snapshot: s, nodeName: 'node-1', secrets: new Map([['s/k', 'pw']]) })
+  t.equal(holdsPassword(i.v4), true)
+  t.equal(holdsPassword(i.v6), false)
+  t.equal(holdsPassword(buildIntent({ snapshot: s, nodeName: 'node-1' }).v4), false, 'no secret, no password in the file')
 })

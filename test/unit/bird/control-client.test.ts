@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import {
   BirdCommandError,
   BirdControl,
+  BirdControlError,
   BirdProtocolError,
   BirdTimeoutError,
   BirdUnavailableError,
@@ -237,6 +238,15 @@ t.test('async "+" lines go to onAsync and never into a reply', async (t) => {
   t.strictSame(reply.lines, rawLines('raw_v4_show_status.txt'))
   t.equal((await ctl.request('show route')).code, 0, 'an async line between replies does not disturb the next one')
   t.strictSame(asyncs, ['Reconfiguring', 'Config timeout expired, starting undo', 'after the reply'])
+})
+
+t.test('a command is one line', async (t) => {
+  const server = await startReplayServer(t, { answer: recorded() })
+  const ctl = control(t, server.socketPath)
+  const err = await t.rejects(ctl.request('show status\nconfigure "x"'))
+  t.type(err, BirdControlError)
+  t.match((err as Error).message, /one line/)
+  t.strictSame(server.commands, [], 'nothing was sent')
 })
 
 t.test('garbage from the socket is a BirdProtocolError and costs the connection', async (t) => {

@@ -1,0 +1,716 @@
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  addAddress, addBridge, addVeth, createNetns, exec, linkUp, removeStaleNamespaces, setMaster, sysctl, Teardowns,
+  type ExecResult, type Netns,
+} from '../../test/helpers/netns.js'
+import { renderGobgpConfig } from './gobgp-config.js'
+import { LabProcess, tailOf } from './processes.js'
+import {
+  parseGobgpRib, parseIpRoutes, parseNodeStatus, sessionProblem,
+  type ExpectedPeers, type Family, type KernelRoute, type NodeStatus, type RibPath,
+} from './status.js'
+import {
+  canonicalCidr, cidrFromKeySegment, ETCD_ENDPOINT, ETCD_PORT, INFRA_V4, INFRA_V6, LAN_PREFIX_V4, LAN_PREFIX_V6, nodePlan,
+  NODE_AS, POOL_V4, POOL_V6, TOR_API, TOR_AS, TOR_V4, TOR_V6, type NodePlan,
+} from './topology.js'
+
+/**
+ * A multi-node falconer lab: N node namespaces on a bridge in an infrastructure
+ * namespace, etcd there (10.99.0.1:2379), a gobgpd top-of-rack router in its own namespace
+ * (10.99.0.2, AS 65000) as a global BGP peer, and in each node namespace a falconer agent
+ * started as an operator would (`falconer node run --init-system …`), which runs its own
+ * bird and bird6. Used by scripts/demo.sh (through main.ts) and by test/e2e.
+ *
+ * Everything is torn down by `down()` — processes by PID, then namespaces, then the lab
+ * directory — also when `up()` fails half way. Namespaces are `fa-<name>-…`; stale ones of
+ * the same name (from a killed run, or a `--keep` demo) are removed at start.
+ */
+
+export interface LabOptions {
+  /** Namespace prefix (`fa-<name>-node1`): lower-case letters and digits, short. */
+  readonly name: string
+  readonly nodes: number
+  /** Default: /tmp/falconer-lab-<name>. Wiped at start and at `down()`. */
+  readonly dir?: string
+  /** Start the gobgpd top-of-rack router and add it as a global BGP peer (default true). */
+  readonly tor?: boolean
+  /** Progress lines (the demo prints them; tests usually leave them out). */
+  readonly say?: (line: string) => void
+  /** The repository whose bin/falconer runs (default: found from this file). */
+  readonly repoRoot?: string
+}
+
+export interface LabNode {
+  readonly plan: NodePlan
+  readonly name: string
+  readonly ns: Netns
+  /** The agent's --prefix: every path of this node (configs, sockets, logs) lives under it. */
+  readonly prefix: string
+  readonly birdConfig: string
+  readonly bird6Config: string
+  readonly birdSocket: string
+  readonly bird6Socket: string
+  readonly birdPid: string
+  readonly bird6Pid: string
+  readonly log: string
+}
+
+export interface CommandResult {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export class LabError extends Error {
+  override readonly name = 'LabError'
+}
+
+/** Raised inside `up()` once `down()` has been asked for (Ctrl-C). */
+export class LabAborted extends LabError {}
+
+const GOBGP_API = `${TOR_API.host}:${TOR_API.port}`
+
+export class Lab {
+  readonly name: string
+  readonly dir: string
+  readonly repoRoot: string
+  readonly bin: string
+  readonly withTor: boolean
+  infra: Netns | undefined
+  tor: Netns | undefined
+
+  readonly #say: (line: string) => void
+  readonly #teardowns = new Teardowns()
+  readonly #nodeCount: number
+  #nodes: LabNode[] = []
+  readonly #agents = new Map<string, LabProcess>()
+  #etcd: LabProcess | undefined
+  #gobgpd: LabProcess | undefined
+  #torNodeAs = NODE_AS
+  #closing = false
+  #up: Promise<void> | undefined
+  #down: Promise<void> | undefined
+
+  constructor(opts: LabOptions) {
+    if (!/^[a-z0-9]{1,6}$/.test(opts.name)) throw new LabError(`lab name "${opts.name}": 1-6 lower-case letters or digits`)
+    this.name = opts.name
+    this.#nodeCount = opts.nodes
+    for (let i = 1; i <= opts.nodes; i++) nodePlan(i) // validates the count early
+    this.dir = opts.dir ?? join('/tmp', `falconer-lab-${opts.name}`)
+    this.repoRoot = opts.repoRoot ?? findRepoRoot()
+    this.bin = join(this.repoRoot, 'bin/falconer')
+    this.withTor = opts.tor ?? true
+    this.#say = opts.say ?? (() => {})
+  }
+
+  /** The nodes, in order (node-1 first); filled in by `up()`. */
+  get nodes(): readonly LabNode[] {
+    return this.#nodes
+  }
+
+  /** Builds and starts everything; on failure tears it all down and throws with the logs. */
+  up(): Promise<void> {
+    this.#up ??= this.#bringUp()
+    return this.#up
+  }
+
+  /** Stops every process (by PID), deletes the namespaces and the lab directory. Idempotent. */
+  down(): Promise<void> {
+    this.#down ??= this.#tearDown()
+    return this.#down
+  }
+
+  /**
+   * Leaves the lab running after this process exits (the demo's --keep): nothing is torn
+   * down now; `Lab.clean(name)` (the demo's --down) removes it later.
+   */
+  detach(): void {
+    this.#closing = true
+    this.#down = Promise.resolve()
+  }
+
+  /** Removes a lab left running (`--keep`) or left behind by a killed run. */
+  static async clean(name: string, dir = join('/tmp', `falconer-lab-${name}`)): Promise<string[]> {
+    const removed = await removeStaleNamespaces(name)
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 })
+    return removed
+  }
+
+  // ─── bring-up ─────────────────────────────────────────────────────────────
+
+  async #bringUp(): Promise<void> {
+    try {
+      await this.#build()
+    } catch (err) {
+      if (err instanceof LabAborted || this.#closing) throw err
+      const logs = this.logs()
+      await this.down()
+      const why = err instanceof Error ? err.message : String(err)
+      throw new LabError(`lab ${this.name} did not come up: ${why}\n${logs}`, { cause: err })
+    }
+  }
+
+  #check(): void {
+    if (this.#closing) throw new LabAborted(`lab ${this.name}: stopped while starting`)
+  }
+
+  async #build(): Promise<void> {
+    const stale = await Lab.clean(this.name, this.dir)
+    if (stale.length > 0) this.#say(`removed stale lab namespaces: ${stale.join(' ')}`)
+    this.#check()
+    await mkdir(join(this.dir, 'logs'), { recursive: true })
+    this.#teardowns.teardown(() => rm(this.dir, { recursive: true, force: true, maxRetries: 5 }))
+
+    this.#say(`network: bridge 10.99.0.1/24 fd99::1/64, ${this.#nodeCount} nodes${this.withTor ? ' + top-of-rack' : ''}`)
+    const infra = await createNetns(this.#teardowns, this.name, { suffix: 'infra' })
+    this.infra = infra
+    await addBridge(infra, 'br0')
+    await addAddress(infra, 'br0', `${INFRA_V4}/${LAN_PREFIX_V4}`)
+    await addAddress(infra, 'br0', `${INFRA_V6}/${LAN_PREFIX_V6}`, { nodad: true })
+    await linkUp(infra, 'br0')
+
+    for (let i = 1; i <= this.#nodeCount; i++) {
+      this.#check()
+      const plan = nodePlan(i)
+      const ns = await this.#attach(plan.nsSuffix, plan.bridgePort, plan.ipv4, plan.ipv6)
+      this.#nodes.push(this.#node(plan, ns))
+    }
+    if (this.withTor) this.tor = await this.#attach('tor', 'vtor', TOR_V4, TOR_V6)
+
+    this.#check()
+    await this.startEtcd()
+    if (this.withTor) {
+      this.#check()
+      await this.startTor()
+      await this.#applyTorPeers()
+    }
+
+    // The first node creates the IP pools; the others start once they exist.
+    const [first, ...rest] = this.#nodes
+    if (first !== undefined) await this.startAgent(first)
+    await Promise.all(rest.map((n) => this.startAgent(n)))
+  }
+
+  /** A namespace with eth0 on the bridge, forwarding on, the given addresses. */
+  async #attach(suffix: string, bridgePort: string, ipv4: string, ipv6: string): Promise<Netns> {
+    const infra = this.#infra()
+    const ns = await createNetns(this.#teardowns, this.name, { suffix })
+    await addVeth(infra, bridgePort, 'eth0', { peerNs: ns })
+    await setMaster(infra, bridgePort, 'br0')
+    await linkUp(infra, bridgePort)
+    await addAddress(ns, 'eth0', `${ipv4}/${LAN_PREFIX_V4}`)
+    await addAddress(ns, 'eth0', `${ipv6}/${LAN_PREFIX_V6}`, { nodad: true })
+    await linkUp(ns, 'eth0')
+    // Per-namespace sysctls: the host's own settings are never touched.
+    await sysctl(ns, 'net.ipv4.ip_forward', 1)
+    await sysctl(ns, 'net.ipv6.conf.all.forwarding', 1)
+    return ns
+  }
+
+  #node(plan: NodePlan, ns: Netns): LabNode {
+    const prefix = join(this.dir, plan.name)
+    const run = join(prefix, 'var/run/calico')
+    const conf = join(prefix, 'etc/calico/confd/config')
+    return {
+      plan,
+      name: plan.name,
+      ns,
+      prefix,
+      birdConfig: join(conf, 'bird.cfg'),
+      bird6Config: join(conf, 'bird6.cfg'),
+      birdSocket: join(run, 'bird.ctl'),
+      bird6Socket: join(run, 'bird6.ctl'),
+      birdPid: join(run, 'bird.pid'),
+      bird6Pid: join(run, 'bird6.pid'),
+      log: join(this.dir, 'logs', `${plan.name}.log`),
+    }
+  }
+
+  #infra(): Netns {
+    if (this.infra === undefined) throw new LabError(`lab ${this.name}: the infrastructure namespace does not exist`)
+    return this.infra
+  }
+
+  #torNs(): Netns {
+    if (this.tor === undefined) throw new LabError(`lab ${this.name} has no top-of-rack router`)
+    return this.tor
+  }
+
+  // ─── etcd ─────────────────────────────────────────────────────────────────
+
+  get etcdLog(): string {
+    return join(this.dir, 'logs', 'etcd.log')
+  }
+
+  /**
+   * Starts etcd in the infrastructure namespace on the same data directory as before.
+   * `hidden`: on that namespace's loopback only, so the agents (which reach 10.99.0.1)
+   * still see an outage while the lab changes the data.
+   */
+  async startEtcd(opts: { hidden?: boolean } = {}): Promise<void> {
+    if (this.#etcd?.alive()) throw new LabError('etcd is already running')
+    const infra = this.#infra()
+    const local = `http://127.0.0.1:${ETCD_PORT}`
+    const clients = opts.hidden ? local : `${ETCD_ENDPOINT},${local}`
+    const peer = 'http://127.0.0.1:2380'
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD')))
+    const etcd = await LabProcess.start({
+      label: 'etcd',
+      ns: infra,
+      cmd: 'etcd',
+      args: [
+        '--name', 'lab',
+        '--data-dir', join(this.dir, 'etcd'),
+        '--listen-client-urls', clients,
+        '--advertise-client-urls', opts.hidden ? local : ETCD_ENDPOINT,
+        '--listen-peer-urls', peer,
+        '--initial-advertise-peer-urls', peer,
+        '--initial-cluster', `lab=${peer}`,
+        '--initial-cluster-state', 'new',
+        '--logger', 'zap',
+        '--log-level', 'warn',
+        '--log-outputs', 'stderr',
+      ],
+      log: this.etcdLog,
+      env,
+    })
+    this.#etcd = etcd
+    this.#teardowns.teardown(() => etcd.stop())
+    await this.#waitFor('etcd to be healthy', async () => {
+      if (!etcd.alive()) throw new LabError(`etcd exited:\n${etcd.logTail()}`)
+      await this.etcdctl(['endpoint', 'health', '--command-timeout=2s'])
+      return true
+    }, 60_000)
+  }
+
+  /** SIGTERM etcd and wait for it to exit (the data directory stays). */
+  async stopEtcd(): Promise<void> {
+    await this.#etcd?.stop()
+  }
+
+  /** SIGSTOP / SIGCONT: etcd keeps its connections open but answers nothing. */
+  pauseEtcd(): void {
+    this.#etcd?.signal('SIGSTOP')
+  }
+
+  resumeEtcd(): void {
+    this.#etcd?.signal('SIGCONT')
+  }
+
+  /** etcdctl in the infrastructure namespace, against etcd's loopback listener; stdout. */
+  async etcdctl(args: readonly string[], opts: { input?: string } = {}): Promise<string> {
+    const r = await exec(this.#infra(), 'etcdctl', [`--endpoints=http://127.0.0.1:${ETCD_PORT}`, '--dial-timeout=2s', ...args], {
+      env: { ETCDCTL_API: '3' },
+      timeoutMs: 30_000,
+      ...(opts.input !== undefined && { input: opts.input }),
+    })
+    return r.stdout
+  }
+
+  /** A stored value parsed as JSON; undefined when the key is absent. */
+  async etcdJson(key: string): Promise<unknown> {
+    const out = await this.etcdctl(['get', key, '--print-value-only'])
+    return out.trim() === '' ? undefined : JSON.parse(out)
+  }
+
+  /** The blocks affine to a node, from its IPAM affinity keys (`a.b.c.d/26`, `…/122`). */
+  async blocksOf(node: LabNode, family: Family): Promise<string[]> {
+    const prefix = `/calico/ipam/v2/host/${node.name}/ipv${family}/block/`
+    const keys = (await this.etcdctl(['get', prefix, '--prefix', '--keys-only'])).split('\n').filter((k) => k.trim() !== '')
+    return keys.map((k) => canonicalCidr(cidrFromKeySegment(k.slice(prefix.length)))).sort()
+  }
+
+  // ─── the falconer CLI ─────────────────────────────────────────────────────
+
+  /** The environment an operator's shell on a lab node has (and nothing from this one's). */
+  nodeEnv(): NodeJS.ProcessEnv {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !OPERATOR_ENV.test(k)))
+    return { ...clean, DATASTORE_TYPE: 'etcdv3', ETCD_ENDPOINTS: ETCD_ENDPOINT }
+  }
+
+  /**
+   * `falconer ARGS` inside a node's namespace with that node's --prefix (or inside the
+   * infrastructure namespace), talking to the lab's etcd. Never rejects.
+   */
+  async falconer(where: LabNode | 'infra', args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<CommandResult> {
+    const ns = where === 'infra' ? this.#infra() : where.ns
+    const prefix = where === 'infra' ? join(this.dir, 'infra') : where.prefix
+    const r = await exec(ns, process.execPath, [this.bin, ...args, `--prefix=${prefix}`], {
+      reject: false,
+      env: onlyStrings(this.nodeEnv()),
+      timeoutMs: opts.timeoutMs ?? 60_000,
+      ...(opts.input !== undefined && { input: opts.input }),
+    })
+    return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr }
+  }
+
+  /** `falconer ARGS`, throwing with its output when it fails. */
+  async falconerOk(where: LabNode | 'infra', args: readonly string[], opts: { input?: string } = {}): Promise<string> {
+    const r = await this.falconer(where, args, opts)
+    if (r.code !== 0) throw new LabError(`falconer ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`)
+    return r.stdout
+  }
+
+  /** `falconer apply -f FILE` with the manifest written under the lab directory. */
+  async apply(fileName: string, manifest: string): Promise<string> {
+    const file = join(this.dir, 'manifests', fileName)
+    await mkdir(dirname(file), { recursive: true })
+    await writeFile(file, manifest)
+    return this.falconerOk('infra', ['apply', '-f', file])
+  }
+
+  async nodeStatus(node: LabNode): Promise<NodeStatus> {
+    const r = await this.falconer(node, ['node', 'status', '-o', 'json'])
+    if (r.stdout.trim() === '') throw new LabError(`node status on ${node.name} printed nothing (exit ${r.code}): ${r.stderr}`)
+    return parseNodeStatus(r.stdout)
+  }
+
+  // ─── agents ───────────────────────────────────────────────────────────────
+
+  /** `node bin/falconer node run --init-system …` in the node's namespace; resolves when it is ready. */
+  async startAgent(node: LabNode): Promise<void> {
+    if (this.#agents.get(node.name)?.alive()) throw new LabError(`the agent of ${node.name} is already running`)
+    this.#check()
+    await mkdir(node.prefix, { recursive: true })
+    const from = await fileSize(node.log)
+    const agent = await LabProcess.start({
+      label: `agent ${node.name}`,
+      ns: node.ns,
+      cmd: process.execPath,
+      args: [this.bin, 'node', 'run', '--init-system', '--name', node.name, '--ip', node.plan.ipv4, '--ip6', node.plan.ipv6, '--prefix', node.prefix],
+      log: node.log,
+      env: { ...this.nodeEnv(), CALICO_IPV4POOL_CIDR: POOL_V4, CALICO_IPV6POOL_CIDR: POOL_V6 },
+      cwd: this.repoRoot,
+    })
+    this.#agents.set(node.name, agent)
+    this.#teardowns.teardown(() => agent.stop(15_000))
+    await this.#waitFor(`the agent of ${node.name} to start`, async () => {
+      if (!agent.alive()) throw new LabError(`the agent of ${node.name} exited:\n${agent.logTail()}`)
+      return (await readFrom(node.log, from)).includes('Calico node started successfully')
+    }, 120_000)
+  }
+
+  /** SIGTERM the agent (as systemd does) and wait until it has exited. */
+  async stopAgent(node: LabNode): Promise<void> {
+    await this.#agents.get(node.name)?.stop(20_000)
+  }
+
+  agentPid(node: LabNode): number | undefined {
+    const a = this.#agents.get(node.name)
+    return a?.alive() ? a.pid : undefined
+  }
+
+  /** The PID in BIRD's pid file (bird or bird6), if that process runs. */
+  async birdPid(node: LabNode, family: Family): Promise<number | undefined> {
+    try {
+      const pid = Number((await readFile(family === 4 ? node.birdPid : node.bird6Pid, 'utf8')).trim())
+      process.kill(pid, 0)
+      return pid
+    } catch {
+      return undefined
+    }
+  }
+
+  /** `birdc -s SOCKET CMD…` in the node's namespace; stdout. */
+  async birdc(node: LabNode, family: Family, command: readonly string[]): Promise<string> {
+    const r = await exec(node.ns, family === 4 ? 'birdc' : 'birdc6', ['-s', family === 4 ? node.birdSocket : node.bird6Socket, ...command], { timeoutMs: 20_000 })
+    return r.stdout
+  }
+
+  // ─── routes ───────────────────────────────────────────────────────────────
+
+  /** The node's kernel routes (`ip -j route`), optionally only those of one protocol. */
+  async kernelRoutes(node: LabNode, family: Family, proto?: string): Promise<KernelRoute[]> {
+    const r = await exec(node.ns, 'ip', ['-j', `-${family}`, 'route', 'show', ...(proto ? ['proto', proto] : [])])
+    return parseIpRoutes(r.stdout)
+  }
+
+  /** `dst`s of the node's kernel routes BIRD programmed (proto bird), canonical. */
+  async birdRoutes(node: LabNode, family: Family): Promise<Set<string>> {
+    return new Set((await this.kernelRoutes(node, family, 'bird')).map((r) => canonicalCidr(r.dst)))
+  }
+
+  /**
+   * Waits until every node's kernel has a `proto bird` route to every other node's blocks,
+   * IPv4 and IPv6. Resolves with the blocks of each node.
+   */
+  async waitMeshRoutes(timeoutMs = 60_000): Promise<Map<string, { v4: string[]; v6: string[] }>> {
+    const blocks = await this.allBlocks()
+    let missing = ''
+    await this.#waitFor('every node to have kernel routes to the other nodes\' blocks', async () => {
+      const gaps: string[] = []
+      for (const n of this.nodes) {
+        for (const family of [4, 6] as const) {
+          const have = await this.birdRoutes(n, family)
+          for (const other of this.nodes.filter((o) => o !== n)) {
+            const want = blocks.get(other.name)?.[family === 4 ? 'v4' : 'v6'] ?? []
+            for (const b of want) if (!have.has(b)) gaps.push(`${n.name} lacks ${b} (${other.name})`)
+          }
+        }
+      }
+      missing = gaps.join(', ')
+      return gaps.length === 0
+    }, timeoutMs, 1_000).catch((err: Error) => {
+      throw new LabError(`${err.message}: ${missing}`, { cause: err })
+    })
+    return blocks
+  }
+
+  /** Every node's blocks, both families; fails when a node has none of a family. */
+  async allBlocks(): Promise<Map<string, { v4: string[]; v6: string[] }>> {
+    const out = new Map<string, { v4: string[]; v6: string[] }>()
+    for (const n of this.nodes) {
+      const v4 = await this.blocksOf(n, 4)
+      const v6 = await this.blocksOf(n, 6)
+      if (v4.length === 0 || v6.length === 0) throw new LabError(`${n.name} has no IPv4 or IPv6 block (v4: ${v4.join()}, v6: ${v6.join()})`)
+      out.set(n.name, { v4, v6 })
+    }
+    return out
+  }
+
+  /** Waits until the ToR has learned each node's blocks from that node itself, both families. */
+  async waitTorRoutes(timeoutMs = 60_000): Promise<void> {
+    const blocks = await this.allBlocks()
+    let missing = ''
+    await this.#waitFor('the top-of-rack router to learn every node\'s blocks', async () => {
+      const gaps: string[] = []
+      for (const family of [4, 6] as const) {
+        const rib = await this.torRib(family)
+        for (const n of this.nodes) {
+          const from = family === 4 ? n.plan.ipv4 : n.plan.ipv6
+          for (const b of blocks.get(n.name)?.[family === 4 ? 'v4' : 'v6'] ?? []) {
+            if (!rib.some((p) => canonicalCidr(p.prefix) === b && canonicalCidr(p.neighbor) === canonicalCidr(from))) {
+              gaps.push(`${b} from ${from}`)
+            }
+          }
+        }
+      }
+      missing = gaps.join(', ')
+      return gaps.length === 0
+    }, timeoutMs, 1_000).catch((err: Error) => {
+      throw new LabError(`${err.message}: missing ${missing}`, { cause: err })
+    })
+  }
+
+  // ─── top-of-rack ──────────────────────────────────────────────────────────
+
+  get torConfigFile(): string {
+    return join(this.dir, 'tor', 'gobgpd.toml')
+  }
+
+  get torLog(): string {
+    return join(this.dir, 'logs', 'gobgpd.log')
+  }
+
+  /** The AS the ToR expects the nodes to speak. */
+  get torNodeAs(): number {
+    return this.#torNodeAs
+  }
+
+  /**
+   * Starts gobgpd with a neighbor per node address expecting `nodeAs` (default: the AS
+   * it was last configured with, 64512 at first); resolves once its API answers.
+   */
+  async startTor(nodeAs = this.#torNodeAs): Promise<void> {
+    if (this.#gobgpd?.alive()) throw new LabError('gobgpd is already running')
+    const tor = this.#torNs()
+    this.#torNodeAs = nodeAs
+    await mkdir(dirname(this.torConfigFile), { recursive: true })
+    const neighbors = this.nodes.flatMap((n) => [
+      { address: n.plan.ipv4, peerAs: nodeAs },
+      { address: n.plan.ipv6, peerAs: nodeAs },
+    ])
+    await writeFile(this.torConfigFile, renderGobgpConfig({ as: TOR_AS, routerId: TOR_V4, neighbors }))
+    const gobgpd = await LabProcess.start({
+      label: 'gobgpd',
+      ns: tor,
+      cmd: 'gobgpd',
+      args: ['-f', this.torConfigFile, '-t', 'toml', '-p', '--api-hosts', GOBGP_API, '--pprof-disable'],
+      log: this.torLog,
+    })
+    this.#gobgpd = gobgpd
+    this.#teardowns.teardown(() => gobgpd.stop())
+    await this.#waitFor('gobgpd to answer on its API', async () => {
+      if (!gobgpd.alive()) throw new LabError(`gobgpd exited:\n${gobgpd.logTail()}`)
+      await this.gobgp(['global'])
+      return true
+    }, 30_000)
+  }
+
+  async stopTor(): Promise<void> {
+    await this.#gobgpd?.stop()
+  }
+
+  /** `gobgp ARGS` in the ToR namespace against gobgpd's API on its loopback; stdout. */
+  async gobgp(args: readonly string[]): Promise<string> {
+    const r = await exec(this.#torNs(), 'gobgp', ['-u', TOR_API.host, '-p', String(TOR_API.port), ...args], { timeoutMs: 20_000 })
+    return r.stdout
+  }
+
+  /** Every path in the ToR's global RIB for one family. */
+  async torRib(family: Family): Promise<RibPath[]> {
+    return parseGobgpRib(await this.gobgp(['global', 'rib', '-a', family === 4 ? 'ipv4' : 'ipv6', '-j']))
+  }
+
+  /** The global BGPPeers pointing at the ToR, created as an operator would. */
+  async #applyTorPeers(): Promise<void> {
+    await this.apply('tor-peers.yaml', torPeersManifest())
+  }
+
+  // ─── waiting ──────────────────────────────────────────────────────────────
+
+  /** The sessions each node has in the lab's standard shape: full mesh plus the ToR. */
+  expectedPeers(node: LabNode, opts: { mesh?: boolean; tor?: boolean } = {}): ExpectedPeers {
+    const others = opts.mesh === false ? [] : this.nodes.filter((n) => n !== node)
+    const tor = (opts.tor ?? this.withTor) ? [true] : []
+    return {
+      v4: [...others.map((n) => n.plan.ipv4), ...tor.map(() => TOR_V4)],
+      v6: [...others.map((n) => n.plan.ipv6), ...tor.map(() => TOR_V6)],
+    }
+  }
+
+  /**
+   * Waits until every node shows exactly its expected sessions, all Established (default:
+   * full mesh plus the ToR). The error names each node's last problem.
+   */
+  async waitEstablished(
+    opts: { timeoutMs?: number; expect?: (node: LabNode) => ExpectedPeers } = {},
+  ): Promise<Map<string, NodeStatus>> {
+    const expect = opts.expect ?? ((n: LabNode) => this.expectedPeers(n))
+    const problems = new Map<string, string>()
+    const statuses = new Map<string, NodeStatus>()
+    try {
+      await this.#waitFor('every BGP session to be Established', async () => {
+        const results = await Promise.all(this.nodes.map(async (n) => {
+          try {
+            const s = await this.nodeStatus(n)
+            statuses.set(n.name, s)
+            const p = sessionProblem(s, expect(n))
+            if (p === undefined) problems.delete(n.name)
+            else problems.set(n.name, p)
+            return p === undefined
+          } catch (err) {
+            problems.set(n.name, err instanceof Error ? err.message : String(err))
+            return false
+          }
+        }))
+        return results.every(Boolean)
+      }, opts.timeoutMs ?? 120_000, 1_000)
+    } catch (err) {
+      const detail = [...problems].map(([n, p]) => `  ${n}: ${p}`).join('\n')
+      throw new LabError(`${err instanceof Error ? err.message : String(err)}\n${detail}`, { cause: err })
+    }
+    return statuses
+  }
+
+  /**
+   * Polls `check` until it returns something truthy; stops at once when the lab is being
+   * torn down. Errors from `check` count as "not yet" and the last one is reported.
+   */
+  async #waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs: number, intervalMs = 250): Promise<NonNullable<T>> {
+    const deadline = Date.now() + timeoutMs
+    let last: unknown
+    for (;;) {
+      this.#check()
+      try {
+        const v = await check()
+        if (v) return v as NonNullable<T>
+      } catch (err) {
+        // A dead process will not come back: fail now rather than at the deadline.
+        if (err instanceof LabError) throw err
+        last = err
+      }
+      if (Date.now() >= deadline) {
+        const why = last instanceof Error ? ` (last error: ${last.message})` : ''
+        throw new LabError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${why}`)
+      }
+      await new Promise((r) => setTimeout(r, intervalMs))
+    }
+  }
+
+  /** Public form of the bounded wait, for scenarios. */
+  waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 60_000, intervalMs = 500): Promise<NonNullable<T>> {
+    return this.#waitFor(what, check, timeoutMs, intervalMs)
+  }
+
+  // ─── logs ─────────────────────────────────────────────────────────────────
+
+  /** The end of every log (etcd, gobgpd, each agent with its BIRD output), for failures. */
+  logs(lines = 30): string {
+    const files = [this.etcdLog, ...(this.withTor ? [this.torLog] : []), ...this.nodes.map((n) => n.log)]
+    return files
+      .filter((f) => existsSync(f))
+      .map((f) => `──── ${f} (last ${lines} lines) ────\n${tailOf(f, lines)}`)
+      .join('\n')
+  }
+
+  // ─── teardown ─────────────────────────────────────────────────────────────
+
+  async #tearDown(): Promise<void> {
+    this.#closing = true
+    // A bring-up in progress stops at its next step; then everything it made goes.
+    await this.#up?.catch(() => {})
+    // SIGTERM agents first so they stop their BIRD; then the rest, newest first.
+    await Promise.all([...this.#agents.values()].map((a) => a.stop(15_000).catch(() => {})))
+    this.resumeEtcd()
+    await this.#teardowns.run()
+    await rm(this.dir, { recursive: true, force: true, maxRetries: 5 })
+  }
+}
+
+/** Operator settings that must not leak from the caller's environment into the lab. */
+const OPERATOR_ENV = /^(ETCD_|FALCONER_|CALICO_|CALICOCTL_|DATASTORE_TYPE$|NODENAME$|HOSTNAME$|IP$|IP6$|AS$|IP_AUTODETECTION_METHOD$|IP6_AUTODETECTION_METHOD$|NO_DEFAULT_POOLS$)/
+
+export function torPeersManifest(): string {
+  return `# The top-of-rack router, a global peer of every node (IPv4 and IPv6 sessions).
+apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: tor-v4
+spec:
+  peerIP: ${TOR_V4}
+  asNumber: ${TOR_AS}
+---
+apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: tor-v6
+spec:
+  peerIP: ${TOR_V6}
+  asNumber: ${TOR_AS}
+`
+}
+
+function onlyStrings(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined))
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size
+  } catch {
+    return 0
+  }
+}
+
+async function readFrom(file: string, offset: number): Promise<string> {
+  try {
+    return (await readFile(file)).subarray(offset).toString('utf8')
+  } catch {
+    return ''
+  }
+}
+
+/** The repository holding bin/falconer: up from this file (scripts/lab, or dist/lab/scripts/lab). */
+function findRepoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    if (existsSync(join(dir, 'bin/falconer')) && existsSync(join(dir, 'package.json'))) return dir
+    const up = dirname(dir)
+    if (up === dir) throw new LabError('cannot find the falconer repository (bin/falconer) above the lab scripts')
+    dir = up
+  }
+}
