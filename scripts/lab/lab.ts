@@ -424,8 +424,9 @@ export class Lab {
 
   /** The node's kernel routes (`ip -j route`), optionally only those of one protocol. */
   async kernelRoutes(node: LabNode, family: Family, proto?: string): Promise<KernelRoute[]> {
-    const r = await exec(node.ns, 'ip', ['-j', `-${family}`, 'route', 'show', ...(proto ? ['proto', proto] : [])])
-    return parseIpRoutes(r.stdout)
+    // Filtered here: with `proto X` on its command line, ip leaves the protocol out of its output.
+    const r = await exec(node.ns, 'ip', ['-j', `-${family}`, 'route', 'show'])
+    return parseIpRoutes(r.stdout).filter((route) => proto === undefined || route.protocol === proto)
   }
 
   /** `dst`s of the node's kernel routes BIRD programmed (proto bird), canonical. */

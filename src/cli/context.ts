@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import { EtcdStore } from '../datastore/etcd-store.js'
 import type { ResourceStore } from '../datastore/store.js'
 import { createLogger, silentLogger, type Logger } from '../log.js'
 import { loadSettings, type Env, type Settings } from '../settings/index.js'
@@ -39,6 +38,17 @@ export function cliLogger(cmd: Command, settings: Settings): Logger {
   return globalFlags(cmd).logLevel !== undefined ? createLogger(settings.logLevel) : silentLogger
 }
 
+let exitWhenDone = false
+
+/**
+ * A one-shot command that talked to etcd is finished once its action returns, but grpc may
+ * keep a half-open connection to a dead or silent endpoint alive for seconds after the
+ * client was closed. main() ends such commands explicitly instead of waiting for that.
+ */
+export function shouldExitWhenDone(): boolean {
+  return exitWhenDone
+}
+
 /** Bound on closing the etcd client, so a dead datastore can never keep the process alive. */
 const CLOSE_TIMEOUT_MS = 2_000
 
@@ -52,6 +62,9 @@ export async function withStore<T>(
   fn: (store: ResourceStore, settings: Settings) => Promise<T>,
 ): Promise<T> {
   const settings = cliSettings(cmd)
+  exitWhenDone = true
+  // Loaded on demand: grpc is heavy and --help or a rejected argument never needs it.
+  const { EtcdStore } = await import('../datastore/etcd-store.js')
   const store = await EtcdStore.connect(settings.datastore, cliLogger(cmd, settings))
   try {
     return await fn(store, settings)

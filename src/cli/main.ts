@@ -3,6 +3,7 @@ import { VERSION } from '../version.js'
 import { registerApplyCommands } from './apply.js'
 import { registerBirdCommands } from './bird.js'
 import { registerConfigCommands } from './config.js'
+import { shouldExitWhenDone } from './context.js'
 import { registerDeleteCommand } from './delete.js'
 import { ReportedError, exitCodeFor, formatError } from './errors.js'
 import { registerGetCommand } from './get.js'
@@ -56,5 +57,16 @@ export async function main(argv: string[]): Promise<void> {
     // The command printed its own lines (one per failed resource).
     if (!(err instanceof ReportedError)) process.stderr.write(`${formatError(err)}\n`)
     process.exitCode = exitCodeFor(err)
+  } finally {
+    if (shouldExitWhenDone()) {
+      await flushed(process.stdout)
+      await flushed(process.stderr)
+      process.exit()
+    }
   }
+}
+
+/** Resolves once everything written so far has been handed to the OS. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()))
 }

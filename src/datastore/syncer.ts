@@ -48,7 +48,8 @@ class SyncLoop {
   private revision = 0
   private status: SyncStatus | undefined
   private stopped = false
-  private stream: IDuplexStream<IWatchRequest, IWatchResponse> | undefined
+  /** Ends the current watch (its stream is closed on the way out); set while one runs. */
+  private abortWatch: (() => void) | undefined
   private wake: (() => void) | undefined
   private readonly log: Logger
   private readonly done: Promise<void>
@@ -64,7 +65,7 @@ class SyncLoop {
   async stop(): Promise<void> {
     this.stopped = true
     this.wake?.()
-    if (this.stream) closeStream(this.stream)
+    this.abortWatch?.()
     await this.done
   }
 
@@ -127,10 +128,10 @@ class SyncLoop {
    */
   private async watch(onCreated: () => void): Promise<void> {
     const stream = await this.client.watchClient.watch()
-    this.stream = stream
     try {
       await new Promise<void>((resolve, reject) => {
-        if (this.stopped) return reject(new WatchEndedError('stopped'))
+        this.abortWatch = () => reject(new WatchEndedError('stopped'))
+        if (this.stopped) return this.abortWatch()
         stream.on('data', (res) => {
           try {
             if (res.compact_revision !== '0' && res.compact_revision !== '') return resolve()
@@ -154,7 +155,7 @@ class SyncLoop {
         })
       })
     } finally {
-      this.stream = undefined
+      this.abortWatch = undefined
       closeStream(stream)
     }
   }

@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../log.js'
 import { observeFamily, type BirdQuery } from './bird-queries.js'
 import { canonicalJson } from './canonical-json.js'
 import { repliesNeeded, statusContent, type StatusContent } from './node-status-content.js'
+import { stabiliseTimes } from './stable-times.js'
 
 export interface NodeStatusReporterOptions {
   readonly store: ResourceStore
@@ -170,11 +171,12 @@ export class NodeStatusReporter {
     const spec = resource.spec
     const needs = repliesNeeded(spec.classes)
     const [v4, v6] = await Promise.all([observeFamily(this.opts.birds.v4, needs), observeFamily(this.opts.birds.v6, needs)])
-    const content = statusContent(spec.classes, { v4, v6 })
-    const wanted = canonicalJson(content)
+    const observed = statusContent(spec.classes, { v4, v6 })
 
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
-      if (canonicalJson(contentOf(resource.status)) === wanted) return spec.updatePeriodSeconds
+      const reported = contentOf(resource.status)
+      const content = stabiliseTimes(reported, observed)
+      if (canonicalJson(reported) === canonicalJson(content)) return spec.updatePeriodSeconds
       try {
         await store.update({ ...resource, status: { ...content, lastUpdated: rfc3339(this.now()) } })
         this.log.debug({ name, resourceVersion: resource.metadata.resourceVersion }, 'node status written')

@@ -133,6 +133,7 @@ export async function removeStaleNamespaces(prefix: string): Promise<string[]> {
 
 async function recordOwner(name: string): Promise<void> {
   await mkdir(OWNER_DIR, { recursive: true })
+  if (await ownerAlive(name)) throw new NetnsError(`namespace ${name} belongs to a running process`)
   await writeFile(join(OWNER_DIR, name), `${process.pid} ${await startTime(process.pid)}\n`)
 }
 

@@ -60,7 +60,7 @@ export function loadTemplates(opts: { overrideDir?: string } = {}): Templates {
 /** `bird.cfg.hbs`, `bird6.cfg.hbs` and `partials/*.hbs` under dir, relative names. */
 function listTemplates(dir: string): string[] {
   const out: string[] = []
-  for (const name of readDir(dir)) if (name.endsWith('.hbs') && name !== 'partials') out.push(name)
+  for (const name of readDir(dir)) if (name.endsWith('.hbs')) out.push(name)
   const partials = join(dir, 'partials')
   if (existsSync(partials)) {
     for (const name of readDir(partials)) if (name.endsWith('.hbs')) out.push(`partials/${name}`)

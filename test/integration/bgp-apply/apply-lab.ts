@@ -1,0 +1,353 @@
+import { Writable } from 'node:stream'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Etcd3 } from 'etcd3'
+import { pino, type Logger } from 'pino'
+import { API_VERSION, type AnyResource, type Node } from '../../../src/api/types.js'
+import { ConfigApplier, type ReloadResult } from '../../../src/bgp/apply/config-applier.js'
+import { checkConfig } from '../../../src/bgp/apply/config-check.js'
+import { reloadBird } from '../../../src/bgp/apply/bird-reload.js'
+import { Reconciler, type ReconcileResult } from '../../../src/bgp/reconciler.js'
+import { TemplateSource } from '../../../src/bgp/template-source.js'
+import { BirdControl } from '../../../src/bird/control/index.js'
+import { parseProtocolDetails, parseStatus, type BirdStatus, type ProtocolDetails } from '../../../src/bird/replies/index.js'
+import { BirdSupervisor, birdDaemonSpecs } from '../../../src/bird/supervisor/index.js'
+import { createEtcdClient } from '../../../src/datastore/etcd-client.js'
+import { EtcdStore } from '../../../src/datastore/etcd-store.js'
+import { affinityKey, resourceKey } from '../../../src/datastore/keys.js'
+import { parseCidr } from '../../../src/datastore/cidr.js'
+import { startSyncer, type Syncer, type SyncStatus } from '../../../src/datastore/syncer.js'
+import { derivePaths, type Paths } from '../../../src/settings/paths.js'
+import { startEtcd, type EtcdHandle } from '../../helpers/etcd.js'
+import {
+  addAddress,
+  addVeth,
+  createNetns,
+  ipIn,
+  linkUp,
+  pollUntil,
+  removeStaleNamespaces,
+  spawnInNetns,
+  waitForOperstate,
+  type Netns,
+  type NetnsChild,
+  type TeardownHost,
+} from '../../helpers/netns.js'
+
+/**
+ * The configuration pipeline against real things, as the agent wires it:
+ *
+ *   etcd (loopback) ──► syncer ──► Reconciler ──► ConfigApplier ──► bird.cfg / bird6.cfg
+ *                                   (in the test process)             │  `configure` over the
+ *                                                                     ▼  control socket
+ *   ns A (10.99.N.1, fd99:N::1): bird + bird6 run by BirdSupervisor (wrap: ip netns exec A)
+ *        │ veth
+ *   ns B (10.99.N.2): plain bird with a hand-written config, logging to a file, peering
+ *                     with A as Mesh_10_99_N_1 (A's side is Mesh_10_99_N_2, from the mesh).
+ *
+ * Node A (`node-a`) and node B (`node-b`) are Node resources; A has one confirmed block
+ * (192.168.N.0/26) inside the default pool, so B learns one route from A.
+ * Addresses other peers are given (10.99.N.48-.99, fd99:N:1::/64) are unreachable from
+ * A by route, so BIRD's connects to them fail at once and never leave the namespace.
+ */
+
+export const NODE_A = 'node-a'
+export const NODE_B = 'node-b'
+export const LOCAL_AS = 64512
+
+export interface LogRecord {
+  readonly level: number
+  readonly msg?: string
+  readonly [k: string]: unknown
+}
+
+/** Everything the Reconciler reported, in order. */
+export class ResultLog {
+  readonly results: ReconcileResult[] = []
+  readonly errors: unknown[] = []
+
+  push(r: ReconcileResult): void {
+    this.results.push(r)
+  }
+
+  /** The first result from index `from` on whose snapshot revision is at least `revision`. */
+  async atLeast(revision: number, from = 0, timeoutMs = 60_000): Promise<ReconcileResult> {
+    return pollUntil(
+      `a reconcile result at revision >= ${revision}`,
+      () => {
+        if (this.errors.length > 0) throw new Error(`the reconciler failed: ${String(this.errors[0])}`)
+        return this.results.slice(from).find((r) => r.revision >= revision)
+      },
+      { timeoutMs, intervalMs: 10 },
+    )
+  }
+
+  /** The first result after index `from` (any revision). */
+  async after(from: number, timeoutMs = 60_000): Promise<ReconcileResult> {
+    return pollUntil(`a reconcile result after #${from}`, () => this.results[from], { timeoutMs, intervalMs: 10 })
+  }
+}
+
+export interface ApplyLab {
+  readonly net: number
+  readonly a: Netns
+  readonly b: Netns
+  readonly paths: Paths
+  readonly etcd: EtcdHandle
+  /** The test's own etcd client (the operator's side). */
+  readonly writer: Etcd3
+  readonly reconciler: Reconciler
+  readonly templates: TemplateSource
+  readonly results: ResultLog
+  /** Every record the pipeline logged (pino JSON). */
+  readonly logs: LogRecord[]
+  readonly syncStatuses: SyncStatus[]
+  /** How many `configure` requests the appliers sent, per family. */
+  readonly reloads: { v4: number; v6: number }
+  /** A's BGP protocol toward B (from the mesh) and B's toward A. */
+  readonly sessionOnA: string
+  readonly sessionOnB: string
+  readonly birdB: NetnsChild
+  readonly bLogFile: string
+  readonly controlA: BirdControl
+  readonly controlA6: BirdControl
+  readonly controlB: BirdControl
+  /** Resource/affinity writes; each resolves with the etcd revision of the write. */
+  put(r: AnyResource): Promise<number>
+  putRaw(key: string, value: string): Promise<number>
+  remove(key: string): Promise<number>
+  affinity(node: string, cidr: string, state?: 'confirmed' | 'pending'): Promise<number>
+  /** Writes, then waits until the Reconciler has applied a snapshot at least that new. */
+  change(write: () => Promise<number>): Promise<{ revision: number; result: ReconcileResult; ms: number }>
+}
+
+export function resource<K extends AnyResource['kind']>(kind: K, name: string, spec: object, labels?: Record<string, string>): AnyResource {
+  return {
+    apiVersion: API_VERSION,
+    kind,
+    metadata: { name, ...(labels && { labels }) },
+    spec,
+  } as AnyResource
+}
+
+export function nodeResource(name: string, bgp: NonNullable<Node['spec']['bgp']>, labels?: Record<string, string>): Node {
+  return { apiVersion: API_VERSION, kind: 'Node', metadata: { name, ...(labels && { labels }) }, spec: { bgp } }
+}
+
+export function keyOf(r: AnyResource): string {
+  return resourceKey(r.kind, r.metadata.name)
+}
+
+export function affinityKeyOf(node: string, cidr: string): string {
+  return affinityKey(node, parseCidr(cidr))
+}
+
+function captureLogger(records: LogRecord[]): Logger {
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') records.push(JSON.parse(line) as LogRecord)
+      done()
+    },
+  })
+  return pino({ level: 'debug' }, sink)
+}
+
+function birdBConfig(net: number, logFile: string): string {
+  return `router id 10.99.${net}.2;
+log "${logFile}" all;
+timeformat base iso long;
+timeformat log iso long;
+timeformat protocol iso long;
+timeformat route iso long;
+
+protocol device { scan time 2; }
+protocol static b_block { route 192.168.${net}.64/26 blackhole; }
+
+protocol bgp Mesh_10_99_${net}_1 {
+  debug { states, events };
+  local as ${LOCAL_AS};
+  neighbor 10.99.${net}.1 as ${LOCAL_AS};
+  source address 10.99.${net}.2;
+  import all;
+  export where proto = "b_block";
+  connect delay time 1;
+  connect retry time 1;
+  error wait time 1, 5;
+}
+`
+}
+
+/** Builds the lab and waits until A's mesh session to B is Established. */
+export async function startApplyLab(t: TeardownHost, net: number): Promise<ApplyLab> {
+  await removeStaleNamespaces('ap')
+  const a = await createNetns(t, 'ap')
+  const b = await createNetns(t, 'ap')
+  await addVeth(a, 'veth-a', 'veth-b', { peerNs: b })
+  await addAddress(a, 'veth-a', `10.99.${net}.1/24`)
+  await addAddress(a, 'veth-a', `fd99:${net}::1/64`, { nodad: true })
+  await addAddress(b, 'veth-b', `10.99.${net}.2/24`)
+  await linkUp(a, 'veth-a')
+  await linkUp(b, 'veth-b')
+  await waitForOperstate(a, 'veth-a', ['UP'])
+  // Other peers live at 10.99.N.50-.99 and fd99:N:1::/64: connects fail at once, locally.
+  for (const dest of [`10.99.${net}.48/28`, `10.99.${net}.64/27`, `10.99.${net}.96/30`, `fd99:${net}:1::/64`]) {
+    await ipIn(a, [...(dest.includes(':') ? ['-6'] : []), 'route', 'add', 'unreachable', dest])
+  }
+
+  const prefix = await mkdtemp(join(tmpdir(), 'fa-ap-'))
+  t.teardown(() => rm(prefix, { recursive: true, force: true }))
+  const paths = derivePaths(prefix)
+  for (const dir of [join(paths.confdDir, 'config'), paths.runDir, join(paths.templateOverrideDir, 'partials'), paths.secretsDir]) {
+    await mkdir(dir, { recursive: true })
+  }
+
+  const etcd = await startEtcd(t)
+  const writer = createEtcdClient(etcd.settings)
+  t.teardown(() => writer.close())
+
+  const put = async (r: AnyResource) => Number((await writer.put(keyOf(r)).value(JSON.stringify(r)).exec()).header.revision)
+  const putRaw = async (key: string, value: string) => Number((await writer.put(key).value(value).exec()).header.revision)
+  const remove = async (key: string) => Number((await writer.delete().key(key).exec()).header.revision)
+  const affinity = (node: string, cidr: string, state: 'confirmed' | 'pending' = 'confirmed') =>
+    putRaw(affinityKeyOf(node, cidr), JSON.stringify({ state }))
+
+  await put(nodeResource(NODE_A, { ipv4Address: `10.99.${net}.1/24`, ipv6Address: `fd99:${net}::1/64` }))
+  await put(nodeResource(NODE_B, { ipv4Address: `10.99.${net}.2/24` }))
+  await put(resource('IPPool', 'default-ipv4-ippool', { cidr: '192.168.0.0/16', blockSize: 26, ipipMode: 'Never', vxlanMode: 'Never', natOutgoing: true }))
+  const seeded = await affinity(NODE_A, `192.168.${net}.0/26`)
+
+  const logs: LogRecord[] = []
+  const log = captureLogger(logs)
+  const controlA = new BirdControl({ socketPath: paths.birdSocket, timeoutMs: 10_000 })
+  const controlA6 = new BirdControl({ socketPath: paths.bird6Socket, timeoutMs: 10_000 })
+  t.teardown(() => Promise.all([controlA.close(), controlA6.close()]))
+  const reloads = { v4: 0, v6: 0 }
+  const applier = (family: 4 | 6) =>
+    new ConfigApplier(family === 4 ? paths.birdConfig : paths.bird6Config, family, {
+      check: checkConfig,
+      reload: (file): Promise<ReloadResult> => {
+        reloads[family === 4 ? 'v4' : 'v6']++
+        return reloadBird(family === 4 ? controlA : controlA6, file)
+      },
+    }, log.child({ family }))
+
+  const templates = new TemplateSource(paths.templateOverrideDir, log)
+  const results = new ResultLog()
+  const reconciler = new Reconciler({
+    nodeName: NODE_A,
+    secretsDir: paths.secretsDir,
+    templates: () => templates.get(),
+    appliers: { v4: applier(4), v6: applier(6) },
+    log,
+    onResult: (r) => results.push(r),
+    onError: (err) => results.errors.push(err),
+  })
+  t.teardown(() => reconciler.stop())
+  templates.watch(() => reconciler.refresh())
+  t.teardown(() => templates.close())
+
+  const store = await EtcdStore.connect(etcd.settings, log)
+  t.teardown(() => store.close())
+  const syncStatuses: SyncStatus[] = []
+  const syncer: Syncer = startSyncer(store.client, {
+    log,
+    backoff: { initialMs: 100, maxMs: 1_000 },
+    onSnapshot: (s) => reconciler.submit(s),
+    onStatus: (s) => syncStatuses.push(s),
+  })
+  t.teardown(() => syncer.stop())
+
+  // The first render lands before BIRD runs: BIRD starts on a file that already passed `bird -p`.
+  const first = await results.atLeast(seeded)
+  for (const outcome of [first.v4, first.v6]) {
+    if (outcome.result !== 'applied' || outcome.reload !== 'not-running') {
+      throw new Error(`first apply: expected applied/not-running, got ${JSON.stringify(outcome)}`)
+    }
+  }
+
+  const supervisor = new BirdSupervisor({
+    manage: true,
+    daemons: birdDaemonSpecs(paths),
+    wrap: ['ip', 'netns', 'exec', a.name],
+    backoff: { initialMs: 200, maxMs: 2_000 },
+    stopGraceMs: 5_000,
+    log,
+  })
+  t.teardown(() => supervisor.stop())
+  supervisor.start()
+
+  const bDir = join(prefix, 'node-b')
+  await mkdir(bDir, { recursive: true })
+  const bLogFile = join(bDir, 'bird.log')
+  const bConfig = join(bDir, 'bird.cfg')
+  const bSocket = join(bDir, 'bird.ctl')
+  await writeFile(bConfig, birdBConfig(net, bLogFile))
+  const birdB = spawnInNetns(t, b, 'bird', ['-f', '-c', bConfig, '-s', bSocket, '-P', join(bDir, 'bird.pid')])
+  const controlB = new BirdControl({ socketPath: bSocket, timeoutMs: 10_000 })
+  t.teardown(() => controlB.close())
+
+  const sessionOnA = `Mesh_10_99_${net}_2`
+  const sessionOnB = `Mesh_10_99_${net}_1`
+  await pollUntil(
+    `${sessionOnA} Established on A and ${sessionOnB} on B`,
+    async () => (await isEstablished(controlA, sessionOnA)) && (await isEstablished(controlB, sessionOnB)),
+    { timeoutMs: 90_000, intervalMs: 250 },
+  )
+  await pollUntil('bird6 on A to answer', async () => (await birdStatus(controlA6)).state === 'running', { timeoutMs: 30_000 })
+
+  const change = async (write: () => Promise<number>) => {
+    const from = results.results.length
+    const started = Date.now()
+    const revision = await write()
+    const result = await results.atLeast(revision, from)
+    return { revision, result, ms: Date.now() - started }
+  }
+
+  return {
+    net, a, b, paths, etcd, writer, reconciler, templates, results, logs, syncStatuses, reloads,
+    sessionOnA, sessionOnB, birdB, bLogFile, controlA, controlA6, controlB,
+    put, putRaw, remove, affinity, change,
+  }
+}
+
+export async function protocolDetails(control: BirdControl, name: string): Promise<ProtocolDetails> {
+  const reply = await control.request(`show protocols all ${name}`)
+  const found = parseProtocolDetails(reply.lines).find((p) => p.name === name)
+  if (found === undefined) throw new Error(`protocol ${name} not found on ${control.socketPath}`)
+  return found
+}
+
+export async function isEstablished(control: BirdControl, name: string): Promise<boolean> {
+  const p = await protocolDetails(control, name)
+  return p.bgpDetails?.state === 'Established'
+}
+
+export async function birdStatus(control: BirdControl): Promise<BirdStatus> {
+  return parseStatus((await control.request('show status')).lines)
+}
+
+/** Waits until BIRD's clock (1 s resolution) has moved past its last reconfiguration. */
+export async function pastLastReconfiguration(control: BirdControl): Promise<BirdStatus> {
+  return pollUntil(
+    'BIRD server time to pass its last reconfiguration',
+    async () => {
+      const s = await birdStatus(control)
+      return s.serverTime.raw > s.lastReconfiguration.raw ? s : undefined
+    },
+    { timeoutMs: 10_000, intervalMs: 100 },
+  )
+}
+
+/** `protocol bgp NAME … }` or `template bgp NAME {… }` as rendered, or undefined. */
+export function protocolText(config: string, header: RegExp): string | undefined {
+  const lines = config.split('\n')
+  const start = lines.findIndex((l) => header.test(l))
+  if (start < 0) return undefined
+  const end = lines.findIndex((l, i) => i > start && l === '}')
+  return end < 0 ? undefined : lines.slice(start, end + 1).join('\n')
+}
+
+export async function readText(path: string): Promise<string> {
+  return readFile(path, 'utf8')
+}
