@@ -1,5 +1,5 @@
 import type { Snapshot } from '../api/snapshot.js'
-import { buildIntent } from './intent/index.js'
+import { buildIntent, holdsPassword } from './intent/index.js'
 import type { FamilyIntent, Problem } from './intent/types.js'
 import { renderBirdConfig, type Templates } from './render/index.js'
 
@@ -34,7 +34,7 @@ export function renderConfigs(input: RenderInput): RenderedConfigs {
   })
   const family = (f: FamilyIntent, n: 4 | 6): RenderedFamily => ({
     text: renderBirdConfig(f, n, input.templates),
-    holdsSecret: f.enabled && f.peers.some((p) => p.password !== undefined),
+    holdsSecret: holdsPassword(f),
   })
   return {
     revision: input.snapshot.revision,

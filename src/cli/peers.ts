@@ -71,16 +71,19 @@ export function peerMatches(peer: BGPPeer, filter: PeerFilter): boolean {
   return true
 }
 
-/** Global first, then by node, then by address (numeric-aware, so .9 sorts before .10). */
+/** Global first, then by node, then IPv4 before IPv6, then by address (numeric-aware: .9 before .10). */
 export function comparePeers(a: BGPPeer, b: BGPPeer): number {
-  const key = (p: BGPPeer) => [legacyScope(p) === 'global' ? 0 : 1, p.spec.node ?? '', p.spec.peerIP ?? '', p.metadata.name] as const
-  const [ka, kb] = [key(a), key(b)]
-  if (ka[0] !== kb[0]) return ka[0] - kb[0]
-  for (let i = 1; i < ka.length; i++) {
-    const c = compareText(String(ka[i]), String(kb[i]))
-    if (c !== 0) return c
-  }
-  return 0
+  const rank = (p: BGPPeer) => (legacyScope(p) === 'global' ? 0 : 1)
+  return rank(a) - rank(b) || compareText(a.spec.node ?? '', b.spec.node ?? '') || compareAddresses(a, b) || compareText(a.metadata.name, b.metadata.name)
+}
+
+export function compareAddresses(a: BGPPeer, b: BGPPeer): number {
+  const [pa, pb] = [peerAddress(a), peerAddress(b)]
+  return (
+    (pa?.family ?? 0) - (pb?.family ?? 0) ||
+    compareText(pa?.address ?? a.spec.peerIP ?? '', pb?.address ?? b.spec.peerIP ?? '') ||
+    (pa?.port ?? 0) - (pb?.port ?? 0)
+  )
 }
 
 export function compareText(a: string, b: string): number {

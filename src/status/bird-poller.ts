@@ -1,6 +1,6 @@
 import { silentLogger, type Logger } from '../log.js'
-import { queryProtocols, type BirdQuery } from './bird-queries.js'
-import { peerRows, peerSamples } from './peers.js'
+import type { BirdQuery } from './bird-queries.js'
+import { sampleBird } from './bird-sample.js'
 import type { BirdSample, IpFamily } from './samples.js'
 
 export interface BirdPollerOptions {
@@ -66,20 +66,5 @@ export class BirdPoller {
     const sample = await sampleBird(bird, family)
     if (!sample.answering) this.log.debug({ family, reason: sample.reason }, 'BIRD does not answer')
     if (!this.stopped) this.opts.onSample(family, sample)
-  }
-}
-
-export async function sampleBird(bird: BirdQuery, family: IpFamily): Promise<BirdSample> {
-  try {
-    const protocols = await queryProtocols(bird)
-    return {
-      answering: true,
-      peers: peerSamples(peerRows(protocols, family)),
-      routes: protocols.flatMap((p) =>
-        p.routes === undefined ? [] : [{ protocol: p.name, imported: p.routes.imported, exported: p.routes.exported }],
-      ),
-    }
-  } catch (err) {
-    return { answering: false, reason: err instanceof Error ? err.message : String(err) }
   }
 }

@@ -7,6 +7,7 @@ import type { Family } from './config-check.js'
 export type ReloadResult =
   | 'reconfigured' // 0003
   | 'in-progress' // 0004: BIRD accepted it and finishes in the background
+  | 'queued' // 0005: BIRD accepted it and applies it once the reconfiguration in progress ends
   | 'not-running' // no socket: BIRD reads the (valid) file when it starts
 
 export interface ApplierDeps {

@@ -1,5 +1,5 @@
 import type { BGPPeer, Node } from '../../api/types.js'
-import { comparePeers, compareText, legacyScope, peerAddress } from '../peers.js'
+import { compareAddresses, comparePeers, compareText, legacyScope, peerAddress } from '../peers.js'
 import { columnsTable } from './columns.js'
 import { boxTable } from './table.js'
 
@@ -36,7 +36,7 @@ export function nodeSpecificPeers(peers: readonly BGPPeer[], node: string, famil
   return peers
     .filter((p) => legacyScope(p) === 'node' && p.spec.node === node)
     .filter((p) => family === undefined || peerAddress(p)?.family === family)
-    .sort((a, b) => compareText(a.spec.peerIP ?? '', b.spec.peerIP ?? ''))
+    .sort(compareAddresses)
 }
 
 /**

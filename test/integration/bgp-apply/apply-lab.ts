@@ -110,6 +110,7 @@ export interface ApplyLab {
   readonly sessionOnB: string
   readonly birdB: NetnsChild
   readonly bLogFile: string
+  readonly bSocket: string
   readonly controlA: BirdControl
   readonly controlA6: BirdControl
   readonly controlB: BirdControl
@@ -306,7 +307,7 @@ export async function startApplyLab(t: TeardownHost, net: number): Promise<Apply
 
   return {
     net, a, b, paths, etcd, writer, reconciler, templates, results, logs, syncStatuses, reloads,
-    sessionOnA, sessionOnB, birdB, bLogFile, controlA, controlA6, controlB,
+    sessionOnA, sessionOnB, birdB, bLogFile, bSocket, controlA, controlA6, controlB,
     put, putRaw, remove, affinity, change,
   }
 }

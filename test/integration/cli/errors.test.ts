@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { runCli } from '../../helpers/cli.js'
 import { cliEnv } from './env.js'
 
@@ -10,7 +10,7 @@ import { cliEnv } from './env.js'
 
 const { cli, prefix, etcd } = await cliEnv(t)
 
-function oneLine(t: Tap.Test, r: { code: number; stdout: string; stderr: string }, expected: string | RegExp, what: string): void {
+function oneLine(t: Test, r: { code: number; stdout: string; stderr: string }, expected: string | RegExp, what: string): void {
   t.equal(r.code, 1, `${what}: exit 1`)
   t.equal(r.stdout, '', `${what}: nothing on stdout`)
   t.match(r.stderr, expected, what)
@@ -94,7 +94,7 @@ t.test('-c/--config names a client config file (and beats the environment)', asy
 })
 
 /** A loopback TCP server that accepts connections and never answers: a hung etcd. */
-async function silentServer(t: Tap.Test): Promise<number> {
+async function silentServer(t: Test): Promise<number> {
   const sockets = new Set<Socket>()
   const server: Server = createServer((s) => {
     sockets.add(s)

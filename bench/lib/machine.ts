@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { cpus, loadavg, release, totalmem } from 'node:os'
+
+/** What the figures were measured on: they mean little without it. */
+export interface Machine {
+  readonly nproc: number
+  readonly cpuModel: string
+  readonly node: string
+  readonly kernel: string
+  readonly memoryGiB: number
+  readonly bird: string
+  readonly etcd: string
+}
+
+export function describeMachine(): Machine {
+  return {
+    nproc: Number(execFileSync('nproc', { encoding: 'utf8' }).trim()),
+    cpuModel: cpuModel(),
+    node: process.version,
+    kernel: release(),
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    bird: firstLine(() => execFileSync('bird', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })),
+    etcd: firstLine(() => execFileSync('etcd', ['--version'], { encoding: 'utf8' })),
+  }
+}
+
+function cpuModel(): string {
+  const fromOs = cpus()[0]?.model
+  if (fromOs !== undefined && fromOs !== '') return fromOs.trim()
+  const m = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))
+  return m?.[1]?.trim() ?? 'unknown'
+}
+
+/** `bird --version` prints on stderr; either stream will do. */
+function firstLine(run: () => string): string {
+  try {
+    return run().split('\n')[0]?.trim() ?? ''
+  } catch (err) {
+    const e = err as { stderr?: string | Buffer }
+    return String(e.stderr ?? '').split('\n')[0]?.trim() || 'unknown'
+  }
+}
+
+/** The 1-, 5- and 15-minute load averages: the machine is shared, say how busy it was. */
+export function loadAverage(): readonly [number, number, number] {
+  const [a = 0, b = 0, c = 0] = loadavg()
+  return [round2(a), round2(b), round2(c)]
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100

@@ -1,0 +1,63 @@
+import { DIST_URL } from './paths.js'
+
+/**
+ * The product as built by `npm run build` (dist/), loaded at run time so the figures are
+ * those of the shipped code and not of a second compilation. The types come from src/.
+ */
+type RenderConfigs = typeof import('../../src/bgp/render-configs.js')
+type Render = typeof import('../../src/bgp/render/index.js')
+type SnapshotState = typeof import('../../src/datastore/snapshot-state.js')
+type Codec = typeof import('../../src/datastore/codec.js')
+type Keys = typeof import('../../src/datastore/keys.js')
+type Cidr = typeof import('../../src/datastore/cidr.js')
+type Control = typeof import('../../src/bird/control/index.js')
+type Replies = typeof import('../../src/bird/replies/index.js')
+
+export interface Product {
+  readonly renderConfigs: RenderConfigs['renderConfigs']
+  readonly loadTemplates: Render['loadTemplates']
+  readonly snapshotOf: SnapshotState['snapshotOf']
+  readonly applyChanges: SnapshotState['applyChanges']
+  readonly encodeResource: Codec['encodeResource']
+  readonly encodeAffinity: Codec['encodeAffinity']
+  readonly resourceKey: Keys['resourceKey']
+  readonly affinityKey: Keys['affinityKey']
+  readonly parseCidr: Cidr['parseCidr']
+  readonly BirdControl: Control['BirdControl']
+  readonly BirdCommandError: Control['BirdCommandError']
+  readonly parseRouteStream: Replies['parseRouteStream']
+}
+
+const load = <T>(path: string): Promise<T> => import(new URL(path, DIST_URL).href) as Promise<T>
+
+let loaded: Promise<Product> | undefined
+
+export function product(): Promise<Product> {
+  loaded ??= (async () => {
+    const [rc, render, state, codec, keys, cidr, control, replies] = await Promise.all([
+      load<RenderConfigs>('bgp/render-configs.js'),
+      load<Render>('bgp/render/index.js'),
+      load<SnapshotState>('datastore/snapshot-state.js'),
+      load<Codec>('datastore/codec.js'),
+      load<Keys>('datastore/keys.js'),
+      load<Cidr>('datastore/cidr.js'),
+      load<Control>('bird/control/index.js'),
+      load<Replies>('bird/replies/index.js'),
+    ])
+    return {
+      renderConfigs: rc.renderConfigs,
+      loadTemplates: render.loadTemplates,
+      snapshotOf: state.snapshotOf,
+      applyChanges: state.applyChanges,
+      encodeResource: codec.encodeResource,
+      encodeAffinity: codec.encodeAffinity,
+      resourceKey: keys.resourceKey,
+      affinityKey: keys.affinityKey,
+      parseCidr: cidr.parseCidr,
+      BirdControl: control.BirdControl,
+      BirdCommandError: control.BirdCommandError,
+      parseRouteStream: replies.parseRouteStream,
+    }
+  })()
+  return loaded
+}
