@@ -57,8 +57,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
       ...(opts.http ? { host: opts.http.host, port: opts.http.port } : {}),
     })
     if (opts.http !== false) {
-      const addr = await health.server.listen()
-      log.info(addr, 'health and metrics listening')
+      await health.server.listen()
       stops.push(() => health.server.close())
     }
     const heartbeat = setInterval(() => health.heartbeat(), 1_000)
@@ -136,10 +135,7 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
   const syncer = startSyncer(store.client, {
     log,
     onSnapshot: (s) => reconciler.submit(s),
-    onStatus: (s) => {
-      health.setSynced(s === 'in-sync')
-      log.info({ status: s }, 'datastore sync')
-    },
+    onStatus: (s) => health.setSynced(s === 'in-sync'),
   })
   stops.push(() => syncer.stop())
 
