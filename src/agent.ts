@@ -7,8 +7,7 @@ import { Reconciler, type ReconcileResult } from './bgp/reconciler.js'
 import { TemplateSource } from './bgp/template-source.js'
 import { BirdControl } from './bird/control/index.js'
 import { BirdSupervisor, birdDaemonSpecs } from './bird/supervisor/index.js'
-import { EtcdStore } from './datastore/etcd-store.js'
-import { startSyncer } from './datastore/syncer.js'
+import { DatastoreLink } from './datastore-link.js'
 import type { Logger } from './log.js'
 import type { Settings } from './settings/settings.js'
 import { sampleBird } from './status/bird-sample.js'
@@ -31,6 +30,8 @@ export interface AgentOptions {
   readonly routerId?: string
   /** Health/metrics HTTP listener; loopback by default (invariant 7). Absent: defaults. */
   readonly http?: { readonly host: string; readonly port: number } | false
+  /** Re-reads flags, env and the client config file, which the agent then watches. */
+  readonly reloadSettings?: () => Settings
   /** Called once the first config has been applied (for `node run` detach). */
   readonly onReady?: () => void
 }
@@ -130,18 +131,20 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
   supervisor.start()
   stops.push(() => supervisor.stop())
 
-  const store = await EtcdStore.connect(settings.datastore, log)
-  stops.push(() => store.close())
-  const syncer = startSyncer(store.client, {
+  const datastore = new DatastoreLink({
+    settings,
+    ...(opts.reloadSettings !== undefined && { reloadSettings: opts.reloadSettings }),
     log,
     onSnapshot: (s) => reconciler.submit(s),
     onStatus: (s) => health.setSynced(s === 'in-sync'),
+    onConnected: (store) => {
+      const reporter = new NodeStatusReporter({ store, nodeName, birds, log })
+      reporter.start()
+      return reporter
+    },
   })
-  stops.push(() => syncer.stop())
-
-  const reporter = new NodeStatusReporter({ store, nodeName, birds, log })
-  reporter.start()
-  stops.push(() => reporter.stop())
+  await datastore.start()
+  stops.push(() => datastore.stop())
 
   const poll = async () => {
     const [v4, v6] = await Promise.all([sampleBird(birds.v4, 4), sampleBird(birds.v6, 6)])

@@ -29,9 +29,12 @@ export interface RenderRow {
   readonly node: string
   readonly bgpSessions: number
   readonly configBytes: number
+  /** Wall-clock medians (what the agent waits) and CPU-time medians (what the render costs, less sensitive to a busy machine). */
   readonly fullMs: number
+  readonly fullCpuMs: number
   readonly fullMsRuns: readonly number[]
   readonly changeMs: number
+  readonly changeCpuMs: number
   readonly changeMsRuns: readonly number[]
   readonly heapRenderMiB: number
 }
@@ -56,6 +59,24 @@ function gcNow(): () => void {
   }
 }
 
+interface Timing {
+  readonly wall: number
+  readonly cpu: number
+}
+
+/** Wall and CPU (user + system of this process) milliseconds of one call. */
+function timed<T>(fn: () => T): [T, Timing] {
+  const c0 = process.cpuUsage()
+  const t0 = now()
+  const out = fn()
+  const wall = now() - t0
+  const c = process.cpuUsage(c0)
+  return [out, { wall, cpu: (c.user + c.system) / 1000 }]
+}
+
+/** Without the warm-up run (the first), unless it is the only one. */
+const counted = <T>(runs: readonly T[]): readonly T[] => (runs.length > 1 ? runs.slice(1) : runs)
+
 const roleKey = (r: Role['role']): string => (r === 'route reflector' ? 'rr' : r === 'client' ? 'client' : 'mesh')
 const sessions = (out: RenderedConfigs): number => out.v4.text.match(/^protocol bgp /gm)?.length ?? 0
 
@@ -73,7 +94,7 @@ runPhase<RenderOptions>('render', async (opts) => {
     gc()
     const baseHeap = process.memoryUsage().heapUsed
 
-    let t = now()
+    const t = now()
     let snapshot: Snapshot | undefined = listSnapshot(p, changes, REVISION)
     const decodeMs = now() - t
     if (snapshot.invalid.size > 0) {
@@ -90,14 +111,13 @@ runPhase<RenderOptions>('render', async (opts) => {
       const name = nodeName(role.index)
       const render = (s: Snapshot) => p.renderConfigs({ snapshot: s, nodeName: name, templates })
 
-      const full: number[] = []
+      const full: Timing[] = []
       let last: { snapshot: Snapshot; out: RenderedConfigs } | undefined
       for (let run = 0; run < opts.fullRuns; run++) {
         last = undefined
         const fresh = listSnapshot(p, changes, REVISION)
-        t = now()
-        const out = render(fresh)
-        full.push(now() - t)
+        const [out, timing] = timed(() => render(fresh))
+        full.push(timing)
         last = { snapshot: fresh, out }
       }
       if (last === undefined) throw new Error('fullRuns must be at least 1')
@@ -110,8 +130,10 @@ runPhase<RenderOptions>('render', async (opts) => {
       const change = changeTimes(p, render, last.snapshot, opts.changeRuns, bgpSessions)
       last = undefined
 
-      const fullMs = median(full.slice(1).length > 0 ? full.slice(1) : full)
-      const changeMs = median(change)
+      const fullMs = median(counted(full).map((x) => x.wall))
+      const fullCpuMs = median(counted(full).map((x) => x.cpu))
+      const changeMs = median(counted(change).map((x) => x.wall))
+      const changeCpuMs = median(counted(change).map((x) => x.cpu))
       rows.push({
         nodes: n,
         topology: topologyOf(n),
@@ -120,17 +142,21 @@ runPhase<RenderOptions>('render', async (opts) => {
         bgpSessions,
         configBytes,
         fullMs,
-        fullMsRuns: full.map((x) => round(x, 2)),
+        fullCpuMs,
+        fullMsRuns: full.map((x) => round(x.wall, 2)),
         changeMs,
-        changeMsRuns: change.map((x) => round(x, 2)),
+        changeCpuMs,
+        changeMsRuns: change.map((x) => round(x.wall, 2)),
         heapRenderMiB,
       })
       const key = `render.n${n}.${roleKey(role.role)}`
       figures[`${key}.full_ms`] = round(fullMs, 2)
+      figures[`${key}.full_cpu_ms`] = round(fullCpuMs, 2)
       figures[`${key}.change_ms`] = round(changeMs, 2)
+      figures[`${key}.change_cpu_ms`] = round(changeCpuMs, 2)
       figures[`${key}.sessions`] = bgpSessions
       figures[`${key}.heap_mib`] = round(heapRenderMiB)
-      log('render', `${n} nodes, ${role.role} ${name}: ${bgpSessions} sessions, full ${fullMs.toFixed(1)} ms, after one change ${changeMs.toFixed(1)} ms, heap ${heapRenderMiB.toFixed(1)} MiB`)
+      log('render', `${n} nodes, ${role.role} ${name}: ${bgpSessions} sessions, full ${fullMs.toFixed(1)} ms (cpu ${fullCpuMs.toFixed(1)}), after one change ${changeMs.toFixed(1)} ms (cpu ${changeCpuMs.toFixed(1)}), heap ${heapRenderMiB.toFixed(1)} MiB`)
     }
   }
   return {
@@ -139,15 +165,15 @@ runPhase<RenderOptions>('render', async (opts) => {
     notes: [
       'in-process on dist/ (plain node --expose-gc, no test loader); full = fresh snapshot decoded from the stored values, so no memo from earlier objects applies',
       'after one change = applyChanges(previous snapshot, one new global BGPPeer), i.e. the snapshot the syncer hands the reconciler',
-      'medians; the first run of each kind is a warm-up and is not counted',
+      'medians; the first run of each kind is a warm-up and is not counted; cpu = user + system time of the process during the call (GC included)',
     ],
   }
 })
 
-/** Renders after adding one new BGPPeer to `base` (a different one each run); first run is a warm-up. */
-function changeTimes(p: Product, render: (s: Snapshot) => RenderedConfigs, base: Snapshot, runs: number, before: number): number[] {
+/** Renders after adding one new BGPPeer to `base` (a different one each run). */
+function changeTimes(p: Product, render: (s: Snapshot) => RenderedConfigs, base: Snapshot, runs: number, before: number): Timing[] {
   render(base) // the previous snapshot has been rendered, as in the agent
-  const times: number[] = []
+  const times: Timing[] = []
   for (let k = 0; k < runs; k++) {
     const { peer, protocol } = benchPeer(k)
     const next = p.applyChanges(
@@ -155,12 +181,11 @@ function changeTimes(p: Product, render: (s: Snapshot) => RenderedConfigs, base:
       [{ key: p.resourceKey('BGPPeer', peer.metadata.name), value: Buffer.from(p.encodeResource(peer)), modRevision: String(REVISION + 1 + k) }],
       REVISION + 1 + k,
     )
-    const t = now()
-    const out = render(next)
-    times.push(now() - t)
+    const [out, timing] = timed(() => render(next))
+    times.push(timing)
     if (sessions(out) !== before + 1 || !out.v4.text.includes(`protocol bgp ${protocol} `)) {
       throw new Error(`the change did not render: expected ${before + 1} sessions with ${protocol}, got ${sessions(out)}`)
     }
   }
-  return times.length > 1 ? times.slice(1) : times
+  return times
 }

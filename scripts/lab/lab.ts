@@ -575,10 +575,11 @@ export class Lab {
 
   /**
    * Waits until every node shows exactly its expected sessions, all Established (default:
-   * full mesh plus the ToR). The error names each node's last problem.
+   * full mesh plus the ToR; `exact: false`: at least those). The error names each node's
+   * last problem.
    */
   async waitEstablished(
-    opts: { timeoutMs?: number; expect?: (node: LabNode) => ExpectedPeers } = {},
+    opts: { timeoutMs?: number; expect?: (node: LabNode) => ExpectedPeers; exact?: boolean } = {},
   ): Promise<Map<string, NodeStatus>> {
     const expect = opts.expect ?? ((n: LabNode) => this.expectedPeers(n))
     const problems = new Map<string, string>()
@@ -589,7 +590,7 @@ export class Lab {
           try {
             const s = await this.nodeStatus(n)
             statuses.set(n.name, s)
-            const p = sessionProblem(s, expect(n))
+            const p = sessionProblem(s, expect(n), { exact: opts.exact ?? true })
             if (p === undefined) problems.delete(n.name)
             else problems.set(n.name, p)
             return p === undefined

@@ -50,16 +50,17 @@ export interface ExpectedPeers {
 
 /**
  * Why `status` does not (yet) show exactly the expected sessions, all Established;
- * undefined when it does.
+ * undefined when it does. `exact: false`: other sessions may exist, in any state.
  */
-export function sessionProblem(status: NodeStatus, expected: ExpectedPeers): string | undefined {
+export function sessionProblem(status: NodeStatus, expected: ExpectedPeers, opts: { exact?: boolean } = {}): string | undefined {
   for (const family of [4, 6] as const) {
     const f = family === 4 ? status.ipv4 : status.ipv6
     if (!f.running) return `${f.daemon} is not running (${f.reason})`
     const want = [...(family === 4 ? expected.v4 : expected.v6)].sort()
     const have = f.peers.map((p) => p.peerAddress).sort()
-    if (want.join() !== have.join()) return `IPv${family} peers are [${have.join(', ')}], expected [${want.join(', ')}]`
-    const down = f.peers.filter((p) => p.bgpState !== 'Established')
+    const listed = opts.exact === false ? want.every((w) => have.includes(w)) : want.join() === have.join()
+    if (!listed) return `IPv${family} peers are [${have.join(', ')}], expected ${opts.exact === false ? 'at least ' : ''}[${want.join(', ')}]`
+    const down = f.peers.filter((p) => want.includes(p.peerAddress) && p.bgpState !== 'Established')
     if (down.length > 0) return `IPv${family} not Established: ${down.map((p) => `${p.peerAddress} ${p.state} ${p.bgpState} ${p.info}`.trim()).join('; ')}`
   }
   return undefined

@@ -8,6 +8,7 @@ import {
   NoAddressFoundError,
   parseAutodetectMethod,
   type AutodetectMethod,
+  type AutodetectResult,
 } from '../node/autodetect/index.js'
 import type { AddressFamily } from '../node/interfaces.js'
 
@@ -61,7 +62,7 @@ function render(
   flags: AutodetectFlags,
   method: AutodetectMethod,
   family: AddressFamily,
-  result: Awaited<ReturnType<typeof autodetectAddress>>,
+  result: AutodetectResult,
 ): string {
   if (flags.output === 'json') {
     const doc = { method: formatAutodetectMethod(method), family, address: result.address, interface: result.interface, trace: result.trace }

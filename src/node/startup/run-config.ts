@@ -81,7 +81,11 @@ export interface NodeRunConfig {
   readonly routerId?: string
   /** `--log-dir`; absent: settings.paths.logDir. */
   readonly logDir?: string
+  /** How long startup waits for etcd before giving up (FALCONER_DATASTORE_WAIT, seconds). */
+  readonly datastoreWaitMs: number
 }
+
+export const DEFAULT_DATASTORE_WAIT_MS = 30_000
 
 /** Flags falconer will never support, with the reason printed for each. */
 export const DOCKER_ONLY_FLAGS: readonly string[] = [
@@ -137,7 +141,19 @@ export function resolveNodeRunConfig(flags: NodeRunFlags, env: Env): NodeRunConf
         },
     ...(routerId !== undefined && { routerId: parseRouterId(routerId) }),
     ...(flags.logDir !== undefined && flags.logDir !== '' && { logDir: flags.logDir }),
+    datastoreWaitMs: parseWait(nonEmpty(env.FALCONER_DATASTORE_WAIT)),
   }
+}
+
+/** Seconds as operators type them ("30", "2.5"), or "500ms" / "90s". */
+function parseWait(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_DATASTORE_WAIT_MS
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text)
+  const ms = m ? (m[2] === 'ms' ? Number(m[1]) : Number(m[1]) * 1000) : NaN
+  if (!(ms >= 0 && ms <= 3_600_000)) {
+    throw new NodeRunConfigError(`FALCONER_DATASTORE_WAIT: "${text}" is not a duration between 0 and 1h (seconds, e.g. 30 or 500ms)`)
+  }
+  return Math.round(ms)
 }
 
 function unsupportedFlag(flag: string): NodeRunConfigError {

@@ -67,7 +67,12 @@ export async function runStartup(input: StartupInput, deps: StartupDeps, say: Sa
 
   const forwarding = await deps.enableForwarding(say)
 
-  const store = await waitForDatastore(deps.openStore, say, { ...DEFAULT_WAIT, ...deps.wait, endpoints: input.endpoints })
+  const store = await waitForDatastore(deps.openStore, say, {
+    ...DEFAULT_WAIT,
+    timeoutMs: config.datastoreWaitMs,
+    ...deps.wait,
+    endpoints: input.endpoints,
+  })
   try {
     const existing = await store.get('Node', nodeName)
     if (existing === undefined) say(`Building new node resource for '${nodeName}'`)

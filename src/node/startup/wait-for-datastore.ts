@@ -42,7 +42,7 @@ export async function waitForDatastore<S extends ResourceStore>(
         await store?.close().catch(() => undefined)
         throw err
       }
-      if (Date.now() + opts.intervalMs > deadline) {
+      if (Date.now() >= deadline) {
         await store?.close().catch(() => undefined)
         throw new StartupError(
           `Could not connect to etcd at ${opts.endpoints.join(',')} within ${opts.timeoutMs / 1000}s: ${err.message}`,
@@ -54,7 +54,7 @@ export async function waitForDatastore<S extends ResourceStore>(
         say(`etcd is not reachable yet (${err.message}); retrying for up to ${opts.timeoutMs / 1000}s`)
         reported = true
       }
-      await sleep(opts.intervalMs)
+      await sleep(Math.max(0, Math.min(opts.intervalMs, deadline - Date.now())))
     }
   }
 }

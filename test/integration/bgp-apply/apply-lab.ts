@@ -11,7 +11,7 @@ import { reloadBird } from '../../../src/bgp/apply/bird-reload.js'
 import { Reconciler, type ReconcileResult } from '../../../src/bgp/reconciler.js'
 import { TemplateSource } from '../../../src/bgp/template-source.js'
 import { BirdControl } from '../../../src/bird/control/index.js'
-import { parseProtocolDetails, parseStatus, type BirdStatus, type ProtocolDetails } from '../../../src/bird/replies/index.js'
+import { parseProtocolDetails, parseStatus, type BirdStatus, type BirdTimestamp, type ProtocolDetails } from '../../../src/bird/replies/index.js'
 import { BirdSupervisor, birdDaemonSpecs } from '../../../src/bird/supervisor/index.js'
 import { createEtcdClient } from '../../../src/datastore/etcd-client.js'
 import { EtcdStore } from '../../../src/datastore/etcd-store.js'
@@ -326,6 +326,34 @@ export async function isEstablished(control: BirdControl, name: string): Promise
 
 export async function birdStatus(control: BirdControl): Promise<BirdStatus> {
   return parseStatus((await control.request('show status')).lines)
+}
+
+/**
+ * BIRD 1.6 prints a protocol's `since` as now_real - (now - t): two clocks sampled in whole
+ * seconds, so the same instant reads ±1 s from one query to the next. A restart moves it
+ * to the present, which the tests keep well away from the session's start.
+ */
+export const SINCE_JITTER_MS = 1_000
+
+export function timestampMs(ts: BirdTimestamp): number {
+  if (ts.format !== 'datetime') throw new Error(`expected an iso long timestamp, got ${JSON.stringify(ts.raw)}`)
+  return new Date(`${ts.date}T${ts.time}`).getTime()
+}
+
+export function sameSince(a: BirdTimestamp, b: BirdTimestamp): boolean {
+  return Math.abs(timestampMs(a) - timestampMs(b)) <= SINCE_JITTER_MS
+}
+
+/** Waits until the session has been up for `seconds` by BIRD's clock, so a restart stands out. */
+export async function sessionAgedAtLeast(control: BirdControl, name: string, seconds: number): Promise<ProtocolDetails> {
+  return pollUntil(
+    `${name} to be up for ${seconds} s`,
+    async () => {
+      const [p, s] = [await protocolDetails(control, name), await birdStatus(control)]
+      return p.bgpDetails?.state === 'Established' && timestampMs(s.serverTime) - timestampMs(p.since) >= seconds * 1000 ? p : undefined
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  )
 }
 
 /** Waits until BIRD's clock (1 s resolution) has moved past its last reconfiguration. */

@@ -235,9 +235,10 @@ t.test('startup waits for etcd, then carries on', async (t) => {
   const child = spawnInNetns(
     t, ns, process.execPath,
     [BIN, 'node', 'run', '--runtime=none', '--ip', '10.99.1.2', '--name', 'n1', '--prefix', prefix, '--datastore-timeout', '3'],
-    { env: { ...process.env, DATASTORE_TYPE: 'etcdv3', ETCD_ENDPOINTS: endpoint } },
+    // A loaded test machine restarts etcd slowly: a wait bound that cannot run out here.
+    { env: { ...process.env, DATASTORE_TYPE: 'etcdv3', ETCD_ENDPOINTS: endpoint, FALCONER_DATASTORE_WAIT: '240' } },
   )
-  await pollUntil('the agent to report etcd unreachable', () => child.output().includes('etcd is not reachable yet'), { timeoutMs: 25_000 })
+  await pollUntil('the agent to report etcd unreachable', () => child.output().includes('etcd is not reachable yet'), { timeoutMs: 60_000 })
   t.notOk(child.output().includes('Connected to etcd'))
   await etcd.start()
   const status = await child.exited
@@ -245,7 +246,7 @@ t.test('startup waits for etcd, then carries on', async (t) => {
   const out = lines(child.output())
   t.equal(out[0], 'Enabling IPv4 forwarding')
   t.equal(out[2], 'Waiting for etcd connection...')
-  t.match(out[3], /^etcd is not reachable yet \(.*\); retrying for up to 30s$/)
+  t.match(out[3], /^etcd is not reachable yet \(.*\); retrying for up to 240s$/)
   t.ok(out.includes('Connected to etcd'))
   t.same((await etcdJson(etcd, `${NODES}n1`) as { spec: unknown }).spec, { bgp: { ipv4Address: '10.99.1.2/24' } })
 })
@@ -254,9 +255,14 @@ t.test('without a datastore for too long: a clear failure (exit 1)', async (t) =
   // Nothing listens on this port inside a fresh namespace: connection refused at once.
   const ns = await createNetns(t, NETNS_PREFIX)
   const prefix = await tempPrefix(t)
-  const r = await falconerIn(ns, 'http://127.0.0.1:9', ['node', 'run', '--runtime=none', '--ip', '10.99.1.2', '--name', 'n1', '--prefix', prefix, '--datastore-timeout', '2'])
+  const r = await falconerIn(
+    ns, 'http://127.0.0.1:9',
+    ['node', 'run', '--runtime=none', '--ip', '10.99.1.2', '--name', 'n1', '--prefix', prefix, '--datastore-timeout', '2'],
+    { FALCONER_DATASTORE_WAIT: '3' },
+  )
   t.equal(r.exitCode, 1)
-  t.match(r.stderr, /^ERROR: Could not connect to etcd at http:\/\/127\.0\.0\.1:9 within 30s: /)
+  t.match(r.stdout, /Waiting for etcd connection\.\.\.\netcd is not reachable yet \(.*\); retrying for up to 3s\n/)
+  t.match(r.stderr, /^ERROR: Could not connect to etcd at http:\/\/127\.0\.0\.1:9 within 3s: /)
   t.match(r.stderr, /\n - {2}Check ETCD_ENDPOINTS/)
   t.same(await readdir(join(prefix, 'var/lib/calico')).catch(() => []), [], 'no nodename file')
 })

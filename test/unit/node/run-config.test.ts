@@ -22,7 +22,16 @@ t.test('defaults: detach, bird, unset addresses, first-found, default pools', as
     ipv6Autodetection: { method: { kind: 'first-found' }, text: 'first-found' },
     backend: 'bird',
     defaultPools: { create: true },
+    datastoreWaitMs: 30_000,
   } satisfies NodeRunConfig)
+})
+
+t.test('FALCONER_DATASTORE_WAIT bounds the wait for etcd', async (t) => {
+  t.equal(resolveNodeRunConfig({}, { FALCONER_DATASTORE_WAIT: '90' }).datastoreWaitMs, 90_000)
+  t.equal(resolveNodeRunConfig({}, { FALCONER_DATASTORE_WAIT: '2.5' }).datastoreWaitMs, 2_500)
+  t.equal(resolveNodeRunConfig({}, { FALCONER_DATASTORE_WAIT: '500ms' }).datastoreWaitMs, 500)
+  t.equal(resolveNodeRunConfig({}, { FALCONER_DATASTORE_WAIT: '0' }).datastoreWaitMs, 0, 'one attempt only')
+  t.match(message(() => resolveNodeRunConfig({}, { FALCONER_DATASTORE_WAIT: 'forever' })), /^FALCONER_DATASTORE_WAIT: "forever" is not a duration/)
 })
 
 t.test('environment alone configures the node (what systemd passes)', async (t) => {

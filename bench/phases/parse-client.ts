@@ -1,0 +1,63 @@
+/**
+ * One measured read of a replayed `show route [all]` reply, in a fresh process (so its
+ * RSS is its own): `parse` runs BirdControl.stream + parseRouteStream, exactly what the
+ * status reporter and `node status` do; `lines` only frames the reply into lines, to show
+ * what the parsing itself costs. RSS growth = peak RSS during the read (VmHWM, reset just
+ * before it) minus RSS before it.
+ */
+import { log, runPhase } from '../lib/phase.js'
+import { resetPeakRss, statusBytes } from '../lib/proc.js'
+import { product } from '../lib/product.js'
+import { MiB, now } from '../lib/stats.js'
+
+export interface ParseClientOptions {
+  readonly socket: string
+  readonly command: 'show route' | 'show route all'
+  readonly expected: number
+  readonly mode: 'parse' | 'lines'
+}
+
+runPhase<ParseClientOptions>('parse-client', async (opts) => {
+  const p = await product()
+  const gc = (globalThis as { gc?: () => void }).gc
+  const ctl = new p.BirdControl({ socketPath: opts.socket, timeoutMs: 60_000 })
+  try {
+    await ctl.request('show status') // connected before the baseline
+    gc?.()
+    const rssBefore = statusBytes('self', 'VmRSS')
+    const peakReset = resetPeakRss()
+    const cpu0 = process.cpuUsage()
+    const t0 = now()
+    let count = 0
+    let lines = 0
+    if (opts.mode === 'parse') {
+      for await (const route of p.parseRouteStream(ctl.stream(opts.command, { timeoutMs: 60_000 }))) {
+        if (route.network.length > 0) count++
+      }
+    } else {
+      // A route's own line; its attribute lines (`all`) start with a tab.
+      for await (const line of ctl.stream(opts.command, { timeoutMs: 60_000 })) {
+        if (line.kind === 'final') continue
+        lines++
+        if (line.text.charCodeAt(0) !== 9) count++
+      }
+    }
+    const seconds = (now() - t0) / 1000
+    const cpu = process.cpuUsage(cpu0)
+    const peak = peakReset ? statusBytes('self', 'VmHWM') : Number.NaN
+    if (count !== opts.expected) throw new Error(`${opts.command}: parsed ${count} routes, expected ${opts.expected}`)
+    const figures = {
+      routes: count,
+      lines,
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      routesPerSecond: count / seconds,
+      rssBeforeMiB: rssBefore / MiB,
+      rssGrowthMiB: (peak - rssBefore) / MiB,
+    }
+    log('parse', `${opts.mode} "${opts.command}": ${count} routes in ${seconds.toFixed(2)} s (${Math.round(figures.routesPerSecond)}/s), RSS +${figures.rssGrowthMiB.toFixed(1)} MiB`)
+    return { figures, details: opts, notes: [] }
+  } finally {
+    await ctl.close()
+  }
+})
