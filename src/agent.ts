@@ -10,9 +10,10 @@ import { BirdSupervisor, birdDaemonSpecs } from './bird/supervisor/index.js'
 import { DatastoreLink } from './datastore-link.js'
 import type { Logger } from './log.js'
 import type { Settings } from './settings/settings.js'
-import { sampleBird } from './status/bird-sample.js'
+import { BirdPoller } from './status/bird-poller.js'
 import { createHealth, type Health } from './status/http.js'
 import { NodeStatusReporter } from './status/node-status-reporter.js'
+import { reportBirdRestarts } from './status/supervisor-health.js'
 
 /**
  * The long-running pipeline: syncer → intent → render → apply → BIRD, plus status
@@ -127,9 +128,10 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
       ? { manage: true, daemons: birdDaemonSpecs(paths), log }
       : { manage: false, daemons: birdDaemonSpecs(paths), log },
   )
-  supervisor.on('exited', (name) => health.recordBirdRestart(name))
+  const detachRestarts = reportBirdRestarts(supervisor, health)
   supervisor.start()
   stops.push(() => supervisor.stop())
+  stops.push(detachRestarts)
 
   const datastore = new DatastoreLink({
     settings,
@@ -146,13 +148,9 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
   await datastore.start()
   stops.push(() => datastore.stop())
 
-  const poll = async () => {
-    const [v4, v6] = await Promise.all([sampleBird(birds.v4, 4), sampleBird(birds.v6, 6)])
-    health.setBirdState(4, v4)
-    health.setBirdState(6, v6)
-  }
-  const poller = setInterval(() => void poll().catch((err) => log.debug({ err }, 'BIRD poll failed')), POLL_MS)
-  stops.push(() => clearInterval(poller))
+  const poller = new BirdPoller({ birds, intervalMs: POLL_MS, onSample: (family, sample) => health.setBirdState(family, sample), log })
+  poller.start()
+  stops.push(() => poller.stop())
 }
 
 function recordApplies(health: Health, r: ReconcileResult): void {

@@ -3,9 +3,17 @@ import type { Logger } from '../log.js'
 import { loadTemplates, type Templates } from './render/index.js'
 
 /**
+ * How long an override file must stay the same size before it is read: an editor or `cp`
+ * that truncates and then writes would otherwise be caught half-written (an empty
+ * header partial compiles, renders a config without its router id, and BIRD accepts it).
+ */
+const WRITE_SETTLE_MS = 200
+
+/**
  * The templates in use: the packaged ones, with an operator's overrides from the
- * override directory when they compile. chokidar watches that directory; a broken
- * override is reported and the packaged templates stay in use.
+ * override directory when they compile. chokidar watches that directory. A broken
+ * override is reported and changes nothing: the templates in use stay (the packaged
+ * ones when the agent started with it broken), like a config BIRD rejects (invariant 2).
  */
 export class TemplateSource {
   private current: Templates
@@ -15,7 +23,7 @@ export class TemplateSource {
     private readonly overrideDir: string,
     private readonly log: Logger,
   ) {
-    this.current = this.load()
+    this.current = this.load() ?? loadTemplates()
   }
 
   get(): Templates {
@@ -24,10 +32,16 @@ export class TemplateSource {
 
   /** Starts watching; `onChange` runs after the templates in use were replaced. */
   watch(onChange: () => void): void {
-    this.watcher = watch(this.overrideDir, { ignoreInitial: true, depth: 2 })
+    this.watcher = watch(this.overrideDir, {
+      ignoreInitial: true,
+      depth: 2,
+      awaitWriteFinish: { stabilityThreshold: WRITE_SETTLE_MS, pollInterval: 50 },
+    })
     this.watcher.on('all', (event, path) => {
       this.log.info({ event, path }, 'template override changed; re-rendering')
-      this.current = this.load()
+      const next = this.load()
+      if (next === undefined) return
+      this.current = next
       onChange()
     })
     this.watcher.on('error', (err) => this.log.warn({ err }, 'template override watch failed'))
@@ -37,12 +51,16 @@ export class TemplateSource {
     await this.watcher?.close()
   }
 
-  private load(): Templates {
+  /** The packaged templates with the overrides; undefined (reported) when an override is broken. */
+  private load(): Templates | undefined {
     try {
       return loadTemplates({ overrideDir: this.overrideDir })
     } catch (err) {
-      this.log.error({ err: (err as Error).message, dir: this.overrideDir }, 'template override rejected; using the packaged templates')
-      return loadTemplates()
+      this.log.error(
+        { err: (err as Error).message, dir: this.overrideDir },
+        'template override rejected; the templates in use stay',
+      )
+      return undefined
     }
   }
 }

@@ -98,6 +98,7 @@ export interface ApplyLab {
   /** The test's own etcd client (the operator's side). */
   readonly writer: Etcd3
   readonly reconciler: Reconciler
+  readonly syncer: Syncer
   readonly templates: TemplateSource
   readonly results: ResultLog
   /** Every record the pipeline logged (pino JSON). */
@@ -306,7 +307,7 @@ export async function startApplyLab(t: TeardownHost, net: number): Promise<Apply
   }
 
   return {
-    net, a, b, paths, etcd, writer, reconciler, templates, results, logs, syncStatuses, reloads,
+    net, a, b, paths, etcd, writer, reconciler, syncer, templates, results, logs, syncStatuses, reloads,
     sessionOnA, sessionOnB, birdB, bLogFile, bSocket, controlA, controlA6, controlB,
     put, putRaw, remove, affinity, change,
   }

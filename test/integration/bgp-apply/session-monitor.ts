@@ -29,7 +29,7 @@ export class SessionMonitor {
     sockets: { readonly a: string; readonly b: string },
     private readonly names: { readonly a: string; readonly b: string },
     private readonly since: { readonly a: BirdTimestamp; readonly b: BirdTimestamp },
-    private readonly intervalMs = 100,
+    private readonly intervalMs = 50,
   ) {
     this.a = new BirdControl({ socketPath: sockets.a, timeoutMs: 10_000 })
     this.b = new BirdControl({ socketPath: sockets.b, timeoutMs: 10_000 })

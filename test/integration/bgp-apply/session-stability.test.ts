@@ -133,7 +133,7 @@ t.test('apply pipeline against real BIRD: session stability and no-op snapshots'
     if (templateChanges.length > 0) t.comment(`bgp_template changed (BIRD must still keep the session):\n${templateChanges.join('\n')}`)
     if (monitor.violations.length > 0) t.comment(JSON.stringify(monitor.violations.slice(0, 20)))
     t.same(monitor.violations, [], `no restart seen in ${monitor.samples} samples of both ends (${monitor.feeding} showed A feeding)`)
-    t.ok(monitor.samples >= changes.length, 'the monitor sampled throughout')
+    t.ok(monitor.samples >= 20, `the monitor sampled throughout (${monitor.samples} samples)`)
     t.ok(monitor.failedPolls <= monitor.samples / 10, `few failed polls (${monitor.failedPolls})`)
 
     const a = await protocolDetails(lab.controlA, lab.sessionOnA)
@@ -155,7 +155,7 @@ t.test('apply pipeline against real BIRD: session stability and no-op snapshots'
     const statusAfter = await birdStatus(lab.controlA)
     t.not(statusAfter.lastReconfiguration.raw, statusBefore.lastReconfiguration.raw, 'BIRD A did reconfigure')
     t.equal(statusAfter.lastReboot.raw, statusBefore.lastReboot.raw, 'BIRD A never restarted')
-    t.comment(`apply (render excluded: stage + bird -p + rename + configure) seconds: ${stats(applySeconds.map((s) => Math.round(s * 1000) / 1000))}`)
+    t.comment(`ConfigApplier.apply (read + stage + fsync + bird -p + rename + configure) seconds, per applied family: ${stats(applySeconds.map((s) => Math.round(s * 1000) / 1000))}`)
     t.comment(`etcd write → onResult ms: ${stats(endToEndMs)}`)
   })
 
