@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cpus, loadavg, release, totalmem } from 'node:os'
 
@@ -20,8 +20,8 @@ export function describeMachine(): Machine {
     node: process.version,
     kernel: release(),
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    bird: firstLine(() => execFileSync('bird', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })),
-    etcd: firstLine(() => execFileSync('etcd', ['--version'], { encoding: 'utf8' })),
+    bird: versionLine('bird', ['--version']),
+    etcd: versionLine('etcd', ['--version']),
   }
 }
 
@@ -32,14 +32,10 @@ function cpuModel(): string {
   return m?.[1]?.trim() ?? 'unknown'
 }
 
-/** `bird --version` prints on stderr; either stream will do. */
-function firstLine(run: () => string): string {
-  try {
-    return run().split('\n')[0]?.trim() ?? ''
-  } catch (err) {
-    const e = err as { stderr?: string | Buffer }
-    return String(e.stderr ?? '').split('\n')[0]?.trim() || 'unknown'
-  }
+/** The first line a `--version` prints (`bird` prints it on stderr). */
+function versionLine(cmd: string, args: readonly string[]): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 })
+  return `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? `${cmd}: unknown version`
 }
 
 /** The 1-, 5- and 15-minute load averages: the machine is shared, say how busy it was. */

@@ -21,7 +21,7 @@ export function cpuSeconds(pid: number | 'self'): number {
 }
 
 /** A `VmXXX:  1234 kB` line of /proc/PID/status, in bytes. */
-export function statusBytes(pid: number | 'self', field: 'VmRSS' | 'VmHWM'): number {
+export function statusBytes(pid: number | 'self', field: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const m = new RegExp(`^${field}:\\s*(\\d+) kB$`, 'm').exec(status)
   if (m === null) throw new Error(`no ${field} in /proc/${pid}/status`)

@@ -5,6 +5,7 @@
  * Serves `show route` (the replay helper's generator), `show route all` and `show status`.
  * Stops on SIGTERM/SIGINT or when its stdin closes (the parent went away).
  */
+import { EventEmitter } from 'node:events'
 import { Teardowns } from '../../test/helpers/netns.js'
 import { generatedRouteReply, startReplayServer } from '../../test/helpers/replay-server.js'
 import { generatedRouteAllReply, STATUS_REPLY } from '../parse/route-all-reply.js'
@@ -14,6 +15,10 @@ if (!Number.isInteger(count) || count <= 0) {
   process.stderr.write('usage: replay-server.js COUNT\n')
   process.exit(2)
 }
+
+// The helper's write() leaves one 'close' listener per backpressure wait on the socket
+// until the reply ends; harmless for one reply, but it trips Node's leak warning.
+EventEmitter.defaultMaxListeners = 0
 
 const teardowns = new Teardowns()
 let stopping = false

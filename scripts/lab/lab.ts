@@ -164,7 +164,7 @@ export class Lab {
     await mkdir(join(this.dir, 'logs'), { recursive: true })
     this.#teardowns.teardown(() => rm(this.dir, { recursive: true, force: true, maxRetries: 5 }))
 
-    this.#say(`network: bridge 10.99.0.1/24 fd99::1/64, ${this.#nodeCount} nodes${this.withTor ? ' + top-of-rack' : ''}`)
+    this.#say(`network: namespaces fa-${this.name}-*, bridge br0 10.99.0.1/24 fd99::1/64 in fa-${this.name}-infra`)
     const infra = await createNetns(this.#teardowns, this.name, { suffix: 'infra' })
     this.infra = infra
     await addBridge(infra, 'br0')
@@ -180,18 +180,28 @@ export class Lab {
     }
     if (this.withTor) this.tor = await this.#attach('tor', 'vtor', TOR_V4, TOR_V6)
 
+    for (const n of this.#nodes) this.#say(`${n.name}: ${n.ns.name}, eth0 ${n.plan.ipv4}/${LAN_PREFIX_V4} ${n.plan.ipv6}/${LAN_PREFIX_V6}`)
+
     this.#check()
     await this.startEtcd()
+    this.#say(`etcd: ${ETCD_ENDPOINT} (pid ${this.#etcd?.pid})`)
     if (this.withTor) {
       this.#check()
       await this.startTor()
+      this.#say(`top-of-rack: gobgpd AS ${TOR_AS} at ${TOR_V4} ${TOR_V6} in ${this.tor?.name} (pid ${this.#gobgpd?.pid}), expecting nodes in AS ${this.#torNodeAs}`)
       await this.#applyTorPeers()
+      this.#say(`falconer apply -f tor-peers.yaml: global BGPPeers ${TOR_V4} and ${TOR_V6}, AS ${TOR_AS}`)
     }
 
     // The first node creates the IP pools; the others start once they exist.
     const [first, ...rest] = this.#nodes
     if (first !== undefined) await this.startAgent(first)
     await Promise.all(rest.map((n) => this.startAgent(n)))
+  }
+
+  /** The agent's command line, as an operator types it in the node (relative to the repository). */
+  agentCommand(node: LabNode): string[] {
+    return ['node', 'run', '--init-system', '--name', node.name, '--ip', node.plan.ipv4, '--ip6', node.plan.ipv6, '--prefix', node.prefix]
   }
 
   /** A namespace with eth0 on the bridge, forwarding on, the given addresses. */
@@ -380,7 +390,7 @@ export class Lab {
       label: `agent ${node.name}`,
       ns: node.ns,
       cmd: process.execPath,
-      args: [this.bin, 'node', 'run', '--init-system', '--name', node.name, '--ip', node.plan.ipv4, '--ip6', node.plan.ipv6, '--prefix', node.prefix],
+      args: [this.bin, ...this.agentCommand(node)],
       log: node.log,
       env: { ...this.nodeEnv(), CALICO_IPV4POOL_CIDR: POOL_V4, CALICO_IPV6POOL_CIDR: POOL_V6 },
       cwd: this.repoRoot,
@@ -391,6 +401,7 @@ export class Lab {
       if (!agent.alive()) throw new LabError(`the agent of ${node.name} exited:\n${agent.logTail()}`)
       return (await readFrom(node.log, from)).includes('Calico node started successfully')
     }, 120_000)
+    this.#say(`${node.name}: falconer ${this.agentCommand(node).join(' ')} (pid ${agent.pid}): started`)
   }
 
   /** SIGTERM the agent (as systemd does) and wait until it has exited. */

@@ -21,5 +21,6 @@ export function addGlobalOptions(program: Command): Command {
     )
     .option('--log-level <LEVEL>', 'Log to stderr at this level: debug, info, warning, error, none.')
     .helpOption('-h, --help', 'Show this screen.')
+    .helpCommand('help [COMMAND]', 'Show the help of a command.')
     .configureHelp({ showGlobalOptions: true, formatHelp: docoptHelp })
 }

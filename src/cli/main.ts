@@ -45,6 +45,8 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe(process.stdout)
+  quietOnClosedPipe(process.stderr)
   const program = buildProgram()
   try {
     await program.parseAsync(argv)
@@ -64,6 +66,17 @@ export async function main(argv: string[]): Promise<void> {
       process.exit()
     }
   }
+}
+
+/**
+ * `falconer get bgppeers | head` closes the pipe early: that is the reader being done, not
+ * a failure worth a stack trace. Stop quietly, as other Unix tools do.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    throw err
+  })
 }
 
 /** Resolves once everything written so far has been handed to the OS. */

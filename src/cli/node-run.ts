@@ -52,7 +52,7 @@ export function registerNodeRun(node: Command): Command {
   return cmd
 }
 
-/** commander's attribute names for the flags falconer refuses. */
+/** The refused (hidden) flags the operator typed, by their long names. */
 function typedUnsupported(command: Command): string[] {
   const typed: string[] = []
   for (const option of command.options) {

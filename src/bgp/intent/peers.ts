@@ -16,7 +16,8 @@ import {
   type IPFamily,
   type Selector,
 } from './parse.js'
-import type { ProblemSink } from './problems.js'
+import { ProblemSink } from './problems.js'
+import type { Problem } from './types.js'
 
 /** Which nodes a BGPPeer applies to. */
 export type PeerScope =
@@ -43,11 +44,36 @@ export interface ParsedPeer {
   readonly allowLocalAs?: number
 }
 
+type Memo = { readonly name: string; readonly parsed: ParsedPeer | undefined; readonly problems: readonly Problem[] }
+
+/**
+ * Successive snapshots share every BGPPeer object but the changed ones (the syncer copies
+ * only what a batch touched), and a cluster may hold thousands: remember each object's
+ * parse, as nodes.ts does for Nodes, so one new BGPPeer does not re-parse all the others.
+ * Pure: the same object and name always parse the same way.
+ */
+const memo = new WeakMap<object, Memo>()
+
 /**
  * Parses one BGPPeer, or undefined with problems. Any invalid field skips the whole
  * peering: half a peering (no password, no TTL security) is worse than none.
  */
 export function parsePeer(name: string, peer: BGPPeer, problems: ProblemSink): ParsedPeer | undefined {
+  const cacheable = typeof peer === 'object' && peer !== null
+  const known = cacheable ? memo.get(peer) : undefined
+  if (known !== undefined && known.name === name) {
+    problems.addAll(known.problems)
+    return known.parsed
+  }
+  const sink = new ProblemSink()
+  const parsed = parseFresh(name, peer, sink)
+  const found = sink.sorted()
+  if (cacheable) memo.set(peer, { name, parsed, problems: found })
+  problems.addAll(found)
+  return parsed
+}
+
+function parseFresh(name: string, peer: BGPPeer, problems: ProblemSink): ParsedPeer | undefined {
   const key = resourceKey('BGPPeer', name)
   let ok = true
   const fail = (field: string, reason: string): undefined => {

@@ -36,11 +36,23 @@ export async function runForeground(o: ForegroundOptions): Promise<StartupResult
   }
   await writePidFile(pidFile, process.pid)
   try {
-    const result = await runStartup(
-      { config: o.config, nodenameFile: o.settings.paths.nodenameFile, endpoints: o.settings.datastore.endpoints },
-      o.startupDeps,
-      o.say,
-    )
+    let result: StartupResult
+    try {
+      result = await runStartup(
+        {
+          config: o.config,
+          nodenameFile: o.settings.paths.nodenameFile,
+          endpoints: o.settings.datastore.endpoints,
+          signal: o.signal,
+        },
+        o.startupDeps,
+        o.say,
+      )
+    } catch (err) {
+      // Told to stop while still starting (systemd stop during an etcd outage): a clean stop.
+      if (o.signal.aborted) return undefined
+      throw err
+    }
     if (o.signal.aborted) return result
     let ready = false
     await o.runAgent(

@@ -4,5 +4,3 @@
  * writing to the terminal themselves, so tests can collect what an operator would read.
  */
 export type Say = (line: string) => void
-
-export const warning = (say: Say, text: string): void => say(`WARNING: ${text}`)

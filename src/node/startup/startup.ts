@@ -41,6 +41,8 @@ export interface StartupInput {
   readonly config: NodeRunConfig
   readonly nodenameFile: string
   readonly endpoints: readonly string[]
+  /** Aborts the wait for etcd (the other steps are short and bounded). */
+  readonly signal?: AbortSignal
 }
 
 export interface StartupResult {
@@ -72,6 +74,7 @@ export async function runStartup(input: StartupInput, deps: StartupDeps, say: Sa
     timeoutMs: config.datastoreWaitMs,
     ...deps.wait,
     endpoints: input.endpoints,
+    ...(input.signal !== undefined && { signal: input.signal }),
   })
   try {
     const existing = await store.get('Node', nodeName)

@@ -11,6 +11,8 @@ export interface WaitOptions {
   readonly intervalMs: number
   /** For the message: where we are trying to connect. */
   readonly endpoints: readonly string[]
+  /** Stop waiting (SIGTERM while etcd is still down). */
+  readonly signal?: AbortSignal
 }
 
 export const DEFAULT_WAIT: Omit<WaitOptions, 'endpoints'> = { timeoutMs: 30_000, intervalMs: 1_000 }
@@ -31,6 +33,10 @@ export async function waitForDatastore<S extends ResourceStore>(
   const deadline = Date.now() + opts.timeoutMs
   let store: S | undefined
   let reported = false
+  const giveUp = async (error: Error): Promise<never> => {
+    await store?.close().catch(() => undefined)
+    throw error
+  }
   for (;;) {
     try {
       store ??= await open()
@@ -38,23 +44,23 @@ export async function waitForDatastore<S extends ResourceStore>(
       say('Connected to etcd')
       return store
     } catch (err) {
-      if (!(err instanceof UnavailableError)) {
-        await store?.close().catch(() => undefined)
-        throw err
-      }
+      if (!(err instanceof UnavailableError)) return giveUp(err as Error)
       if (Date.now() >= deadline) {
-        await store?.close().catch(() => undefined)
-        throw new StartupError(
-          `Could not connect to etcd at ${opts.endpoints.join(',')} within ${opts.timeoutMs / 1000}s: ${err.message}`,
-          ['Check ETCD_ENDPOINTS (or the client config file) and that etcd is running'],
-          { cause: err },
+        return giveUp(
+          new StartupError(
+            `Could not connect to etcd at ${opts.endpoints.join(',')} within ${opts.timeoutMs / 1000}s: ${err.message}`,
+            ['Check ETCD_ENDPOINTS (or the client config file) and that etcd is running'],
+            { cause: err },
+          ),
         )
       }
       if (!reported) {
         say(`etcd is not reachable yet (${err.message}); retrying for up to ${opts.timeoutMs / 1000}s`)
         reported = true
       }
-      await sleep(Math.max(0, Math.min(opts.intervalMs, deadline - Date.now())))
+      const pause = Math.max(0, Math.min(opts.intervalMs, deadline - Date.now()))
+      await sleep(pause, undefined, opts.signal ? { signal: opts.signal } : {}).catch(() => undefined)
+      if (opts.signal?.aborted) return giveUp(new StartupError('Stopped while waiting for etcd', [], { cause: err }))
     }
   }
 }

@@ -330,20 +330,27 @@ export async function birdStatus(control: BirdControl): Promise<BirdStatus> {
 }
 
 /**
- * BIRD 1.6 prints a protocol's `since` as now_real - (now - t): two clocks sampled in whole
- * seconds, so the same instant reads ±1 s from one query to the next. A restart moves it
- * to the present, which the tests keep well away from the session's start.
+ * BIRD 1.6 prints every time (a protocol's `since`, `show status`) as
+ * now_real - (now - t): two clocks sampled in whole seconds, so the same instant reads
+ * ±1 s from one query to the next. Tests compare BIRD times with that tolerance and keep
+ * the events they look for (a restart, a reconfiguration) well clear of it.
  */
-export const SINCE_JITTER_MS = 1_000
+export const BIRD_TIME_JITTER_MS = 1_000
 
 export function timestampMs(ts: BirdTimestamp): number {
   if (ts.format !== 'datetime') throw new Error(`expected an iso long timestamp, got ${JSON.stringify(ts.raw)}`)
   return new Date(`${ts.date}T${ts.time}`).getTime()
 }
 
-export function sameSince(a: BirdTimestamp, b: BirdTimestamp): boolean {
-  return Math.abs(timestampMs(a) - timestampMs(b)) <= SINCE_JITTER_MS
+export function sameBirdTime(a: BirdTimestamp, b: BirdTimestamp): boolean {
+  return Math.abs(timestampMs(a) - timestampMs(b)) <= BIRD_TIME_JITTER_MS
 }
+
+/** A restart moves `since` to the present: ages of 3 s and more stand clear of the jitter. */
+export const sameSince = sameBirdTime
+
+/** How old an event must look (by BIRD's clock) before a repeat of it is told apart: 3 s + jitter. */
+const SETTLED_MS = 3_000 + BIRD_TIME_JITTER_MS
 
 /** Waits until the session has been up for `seconds` by BIRD's clock, so a restart stands out. */
 export async function sessionAgedAtLeast(control: BirdControl, name: string, seconds: number): Promise<ProtocolDetails> {
@@ -357,15 +364,18 @@ export async function sessionAgedAtLeast(control: BirdControl, name: string, sec
   )
 }
 
-/** Waits until BIRD's clock (1 s resolution) has moved past its last reconfiguration. */
-export async function pastLastReconfiguration(control: BirdControl): Promise<BirdStatus> {
+/**
+ * Waits until BIRD's last reconfiguration looks at least 4 s old, so that another one
+ * would show as a jump beyond the jitter; resolves with that `show status`.
+ */
+export async function settledAfterReconfiguration(control: BirdControl): Promise<BirdStatus> {
   return pollUntil(
-    'BIRD server time to pass its last reconfiguration',
+    'BIRD\'s last reconfiguration to be a few seconds old',
     async () => {
       const s = await birdStatus(control)
-      return s.serverTime.raw > s.lastReconfiguration.raw ? s : undefined
+      return timestampMs(s.serverTime) - timestampMs(s.lastReconfiguration) >= SETTLED_MS ? s : undefined
     },
-    { timeoutMs: 10_000, intervalMs: 100 },
+    { timeoutMs: 30_000, intervalMs: 200 },
   )
 }
 

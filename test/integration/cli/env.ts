@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ensureBuilt, runCli, type CliResult } from '../../helpers/cli.js'
+import { privateBuild, runCli, type CliResult } from '../../helpers/cli.js'
 import { startEtcd, type EtcdHandle, type TeardownHost } from '../../helpers/etcd.js'
 
 /**
@@ -10,6 +10,8 @@ import { startEtcd, type EtcdHandle, type TeardownHost } from '../../helpers/etc
  * and /var/lib/calico/nodename out of the tests; NODENAME is cleared for the same reason.
  */
 export interface CliEnv {
+  /** The launcher of this file's private build (see privateBuild), for direct runCli calls. */
+  readonly bin: string
   readonly etcd: EtcdHandle
   readonly prefix: string
   readonly env: Record<string, string>
@@ -19,16 +21,16 @@ export interface CliEnv {
 }
 
 export async function cliEnv(t: TeardownHost): Promise<CliEnv> {
-  await ensureBuilt()
-  const etcd = await startEtcd(t)
+  const [bin, etcd] = await Promise.all([privateBuild(t), startEtcd(t)])
   const prefix = await mkdtemp(join(tmpdir(), 'falconer-cli-'))
   t.teardown(() => rm(prefix, { recursive: true, force: true }))
   const env = { ...etcd.env, FALCONER_PREFIX: prefix, NODENAME: '' }
   return {
+    bin,
     etcd,
     prefix,
     env,
-    cli: (args, opts = {}) => runCli(args, { env: { ...env, ...opts.env }, ...(opts.input !== undefined && { input: opts.input }) }),
+    cli: (args, opts = {}) => runCli(args, { bin, env: { ...env, ...opts.env }, ...(opts.input !== undefined && { input: opts.input }) }),
     stored: async (plural, name) => {
       const out = await etcd.etcdctl(['get', `/calico/resources/v3/projectcalico.org/${plural}/${name}`, '--print-value-only'])
       return out.trim() === '' ? undefined : (JSON.parse(out) as Record<string, unknown>)

@@ -8,7 +8,7 @@ import { cliEnv } from './env.js'
 // Bad input fails with exit status 1 and ONE clear line (never a stack trace); an
 // unreachable datastore fails within the configured bound, naming the endpoints.
 
-const { cli, prefix, etcd } = await cliEnv(t)
+const { cli, prefix, etcd, bin } = await cliEnv(t)
 
 function oneLine(t: Test, r: { code: number; stdout: string; stderr: string }, expected: string | RegExp, what: string): void {
   t.equal(r.code, 1, `${what}: exit 1`)
@@ -122,7 +122,7 @@ t.test('unreachable datastore: bounded by --datastore-timeout, names the endpoin
   // few hundred ms to seconds on a loaded machine, so it is measured, not guessed: the
   // command must end within 2 s + twice the start-up time + 1 s, and never later than 5 s
   // on an idle machine (start-up under 1 s).
-  const startup = (await runCli(['--version'])).durationMs
+  const startup = (await runCli(['--version'], { bin })).durationMs
   const limit = 2_000 + Math.max(3_000, 2 * startup + 1_000)
   t.comment(`start-up ${startup} ms, limit ${limit} ms`)
   const closed = `http://127.0.0.1:${await closedPort()}`
@@ -130,6 +130,7 @@ t.test('unreachable datastore: bounded by --datastore-timeout, names the endpoin
   for (const [what, endpoint] of [['closed port', closed], ['silent server', silent]] as const) {
     for (const args of [['get', 'nodes'], ['config', 'set', 'asNumber', '64513'], ['node', 'show'], ['create', '-f', '-']]) {
       const r = await runCli([...args, '--datastore-timeout', '2', '--prefix', prefix], {
+        bin,
         env: { ETCD_ENDPOINTS: endpoint, NODENAME: '' },
         input: 'apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: p}\nspec: {cidr: 10.97.0.0/16}\n',
         timeoutMs: 30_000,
@@ -147,16 +148,16 @@ t.test('--help: the docopt usage layout, exit 0, for every command', async (t) =
     ['node', 'show'], ['node', 'bgp', 'peer'], ['node', 'bgp', 'peer', 'add'], ['node', 'bgp', 'peer', 'remove'], ['node', 'bgp', 'peer', 'show'],
   ]
   for (const c of commands) {
-    const r = await runCli([...c, '--help'])
+    const r = await runCli([...c, '--help'], { bin })
     const label = ['falconer', ...c].join(' ')
     t.equal(r.code, 0, label)
     t.match(r.stdout, new RegExp(`^Usage:\\n  ${label} `), label)
     t.match(r.stdout, /\nOptions:\n(.*\n)*  -h --help +Show this screen\.\n/, `${label}: -h --help`)
     t.match(r.stdout, /\n  -c --config=<CONFIG> +Path to the file containing connection\n/, `${label}: -c`)
   }
-  const add = await runCli(['node', 'bgp', 'peer', 'add', '--help'])
+  const add = await runCli(['node', 'bgp', 'peer', 'add', '--help'], { bin })
   t.match(add.stdout, /^Usage:\n  falconer node bgp peer add <PEER_IP> as <AS_NUM> \[--name=<NAME>\] \[options\]\n\nDescription:\n/)
   t.match(add.stdout, /\nExamples:\n  falconer node bgp peer add 172\.25\.0\.2 as 65511\n/)
-  const show = await runCli(['node', 'bgp', 'peer', 'show', '-h'])
+  const show = await runCli(['node', 'bgp', 'peer', 'show', '-h'], { bin })
   t.match(show.stdout, /\n {5}--ipv4 +Show only IPv4 peers\.\n {5}--ipv6 +Show only IPv6 peers\.\n/)
 })

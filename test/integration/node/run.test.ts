@@ -261,7 +261,7 @@ t.test('without a datastore for too long: a clear failure (exit 1)', async (t) =
     { FALCONER_DATASTORE_WAIT: '3' },
   )
   t.equal(r.exitCode, 1)
-  t.match(r.stdout, /Waiting for etcd connection\.\.\.\netcd is not reachable yet \(.*\); retrying for up to 3s\n/)
+  t.match(r.stdout, /Waiting for etcd connection\.\.\.\netcd is not reachable yet \(.*\); retrying for up to 3s$/m)
   t.match(r.stderr, /^ERROR: Could not connect to etcd at http:\/\/127\.0\.0\.1:9 within 3s: /)
   t.match(r.stderr, /\n - {2}Check ETCD_ENDPOINTS/)
   t.same(await readdir(join(prefix, 'var/lib/calico')).catch(() => []), [], 'no nodename file')

@@ -11,7 +11,7 @@ import { EtcdStore } from '../../../src/datastore/etcd-store.js'
 import { isAlive, readPidFile } from '../../../src/node/lifecycle/agent-process.js'
 import { ensureBuilt, runCli } from '../../helpers/cli.js'
 import { startEtcd, type EtcdHandle } from '../../helpers/etcd.js'
-import { pollUntil, removeStaleNamespaces, spawnInNetns } from '../../helpers/netns.js'
+import { exec, pollUntil, removeStaleNamespaces, spawnInNetns } from '../../helpers/netns.js'
 import { BIN, NETNS_PREFIX, etcdJson, etcdKeys, falconerIn, lines, nodeNamespace, quietly, tempPrefix } from './run-helpers.js'
 
 const V3 = '/calico/resources/v3/projectcalico.org/'
@@ -138,6 +138,30 @@ t.test('stop and remove refuse while a workload endpoint exists; --force and --r
   t.equal(gone.stderr, "Node 'n1' does not exist: nothing to remove\n")
 })
 
+t.test('with BIRD: node run returns once BIRD has its config; node stop stops the agent and its BIRD', async (t) => {
+  const etcd = await startEtcd(t)
+  const { ns, endpoint } = await nodeNamespace(t, etcd, ['10.99.1.2/24'])
+  const prefix = await tempPrefix(t)
+  const pidFile = join(prefix, 'var/run/calico/falconer.pid')
+  killOnTeardown(t, pidFile)
+
+  const run = await falconerIn(ns, endpoint, ['node', 'run', '--ip', '10.99.1.2', '--name', 'n1', '--prefix', prefix])
+  t.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`)
+  t.equal(lines(run.stdout).at(-1), 'Calico node started successfully')
+  const birds = async () => {
+    const pids = lines((await exec(ns, 'ip', ['netns', 'pids', ns.name])).stdout)
+    const comms = await Promise.all(pids.map((p) => readFile(`/proc/${p}/comm`, 'utf8').then((c) => c.trim(), () => '')))
+    return comms.filter((c) => c === 'bird' || c === 'bird6')
+  }
+  await pollUntil('bird and bird6 to run in the namespace', async () => (await birds()).length === 2, { timeoutMs: 60_000 })
+  t.match(await readFile(join(prefix, 'etc/calico/confd/config/bird.cfg'), 'utf8'), /router id 10\.99\.1\.2;/)
+
+  const stop = await runCli(['node', 'stop', '--prefix', prefix], { env: etcd.env })
+  t.equal(stop.code, 0, stop.stderr)
+  t.equal(stop.stdout, 'Node stopped\n')
+  t.same(await birds(), [], 'BIRD stopped with the agent')
+})
+
 t.test('--init-system runs in the foreground: SIGTERM ends it with status 0; node stop without endpoints needs no --force', async (t) => {
   const etcd = await startEtcd(t)
   const { ns, endpoint } = await nodeNamespace(t, etcd, ['10.99.1.2/24'])
@@ -160,4 +184,15 @@ t.test('--init-system runs in the foreground: SIGTERM ends it with status 0; nod
   t.equal(stop.code, 0, stop.stderr)
   t.equal(stop.stdout, 'Node stopped\n')
   t.same(await second.exited, { code: 0, signal: null })
+
+  // Stopped while still waiting for etcd (systemd stop during an outage): a clean, prompt stop.
+  await etcd.stop()
+  const third = spawnInNetns(t, ns, process.execPath, args, { env: { ...env, FALCONER_DATASTORE_WAIT: '600' } })
+  await pollUntil('the agent to wait for etcd', () => third.output().includes('etcd is not reachable yet'), { timeoutMs: 60_000 })
+  t.equal(await readPidFile(pidFile), third.pid)
+  const signalled = Date.now()
+  third.kill('SIGTERM')
+  t.same(await third.exited, { code: 0, signal: null }, third.output())
+  t.ok(Date.now() - signalled < 30_000, 'well within systemd\'s stop timeout')
+  t.equal(await readPidFile(pidFile), undefined)
 })

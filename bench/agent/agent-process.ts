@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream, existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { TeardownHost } from '../../test/helpers/netns.js'
+import { exited } from '../lib/child.js'
+import { FALCONER_BIN } from '../lib/paths.js'
+import { alive, signalPid } from '../lib/proc.js'
+import { now } from '../lib/stats.js'
+
+/** The line `node run --init-system` prints once the first config was applied. */
+export const READY_LINE = 'Calico node started successfully'
+
+export interface AgentStart {
+  readonly prefix: string
+  readonly nodeName: string
+  readonly ip: string
+  readonly etcdEndpoint: string
+}
+
+/** Paths under the agent's --prefix (falconer's derivePaths layout). */
+export function agentPaths(prefix: string) {
+  const run = join(prefix, 'var/run/calico')
+  return {
+    birdConfig: join(prefix, 'etc/calico/confd/config/bird.cfg'),
+    birdSocket: join(run, 'bird.ctl'),
+    birdPid: join(run, 'bird.pid'),
+    bird6Pid: join(run, 'bird6.pid'),
+    log: join(prefix, 'agent.log'),
+  }
+}
+
+/**
+ * The real agent, as systemd runs it: `node bin/falconer node run --init-system` in this
+ * (namespaced) process's network namespace, its own BIRD supervised under --prefix.
+ * Output goes to PREFIX/agent.log; `readyAt` is when READY_LINE appeared (performance.now()).
+ */
+export class AgentProcess {
+  readonly paths: ReturnType<typeof agentPaths>
+  readonly startedAt: number
+  /** Date.now() at spawn, to place the agent's own (pino, epoch ms) log times. */
+  readonly startedAtEpoch: number
+  readyAt: number | undefined
+  private readonly proc: ChildProcess
+  private readonly done: Promise<[number | null, NodeJS.Signals | null]>
+
+  private constructor(t: TeardownHost, readonly opts: AgentStart) {
+    this.paths = agentPaths(opts.prefix)
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD')))
+    // Diagnosis only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (node refuses those in NODE_OPTIONS).
+    const nodeArgs = (process.env['FALCONER_BENCH_AGENT_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '')
+    this.startedAt = now()
+    this.startedAtEpoch = Date.now()
+    this.proc = spawn(
+      process.execPath,
+      [...nodeArgs, FALCONER_BIN, 'node', 'run', '--init-system', `--prefix=${opts.prefix}`, `--name=${opts.nodeName}`, `--ip=${opts.ip}`, '--no-default-ippools'],
+      {
+        env: { ...env, DATASTORE_TYPE: 'etcdv3', ETCD_ENDPOINTS: opts.etcdEndpoint },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    this.done = exited(this.proc)
+    const log = createWriteStream(this.paths.log, { flags: 'a' })
+    let pending = ''
+    this.proc.stdout!.on('data', (chunk: Buffer) => {
+      log.write(chunk)
+      if (this.readyAt !== undefined) return
+      pending = (pending + chunk.toString()).slice(-4096)
+      if (pending.includes(READY_LINE)) this.readyAt = now()
+    })
+    this.proc.stderr!.on('data', (chunk: Buffer) => log.write(chunk))
+    void this.done.then(() => log.end())
+    t.teardown(() => this.stop())
+  }
+
+  static start(t: TeardownHost, opts: AgentStart): AgentProcess {
+    return new AgentProcess(t, opts)
+  }
+
+  get pid(): number {
+    if (this.proc.pid === undefined) throw new Error('the agent did not start')
+    return this.proc.pid
+  }
+
+  get running(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null
+  }
+
+  /** The PID BIRD (IPv4) wrote, while it runs. */
+  birdPid(): number | undefined {
+    return pidFrom(this.paths.birdPid)
+  }
+
+  logTail(lines = 30): string {
+    try {
+      return readFileSync(this.paths.log, 'utf8').split('\n').slice(-lines).join('\n')
+    } catch {
+      return ''
+    }
+  }
+
+  /**
+   * The agent's own log lines (pino JSON) as milliseconds since spawn and message: where
+   * a cold start spends its time. Other lines (the startup's plain-text say()) are skipped.
+   */
+  timeline(limit = 40): { ms: number; msg: string }[] {
+    let text = ''
+    try {
+      text = readFileSync(this.paths.log, 'utf8')
+    } catch {
+      return []
+    }
+    const out: { ms: number; msg: string }[] = []
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('{')) continue
+      try {
+        const entry = JSON.parse(line) as { time?: unknown; msg?: unknown }
+        if (typeof entry.time === 'number' && typeof entry.msg === 'string') out.push({ ms: entry.time - this.startedAtEpoch, msg: entry.msg })
+      } catch {
+        // not a log record
+      }
+      if (out.length >= limit) break
+    }
+    return out
+  }
+
+  /** Throws (with the log's tail) if the agent has exited. */
+  assertRunning(): void {
+    if (!this.running) throw new Error(`the agent exited (${this.proc.signalCode ?? this.proc.exitCode}):\n${this.logTail()}`)
+  }
+
+  /**
+   * SIGTERM (the agent stops its BIRDs itself), SIGKILL after 20 s; then any BIRD it left
+   * behind is stopped by the PID in its pid file.
+   */
+  async stop(): Promise<void> {
+    const birds = [pidFrom(this.paths.birdPid), pidFrom(this.paths.bird6Pid)].filter((p): p is number => p !== undefined)
+    if (this.running && this.proc.pid !== undefined) {
+      const pid = this.proc.pid
+      signalPid(pid, 'SIGTERM')
+      const timer = setTimeout(() => alive(pid) && signalPid(pid, 'SIGKILL'), 20_000)
+      await this.done
+      clearTimeout(timer)
+    }
+    for (const pid of birds) {
+      if (isBird(pid)) signalPid(pid, 'SIGTERM')
+    }
+  }
+}
+
+function pidFrom(file: string): number | undefined {
+  if (!existsSync(file)) return undefined
+  const pid = Number(readFileSync(file, 'utf8').trim())
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined
+}
+
+/** Only a process that still is a BIRD gets signalled (PIDs are reused). */
+function isBird(pid: number): boolean {
+  try {
+    const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
+    return comm === 'bird' || comm === 'bird6'
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Etcd3, IKeyValue } from 'etcd3'
+import type { BirdControl } from '../../src/bird/control/index.js'
+import { benchPeer } from '../datastore/synthetic.js'
+import { exited } from '../lib/child.js'
+import { log } from '../lib/phase.js'
+import type { Product } from '../lib/product.js'
+import { now } from '../lib/stats.js'
+import { hasProtocol } from './bird-probe.js'
+
+/** One change: a new global BGPPeer written to etcd, until BIRD shows its protocol. */
+export interface ChangeSample {
+  /** etcd write issued → protocol listed by `show protocols` (the figure). */
+  readonly visibleMs: number
+  /** etcd write issued → the bench's own watch saw the event (floor, part 1). */
+  readonly watchMs: number
+  /** BIRD's own `configure "bird.cfg"` of the file the agent wrote, issued directly (floor, part 2). */
+  readonly configureMs: number
+  /** `bird -p -c bird.cfg` of the same file: the check the agent must run first (invariant 2). */
+  readonly checkMs: number
+}
+
+export interface ConvergeOptions {
+  readonly changes: number
+  /** Between polls of `show protocols "NAME"`. */
+  readonly pollMs: number
+  /** Quiet time after each change before the next one. */
+  readonly settleMs: number
+}
+
+const PEER_PREFIX = '/calico/resources/v3/projectcalico.org/bgppeers/'
+
+/**
+ * Writes `changes` new BGPPeers one after the other and times each until BIRD lists the
+ * new protocol, measuring the floor for the same change in the same run: how long etcd
+ * takes to deliver the event to a watcher, and how long BIRD takes to `configure` the
+ * file the agent produced.
+ */
+export async function measureConverge(
+  p: Product,
+  client: Etcd3,
+  ctl: BirdControl,
+  birdConfig: string,
+  opts: ConvergeOptions,
+  alive: () => void,
+): Promise<ChangeSample[]> {
+  const seen = new Map<string, number>()
+  const watcher = await client.watch().prefix(PEER_PREFIX).create()
+  watcher.on('put', (kv: IKeyValue) => {
+    const key = kv.key.toString()
+    if (!seen.has(key)) seen.set(key, now())
+  })
+  try {
+    const samples: ChangeSample[] = []
+    for (let k = 0; k < opts.changes; k++) {
+      alive()
+      const { peer, protocol } = benchPeer(k)
+      const key = p.resourceKey('BGPPeer', peer.metadata.name)
+      const value = p.encodeResource(peer)
+      const t0 = now()
+      await client.put(key).value(value)
+      let visibleAt: number | undefined
+      const deadline = t0 + 60_000
+      while (visibleAt === undefined) {
+        if (await hasProtocol(p, ctl, protocol)) visibleAt = now()
+        else if (now() > deadline) throw new Error(`${protocol} did not appear in BIRD within 60 s`)
+        else await sleep(opts.pollMs)
+      }
+      const watchedAt = seen.get(key)
+      if (watchedAt === undefined) throw new Error(`the watch never saw ${key}`)
+      const c0 = now()
+      const reply = await ctl.request(`configure "${birdConfig}"`, { timeoutMs: 30_000 })
+      const configureMs = now() - c0
+      if (reply.code !== 3) throw new Error(`configure "${birdConfig}" answered ${reply.code}, expected 3 (Reconfigured)`)
+      const checkMs = await birdCheckMs(birdConfig)
+      samples.push({ visibleMs: visibleAt - t0, watchMs: watchedAt - t0, configureMs, checkMs })
+      if ((k + 1) % 25 === 0 || k + 1 === opts.changes) {
+        const last = samples.at(-1)!
+        log('converge', `${k + 1}/${opts.changes}: last ${last.visibleMs.toFixed(1)} ms (watch ${last.watchMs.toFixed(1)}, configure ${configureMs.toFixed(1)}, check ${checkMs.toFixed(1)})`)
+      }
+      await sleep(opts.settleMs)
+    }
+    return samples
+  } finally {
+    await watcher.cancel()
+  }
+}
+
+async function birdCheckMs(file: string): Promise<number> {
+  const t0 = now()
+  const proc = spawn('bird', ['-p', '-c', file], { stdio: 'ignore' })
+  const [code] = await exited(proc)
+  if (code !== 0) throw new Error(`bird -p -c ${file} exited ${code}`)
+  return now() - t0
+}

@@ -1,0 +1,50 @@
+import type { AgentOptions } from '../phases/agent.js'
+import type { ParseRow } from '../phases/parse.js'
+import type { RenderRow, SizeRow } from '../phases/render.js'
+import type { Footprint } from '../agent/footprint.js'
+import type { ColdStart } from '../agent/cold-start.js'
+import type { Spread } from './stats.js'
+import type { BenchConfig, PhaseName } from './config.js'
+import type { Machine } from './machine.js'
+import type { PhaseResult } from './phase.js'
+
+/** What `npm run bench` writes to bench/results/<date>.json. */
+export interface Report {
+  readonly version: 1
+  readonly mode: BenchConfig['mode']
+  readonly date: string
+  readonly machine: Machine
+  readonly load: { readonly start: readonly number[]; readonly end: readonly number[] }
+  readonly config: BenchConfig
+  readonly phases: Partial<Record<PhaseName, PhaseResult>>
+  readonly failures: readonly { readonly phase: PhaseName; readonly message: string }[]
+  /** Every phase's figures, flat: the smoke test checks each is a finite number. */
+  readonly figures: Readonly<Record<string, number>>
+}
+
+/** The `details` each phase returns (see the phases). */
+export interface RenderDetails {
+  readonly sizes: readonly SizeRow[]
+  readonly rows: readonly RenderRow[]
+}
+
+export interface ParseDetails {
+  readonly rows: readonly ParseRow[]
+}
+
+export interface AgentDetails {
+  readonly converge: { readonly nodes: number; readonly topology: string; readonly node: string } & Record<
+    'visible' | 'watch' | 'configure' | 'floor' | 'check',
+    Spread
+  >
+  readonly footprint: {
+    readonly idle: Footprint
+    readonly status: Footprint
+    readonly statusUpdates: number
+    readonly statusPeriodSeconds: number
+    readonly floors: { readonly bare: Footprint; readonly etcd3: Footprint; readonly loaded: Footprint }
+  }
+  readonly coldStart: { readonly nodes: number; readonly topology: string; readonly roles: readonly { role: string; node: string; runs: readonly ColdStart[] }[] }
+}
+
+export type { AgentOptions }

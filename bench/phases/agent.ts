@@ -1,0 +1,224 @@
+/**
+ * The real agent, end to end. Runs INSIDE the benchmark's network namespace (the runner
+ * starts it with `ip netns exec`), so etcd, the agent, its BIRD and this driver all share
+ * the namespace's loopback and nothing reaches the host's network:
+ *   1. a private etcd, seeded with the synthetic datastore of `convergeNodes` nodes;
+ *   2. `node bin/falconer node run --init-system` as one client node (BIRD supervised);
+ *   3. converge: `changes` new BGPPeers, each timed from the etcd write until BIRD lists
+ *      the protocol, next to the floor measured for the same change;
+ *   4. footprint: the agent's RSS and CPU while idle, then with a CalicoNodeStatus;
+ *   5. cold start: fresh agents against a `coldNodes` datastore, per role.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { promisify } from 'node:util'
+import { Etcd3, type IKeyValue } from 'etcd3'
+import type { CalicoNodeStatus } from '../../src/api/types.js'
+import { startEtcd } from '../../test/helpers/etcd.js'
+import type { Teardowns } from '../../test/helpers/netns.js'
+import { AgentProcess } from '../agent/agent-process.js'
+import { bgpProtocols, bgpProtocolsInFile, sameSet } from '../agent/bird-probe.js'
+import { coldStart, type ColdStart } from '../agent/cold-start.js'
+import { measureConverge, type ChangeSample } from '../agent/converge.js'
+import { deletePrefix, writePairs } from '../agent/etcd-data.js'
+import { nodeFloors, sampleFootprint, type Footprint } from '../agent/footprint.js'
+import { storedPairs } from '../datastore/kvs.js'
+import { DEFAULT_SPEC, nodeAddress, nodeName, rolesOf, syntheticDatastore, topologyOf, type Role } from '../datastore/synthetic.js'
+import { log, runPhase } from '../lib/phase.js'
+import { product, type Product } from '../lib/product.js'
+import { median, now, round, spread, type Spread } from '../lib/stats.js'
+
+export interface AgentOptions {
+  readonly convergeNodes: number
+  readonly changes: number
+  readonly pollMs: number
+  readonly settleMs: number
+  readonly footprintSeconds: number
+  readonly statusPeriodSeconds: number
+  readonly coldNodes: number
+  readonly coldRuns: number
+  /** The namespace's interface; the runner put the client node's address on it. */
+  readonly device: string
+  readonly clientIndex: number
+}
+
+const run = promisify(execFile)
+
+runPhase<AgentOptions>('agent', async (opts, teardowns) => {
+  const p = await product()
+  const figures: Record<string, number> = {}
+
+  const etcd = await startEtcd(teardowns)
+  const client = new Etcd3({ hosts: etcd.endpoint })
+  teardowns.teardown(() => client.close())
+  log('agent', `etcd at ${etcd.endpoint} (inside the namespace)`)
+
+  // ─── converge + footprint on the convergeNodes datastore ──────────────────────────
+  const small = syntheticDatastore({ nodes: opts.convergeNodes, ...DEFAULT_SPEC })
+  let t0 = now()
+  await writePairs(client, storedPairs(p, small))
+  log('agent', `seeded ${opts.convergeNodes} nodes, ${small.peers.length} BGPPeers, ${small.blocks.length} blocks in ${((now() - t0) / 1000).toFixed(1)} s`)
+
+  const prefix = await mkdtemp(join(tmpdir(), 'fa-bench-agent-'))
+  teardowns.teardown(() => rm(prefix, { recursive: true, force: true }))
+  const self = nodeName(opts.clientIndex)
+  const agent = AgentProcess.start(teardowns, { prefix, nodeName: self, ip: `${nodeAddress(opts.clientIndex)}/16`, etcdEndpoint: etcd.endpoint })
+  const ctl = new p.BirdControl({ socketPath: agent.paths.birdSocket, timeoutMs: 30_000 })
+  teardowns.teardown(() => ctl.close())
+  await steady(ctl, agent)
+  log('agent', `agent ${self} (pid ${agent.pid}) up; BIRD runs ${(await bgpProtocols(ctl)).size} BGP sessions`)
+
+  const samples = await measureConverge(p, client, ctl, agent.paths.birdConfig, opts, () => agent.assertRunning())
+  const converge = convergeFigures(samples)
+  Object.assign(figures, prefixed('converge', { nodes: opts.convergeNodes, changes: samples.length, poll_ms: opts.pollMs }))
+  for (const [name, s] of Object.entries(converge)) Object.assign(figures, prefixed(`converge.${name}`, spreadFigures(s)))
+  figures['converge.p99_over_floor_p99'] = round(converge.visible.p99 / converge.floor.p99, 2)
+
+  await sleep(Math.min(10_000, opts.footprintSeconds * 300))
+  log('agent', `footprint: idle for ${opts.footprintSeconds} s`)
+  const idle = await sampleFootprint(agent.pid, () => agent.birdPid(), opts.footprintSeconds)
+  Object.assign(figures, footprintFigures('footprint.idle', idle))
+
+  const status = await withNodeStatus(p, client, self, opts, agent)
+  Object.assign(figures, footprintFigures('footprint.status', status.footprint))
+  figures['footprint.status.period_s'] = opts.statusPeriodSeconds
+  figures['footprint.status.updates'] = status.updates
+  await agent.stop()
+  const floors = await nodeFloors(teardowns, Math.min(10, opts.footprintSeconds))
+  for (const [name, f] of Object.entries(floors)) {
+    Object.assign(figures, prefixed(`footprint.floor_${name}`, { rss_mean_mib: round(f.rssMeanMiB), rss_anon_mib: round(f.rssAnonMiB), cpu_percent: round(f.cpuPercent, 2) }))
+  }
+
+  // ─── cold start on the coldNodes datastore ─────────────────────────────────────────
+  const big = syntheticDatastore({ nodes: opts.coldNodes, ...DEFAULT_SPEC })
+  await deletePrefix(client, '/calico/')
+  t0 = now()
+  await writePairs(client, storedPairs(p, big))
+  log('agent', `seeded ${opts.coldNodes} nodes, ${big.peers.length} BGPPeers, ${big.blocks.length} blocks in ${((now() - t0) / 1000).toFixed(1)} s`)
+  const cold: { role: Role['role']; node: string; runs: ColdStart[] }[] = []
+  for (const role of rolesOf(big.spec)) {
+    const cidr = `${nodeAddress(role.index)}/16`
+    const added = role.index !== opts.clientIndex
+    if (added) await run('ip', ['addr', 'add', cidr, 'dev', opts.device])
+    try {
+      const runs: ColdStart[] = []
+      for (let r = 0; r < opts.coldRuns; r++) {
+        const c = await coldStart(p, { nodeName: nodeName(role.index), ip: cidr, etcdEndpoint: etcd.endpoint })
+        log('cold-start', `${opts.coldNodes} nodes, ${role.role}: bird.cfg ${c.configWrittenMs.toFixed(0)} ms, BIRD running it ${c.birdConfiguredMs.toFixed(0)} ms (${c.bgpProtocols} BGP sessions)`)
+        runs.push(c)
+      }
+      cold.push({ role: role.role, node: nodeName(role.index), runs })
+      const key = `cold.n${opts.coldNodes}.${role.role === 'route reflector' ? 'rr' : role.role === 'client' ? 'client' : 'mesh'}`
+      figures[`${key}.config_written_ms`] = Math.round(median(runs.map((c) => c.configWrittenMs)))
+      figures[`${key}.ready_ms`] = Math.round(median(runs.map((c) => c.readyMs)))
+      figures[`${key}.bird_configured_ms`] = Math.round(median(runs.map((c) => c.birdConfiguredMs)))
+      figures[`${key}.sessions`] = runs[0]?.bgpProtocols ?? Number.NaN
+    } finally {
+      if (added) await run('ip', ['addr', 'del', cidr, 'dev', opts.device])
+    }
+  }
+
+  return {
+    figures,
+    details: {
+      converge: { nodes: opts.convergeNodes, topology: topologyOf(opts.convergeNodes), node: self, ...converge, samples },
+      footprint: { idle, status: status.footprint, statusUpdates: status.updates, statusPeriodSeconds: opts.statusPeriodSeconds, floors },
+      coldStart: { nodes: opts.coldNodes, topology: topologyOf(opts.coldNodes), roles: cold },
+    },
+    notes: [
+      'the real agent: node bin/falconer node run --init-system (dist/), with its own supervised BIRD, in a network namespace with a private etcd',
+      `converge: a new global BGPPeer per change, written with etcd3 from this driver; visible = \`show protocols "NAME"\` polled every ${opts.pollMs} ms`,
+      'floor = (etcd write → the driver’s own watch event) + (BIRD `configure` of the agent’s bird.cfg, issued directly), per change',
+      'the agent coalesces datastore events for 10 ms (Reconciler default) and checks every file with `bird -p` before renaming it into place',
+    ],
+  }
+})
+
+/** Until BIRD runs exactly the protocols of the agent's bird.cfg and the agent said it is ready. */
+async function steady(ctl: Parameters<typeof bgpProtocols>[0], agent: AgentProcess): Promise<void> {
+  const deadline = now() + 120_000
+  for (;;) {
+    agent.assertRunning()
+    try {
+      if (agent.readyAt !== undefined && sameSet(await bgpProtocols(ctl), bgpProtocolsInFile(agent.paths.birdConfig))) return
+    } catch {
+      // BIRD not up yet
+    }
+    if (now() > deadline) throw new Error(`the agent did not settle within 120 s:\n${agent.logTail()}`)
+    await sleep(100)
+  }
+}
+
+function convergeFigures(samples: readonly ChangeSample[]): Record<'visible' | 'watch' | 'configure' | 'floor' | 'check', Spread> {
+  return {
+    visible: spread(samples.map((s) => s.visibleMs)),
+    watch: spread(samples.map((s) => s.watchMs)),
+    configure: spread(samples.map((s) => s.configureMs)),
+    floor: spread(samples.map((s) => s.watchMs + s.configureMs)),
+    check: spread(samples.map((s) => s.checkMs)),
+  }
+}
+
+function spreadFigures(s: Spread): Record<string, number> {
+  return { p50_ms: round(s.p50), p95_ms: round(s.p95), p99_ms: round(s.p99), max_ms: round(s.max) }
+}
+
+function footprintFigures(key: string, f: Footprint): Record<string, number> {
+  return prefixed(key, {
+    seconds: round(f.seconds),
+    rss_mean_mib: round(f.rssMeanMiB),
+    rss_max_mib: round(f.rssMaxMiB),
+    rss_anon_mib: round(f.rssAnonMiB),
+    rss_file_mib: round(f.rssFileMiB),
+    cpu_percent: round(f.cpuPercent, 2),
+    bird_rss_mib: round(f.birdRssMiB),
+  })
+}
+
+function prefixed(prefix: string, values: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${prefix}.${k}`, v]))
+}
+
+/**
+ * A CalicoNodeStatus for this node (all classes, `statusPeriodSeconds`): sampled once the
+ * agent has written its first status, for the same window as idle; deleted afterwards.
+ */
+async function withNodeStatus(
+  p: Product,
+  client: Etcd3,
+  node: string,
+  opts: AgentOptions,
+  agent: AgentProcess,
+): Promise<{ footprint: Footprint; updates: number }> {
+  // The reporter writes only when the content changed, so `updates` counts actual writes.
+  const resource: CalicoNodeStatus = {
+    apiVersion: 'projectcalico.org/v3',
+    kind: 'CalicoNodeStatus',
+    metadata: { name: 'bench-status', uid: '00000000-0000-4000-8000-999999999999', creationTimestamp: '2026-01-01T00:00:00Z' },
+    spec: { node, classes: ['Agent', 'BGP', 'Routes'], updatePeriodSeconds: opts.statusPeriodSeconds },
+  }
+  const key = p.resourceKey('CalicoNodeStatus', resource.metadata.name)
+  await client.put(key).value(p.encodeResource(resource))
+  const deadline = now() + 60_000
+  for (;;) {
+    agent.assertRunning()
+    const text = await client.get(key).string()
+    if (text !== null && (JSON.parse(text) as { status?: { lastUpdated?: string } }).status?.lastUpdated !== undefined) break
+    if (now() > deadline) throw new Error(`the agent wrote no status to ${key} within 60 s:\n${agent.logTail()}`)
+    await sleep(250)
+  }
+  let updates = 0
+  const watcher = await client.watch().key(key).create()
+  watcher.on('put', (_kv: IKeyValue) => updates++)
+  try {
+    log('agent', `footprint: with a CalicoNodeStatus every ${opts.statusPeriodSeconds} s, for ${opts.footprintSeconds} s`)
+    const footprint = await sampleFootprint(agent.pid, () => agent.birdPid(), opts.footprintSeconds)
+    return { footprint, updates }
+  } finally {
+    await watcher.cancel()
+    await client.delete().key(key)
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The demo's lab runner (scripts/demo.sh builds this file to dist/lab/scripts/lab/main.js):
+ *
+ *   main.js [--keep] [--nodes N]   bring up the lab, show what falconer sees, tear down
+ *                                  (--keep: leave it running and print how to explore it)
+ *   main.js --down                 remove a lab left running with --keep
+ *
+ * Ctrl-C (SIGINT) or SIGTERM at any point tears everything down.
+ */
+import { join } from 'node:path'
+import { exec } from '../../test/helpers/netns.js'
+import { Lab, LabAborted, type LabNode } from './lab.js'
+import { ETCD_ENDPOINT, TOR_AS } from './topology.js'
+
+const NAME = 'demo'
+const SESSION_TIMEOUT_MS = 120_000
+
+interface Args {
+  readonly mode: 'demo' | 'down'
+  readonly keep: boolean
+  readonly nodes: number
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let mode: Args['mode'] = 'demo'
+  let keep = false
+  let nodes = 3
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--down') mode = 'down'
+    else if (a === '--keep') keep = true
+    else if (a === '--nodes') nodes = Number(argv[++i])
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write('usage: scripts/demo.sh [--keep] [--nodes N] | --down\n')
+      process.exit(0)
+    } else {
+      process.stderr.write(`demo: unknown argument "${a}" (usage: scripts/demo.sh [--keep] [--nodes N] | --down)\n`)
+      process.exit(2)
+    }
+  }
+  if (!Number.isInteger(nodes) || nodes < 2 || nodes > 9) {
+    process.stderr.write('demo: --nodes takes a number from 2 to 9\n')
+    process.exit(2)
+  }
+  return { mode, keep, nodes }
+}
+
+const out = (text = ''): void => {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+}
+const heading = (text: string): void => out(`\n==> ${text}`)
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2))
+  if (args.mode === 'down') {
+    const removed = await Lab.clean(NAME)
+    out(removed.length > 0 ? `demo lab removed: ${removed.join(' ')}` : 'no demo lab was running')
+    return 0
+  }
+
+  const started = Date.now()
+  const lab = new Lab({ name: NAME, nodes: args.nodes, say: (line) => out(`    ${line}`) })
+  let interrupted = false
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) return
+    interrupted = true
+    out(`\n${sig}: tearing the lab down…`)
+    void lab.down().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143))
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+
+  try {
+    heading(`Starting a ${args.nodes}-node lab: etcd, a gobgpd top-of-rack router (AS ${TOR_AS}), a falconer agent with bird/bird6 per node`)
+    await lab.up()
+
+    heading('Waiting for every BGP session to be Established (IPv4 and IPv6)')
+    const statuses = await lab.waitEstablished({ timeoutMs: SESSION_TIMEOUT_MS })
+    const sessions = [...statuses.values()].reduce((n, s) => n + (s.ipv4.running ? s.ipv4.peers.length : 0) + (s.ipv6.running ? s.ipv6.peers.length : 0), 0)
+    await lab.waitMeshRoutes()
+    await lab.waitTorRoutes()
+    out(`    ${sessions} sessions Established, routes exchanged, ${Math.round((Date.now() - started) / 1000)} s after start`)
+
+    for (const node of lab.nodes) await show(lab, node, `${node.name}: falconer node status`, ['node', 'status'])
+    const first = lab.nodes[0] as LabNode
+    await show(lab, first, 'falconer node show', ['node', 'show'])
+
+    heading(`The top-of-rack router's routes (gobgpd, AS ${TOR_AS}): every node's blocks`)
+    out(`$ ip netns exec ${lab.tor?.name} gobgp global rib`)
+    out(await lab.gobgp(['global', 'rib']))
+    out(`$ ip netns exec ${lab.tor?.name} gobgp global rib -a ipv6`)
+    out(await lab.gobgp(['global', 'rib', '-a', 'ipv6']))
+
+    heading(`${first.name}'s kernel routes: the other nodes' blocks, programmed by BIRD (proto bird)`)
+    for (const family of ['-4', '-6']) {
+      out(`$ ip netns exec ${first.ns.name} ip ${family} route`)
+      out((await exec(first.ns, 'ip', [family, 'route'])).stdout)
+    }
+
+    if (args.keep) {
+      lab.detach()
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      explore(lab, first)
+      return 0
+    }
+    heading('Tearing down')
+    await lab.down()
+    out('    done: no namespace, process or file of the lab is left')
+    return 0
+  } catch (err) {
+    if (err instanceof LabAborted || interrupted) return new Promise<number>(() => {}) // the signal handler exits
+    process.stderr.write(`\ndemo FAILED: ${err instanceof Error ? err.message : String(err)}\n`)
+    if (!/─── /.test(String(err))) process.stderr.write(`\n${lab.logs(40)}\n`)
+    process.stderr.write('\ntearing the lab down…\n')
+    await lab.down()
+    return 1
+  }
+}
+
+async function show(lab: Lab, node: LabNode, title: string, args: readonly string[]): Promise<void> {
+  heading(title)
+  out(`$ ip netns exec ${node.ns.name} ./bin/falconer ${args.join(' ')} --prefix ${node.prefix}`)
+  const r = await lab.falconer(node, args)
+  out(r.stdout)
+  if (r.code !== 0) out(`(exit ${r.code}) ${r.stderr}`)
+}
+
+function explore(lab: Lab, node: LabNode): void {
+  const env = `ETCD_ENDPOINTS=${ETCD_ENDPOINT}`
+  heading('The lab is still running (--keep). Explore it as root from the repository:')
+  out(`    ip netns exec ${node.ns.name} ./bin/falconer node status --prefix ${node.prefix}`)
+  out(`    ip netns exec ${node.ns.name} env ${env} ./bin/falconer node show`)
+  out(`    ip netns exec ${node.ns.name} env ${env} ./bin/falconer get bgppeers -o wide`)
+  out(`    ip netns exec ${node.ns.name} birdc -s ${node.birdSocket} show protocols`)
+  out(`    ip netns exec ${node.ns.name} ip route`)
+  out(`    ip netns exec ${lab.tor?.name} gobgp neighbor`)
+  out(`    logs: ${join(lab.dir, 'logs')}/   configs: ${node.prefix}/etc/calico/confd/config/`)
+  out('Stop it with:')
+  out('    ./scripts/demo.sh --down')
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`demo: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    process.exit(1)
+  },
+)
