@@ -6,7 +6,7 @@ import { reloadBird } from './bgp/apply/bird-reload.js'
 import { Reconciler, type ReconcileResult } from './bgp/reconciler.js'
 import { TemplateSource } from './bgp/template-source.js'
 import { BirdControl } from './bird/control/index.js'
-import { BirdSupervisor, birdDaemonSpecs } from './bird/supervisor/index.js'
+import { BirdSupervisor, birdDaemonSpecs, type StopMode } from './bird/supervisor/index.js'
 import { DatastoreLink } from './datastore-link.js'
 import type { Logger } from './log.js'
 import type { Settings } from './settings/settings.js'
@@ -27,6 +27,12 @@ export interface AgentOptions {
   readonly backend: 'bird' | 'none'
   /** false: BIRD is started by someone else (another unit); the agent only renders and reloads. */
   readonly manageBird: boolean
+  /**
+   * How BIRD goes down with the agent: 'graceful-restart' (default) without a BGP
+   * NOTIFICATION, so peers keep its routes while the agent restarts; 'clean' closes every
+   * session (peers withdraw at once).
+   */
+  readonly birdStop?: StopMode
   /** CALICO_ROUTER_ID: 'hash' or an explicit IPv4; default the node's IPv4 address. */
   readonly routerId?: string
   /** Health/metrics HTTP listener; loopback by default (invariant 7). Absent: defaults. */
@@ -130,7 +136,7 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
   )
   const detachRestarts = reportBirdRestarts(supervisor, health)
   supervisor.start()
-  stops.push(() => supervisor.stop())
+  stops.push(() => supervisor.stop(opts.birdStop ?? 'graceful-restart'))
   stops.push(detachRestarts)
 
   const datastore = new DatastoreLink({

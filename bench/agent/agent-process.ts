@@ -114,7 +114,11 @@ export class AgentProcess {
       if (!line.startsWith('{')) continue
       try {
         const entry = JSON.parse(line) as { time?: unknown; msg?: unknown }
-        if (typeof entry.time === 'number' && typeof entry.msg === 'string') out.push({ ms: entry.time - this.startedAtEpoch, msg: entry.msg })
+        // pino's isoTime, or epoch milliseconds
+        const time = typeof entry.time === 'string' ? Date.parse(entry.time) : entry.time
+        if (typeof time === 'number' && Number.isFinite(time) && typeof entry.msg === 'string') {
+          out.push({ ms: time - this.startedAtEpoch, msg: entry.msg })
+        }
       } catch {
         // not a log record
       }

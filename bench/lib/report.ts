@@ -44,7 +44,11 @@ export interface AgentDetails {
     readonly statusPeriodSeconds: number
     readonly floors: { readonly bare: Footprint; readonly etcd3: Footprint; readonly loaded: Footprint }
   }
-  readonly coldStart: { readonly nodes: number; readonly topology: string; readonly roles: readonly { role: string; node: string; runs: readonly ColdStart[] }[] }
+  readonly coldStart: {
+    readonly nodes: number
+    readonly topology: string
+    readonly roles: readonly { role: string; node: string; runs: readonly Omit<ColdStart, 'config'>[]; birdFloorMs: number }[]
+  }
 }
 
 export type { AgentOptions }

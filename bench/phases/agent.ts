@@ -21,7 +21,7 @@ import { startEtcd } from '../../test/helpers/etcd.js'
 import type { Teardowns } from '../../test/helpers/netns.js'
 import { AgentProcess } from '../agent/agent-process.js'
 import { bgpProtocols, bgpProtocolsInFile, sameSet } from '../agent/bird-probe.js'
-import { coldStart, type ColdStart } from '../agent/cold-start.js'
+import { birdStartFloor, coldStart, type ColdStart } from '../agent/cold-start.js'
 import { measureConverge, type ChangeSample } from '../agent/converge.js'
 import { deletePrefix, writePairs } from '../agent/etcd-data.js'
 import { nodeFloors, sampleFootprint, type Footprint } from '../agent/footprint.js'
@@ -98,24 +98,29 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
   t0 = now()
   await writePairs(client, storedPairs(p, big))
   log('agent', `seeded ${opts.coldNodes} nodes, ${big.peers.length} BGPPeers, ${big.blocks.length} blocks in ${((now() - t0) / 1000).toFixed(1)} s`)
-  const cold: { role: Role['role']; node: string; runs: ColdStart[] }[] = []
+  const cold: { role: Role['role']; node: string; runs: Omit<ColdStart, 'config'>[]; birdFloorMs: number }[] = []
   for (const role of rolesOf(big.spec)) {
     const cidr = `${nodeAddress(role.index)}/16`
     const added = role.index !== opts.clientIndex
     if (added) await run('ip', ['addr', 'add', cidr, 'dev', opts.device])
     try {
-      const runs: ColdStart[] = []
+      const runs: Omit<ColdStart, 'config'>[] = []
+      let config = ''
       for (let r = 0; r < opts.coldRuns; r++) {
-        const c = await coldStart(p, { nodeName: nodeName(role.index), ip: cidr, etcdEndpoint: etcd.endpoint })
+        const { config: text, ...c } = await coldStart(p, { nodeName: nodeName(role.index), ip: cidr, etcdEndpoint: etcd.endpoint })
         log('cold-start', `${opts.coldNodes} nodes, ${role.role}: bird.cfg ${c.configWrittenMs.toFixed(0)} ms, BIRD running it ${c.birdConfiguredMs.toFixed(0)} ms (${c.bgpProtocols} BGP sessions)`)
         runs.push(c)
+        config = text
       }
-      cold.push({ role: role.role, node: nodeName(role.index), runs })
+      const birdFloorMs = await birdStartFloor(p, config)
+      log('cold-start', `floor: bird -f on the same file runs it after ${birdFloorMs.toFixed(0)} ms`)
+      cold.push({ role: role.role, node: nodeName(role.index), runs, birdFloorMs })
       const key = `cold.n${opts.coldNodes}.${role.role === 'route reflector' ? 'rr' : role.role === 'client' ? 'client' : 'mesh'}`
       figures[`${key}.config_written_ms`] = Math.round(median(runs.map((c) => c.configWrittenMs)))
       figures[`${key}.ready_ms`] = Math.round(median(runs.map((c) => c.readyMs)))
       figures[`${key}.bird_configured_ms`] = Math.round(median(runs.map((c) => c.birdConfiguredMs)))
       figures[`${key}.sessions`] = runs[0]?.bgpProtocols ?? Number.NaN
+      figures[`${key}.bird_floor_ms`] = Math.round(birdFloorMs)
     } finally {
       if (added) await run('ip', ['addr', 'del', cidr, 'dev', opts.device])
     }

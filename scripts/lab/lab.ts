@@ -6,6 +6,7 @@ import {
   addAddress, addBridge, addVeth, createNetns, exec, linkUp, removeStaleNamespaces, setMaster, sysctl, Teardowns,
   type ExecResult, type Netns,
 } from '../../test/helpers/netns.js'
+import { forceRemoveNetnsSync, removeDirSync } from './emergency.js'
 import { renderGobgpConfig } from './gobgp-config.js'
 import { LabProcess, tailOf } from './processes.js'
 import {
@@ -86,11 +87,13 @@ export class Lab {
   readonly #teardowns = new Teardowns()
   readonly #nodeCount: number
   #nodes: LabNode[] = []
+  readonly #namespaces: Netns[] = []
   readonly #agents = new Map<string, LabProcess>()
   #etcd: LabProcess | undefined
   #gobgpd: LabProcess | undefined
   #torNodeAs = NODE_AS
   #closing = false
+  #finished = false
   #up: Promise<void> | undefined
   #down: Promise<void> | undefined
 
@@ -128,8 +131,29 @@ export class Lab {
    * down now; `Lab.clean(name)` (the demo's --down) removes it later.
    */
   detach(): void {
+    this.#finished = true
     this.#closing = true
     this.#down = Promise.resolve()
+  }
+
+  /**
+   * Synchronous, disorderly teardown for when no time is left (a signal the runner follows
+   * with SIGKILL, or process exit): SIGKILL every process of every lab namespace, delete
+   * the namespaces and the lab directory. Safe to call at any point, also twice.
+   */
+  destroySync(): void {
+    if (this.#finished) return
+    this.#finished = true
+    this.#closing = true
+    this.#down ??= Promise.resolve()
+    for (const p of [...this.#agents.values(), this.#gobgpd, this.#etcd]) p?.signal('SIGKILL')
+    for (const ns of [...this.#namespaces].reverse()) forceRemoveNetnsSync(ns.name)
+    removeDirSync(this.dir)
+  }
+
+  /** True once the lab is gone (or handed over with `detach()`): nothing left to clean up. */
+  get finished(): boolean {
+    return this.#finished
   }
 
   /** Removes a lab left running (`--keep`) or left behind by a killed run. */
@@ -165,7 +189,7 @@ export class Lab {
     this.#teardowns.teardown(() => rm(this.dir, { recursive: true, force: true, maxRetries: 5 }))
 
     this.#say(`network: namespaces fa-${this.name}-*, bridge br0 10.99.0.1/24 fd99::1/64 in fa-${this.name}-infra`)
-    const infra = await createNetns(this.#teardowns, this.name, { suffix: 'infra' })
+    const infra = await this.#createNetns('infra')
     this.infra = infra
     await addBridge(infra, 'br0')
     await addAddress(infra, 'br0', `${INFRA_V4}/${LAN_PREFIX_V4}`)
@@ -204,10 +228,16 @@ export class Lab {
     return ['node', 'run', '--init-system', '--name', node.name, '--ip', node.plan.ipv4, '--ip6', node.plan.ipv6, '--prefix', node.prefix]
   }
 
+  async #createNetns(suffix: string): Promise<Netns> {
+    const ns = await createNetns(this.#teardowns, this.name, { suffix })
+    this.#namespaces.push(ns)
+    return ns
+  }
+
   /** A namespace with eth0 on the bridge, forwarding on, the given addresses. */
   async #attach(suffix: string, bridgePort: string, ipv4: string, ipv6: string): Promise<Netns> {
     const infra = this.#infra()
-    const ns = await createNetns(this.#teardowns, this.name, { suffix })
+    const ns = await this.#createNetns(suffix)
     await addVeth(infra, bridgePort, 'eth0', { peerNs: ns })
     await setMaster(infra, bridgePort, 'br0')
     await linkUp(infra, bridgePort)
@@ -671,6 +701,7 @@ export class Lab {
     this.resumeEtcd()
     await this.#teardowns.run()
     await rm(this.dir, { recursive: true, force: true, maxRetries: 5 })
+    this.#finished = true
   }
 }
 

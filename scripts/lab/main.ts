@@ -62,7 +62,12 @@ async function main(): Promise<number> {
   const lab = new Lab({ name: NAME, nodes: args.nodes, say: (line) => out(`    ${line}`) })
   let interrupted = false
   const onSignal = (sig: NodeJS.Signals) => {
-    if (interrupted) return
+    if (interrupted) {
+      // A second Ctrl-C: no more waiting, kill everything now.
+      out(`\n${sig} again: killing the lab's processes and deleting its namespaces`)
+      lab.destroySync()
+      process.exit(sig === 'SIGINT' ? 130 : 143)
+    }
     interrupted = true
     out(`\n${sig}: tearing the lab down…`)
     void lab.down().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143))

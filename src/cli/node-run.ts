@@ -103,9 +103,9 @@ async function nodeRun(command: Command): Promise<void> {
   const env = process.env
   const config = resolveNodeRunConfig(nodeRunFlags(command), env)
   const g = globalFlags(command)
-  const settings = loadSettings({ ...g, ...(config.logDir !== undefined && { paths: { logDir: config.logDir } }) }, env)
+  const load = () => loadSettings({ ...g, ...(config.logDir !== undefined && { paths: { logDir: config.logDir } }) }, env)
   try {
-    await runMode(command, config, settings, g)
+    await runMode(command, config, load(), g, load)
   } catch (err) {
     if (!(err instanceof StartupError)) throw err
     // calico/node's fatal lines: the reason, what to do about it, then exit 1.
@@ -115,7 +115,13 @@ async function nodeRun(command: Command): Promise<void> {
   }
 }
 
-async function runMode(command: Command, config: NodeRunConfig, settings: Settings, g: GlobalFlags): Promise<void> {
+async function runMode(
+  command: Command,
+  config: NodeRunConfig,
+  settings: Settings,
+  g: GlobalFlags,
+  reloadSettings: () => Settings,
+): Promise<void> {
   const mode = config.mode
   switch (mode.kind) {
     case 'dryrun': {
@@ -146,6 +152,7 @@ async function runMode(command: Command, config: NodeRunConfig, settings: Settin
           log,
           startupDeps: defaultStartupDeps(settings.datastore, log),
           runAgent,
+          reloadSettings,
           signal: controller.signal,
           say,
         })

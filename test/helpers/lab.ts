@@ -1,13 +1,18 @@
 /**
  * The multi-node lab (scripts/lab) for end-to-end tests: one lab per test file, torn down
- * in t.teardown (also when an assertion fails or the file throws), and on SIGINT/SIGTERM
- * (Ctrl-C at the terminal, or the runner giving up on the file). Each file picks its own
+ * in t.teardown (also when an assertion fails or the file throws). Each file picks its own
  * lab name, so files run in parallel without sharing a namespace.
+ *
+ * When the runner gives up on a file (tap's timeout: SIGALRM, then SIGKILL half a second
+ * later), or on Ctrl-C / SIGTERM / SIGHUP, or if the process exits with the lab still up,
+ * there is no time for an orderly teardown: every process of the lab's namespaces is
+ * SIGKILLed by PID and the namespaces are deleted, synchronously.
  *
  *   const lab = await startLab(t, { name: 'e1', nodes: 3, tor: false })
  *   // every node's sessions are Established here
  */
 import { Lab, type LabOptions } from '../../scripts/lab/lab.js'
+import { ensureBuilt } from './cli.js'
 
 export { Lab, LabError, type LabNode } from '../../scripts/lab/lab.js'
 export { type NodeStatus, type PeerStatus, type RibPath, peersOf } from '../../scripts/lab/status.js'
@@ -24,23 +29,38 @@ export interface TestLabOptions extends LabOptions {
   readonly waitEstablished?: boolean
 }
 
+const FATAL_SIGNALS: readonly NodeJS.Signals[] = ['SIGALRM', 'SIGINT', 'SIGTERM', 'SIGHUP']
+
 export async function startLab(t: LabTestHost, opts: TestLabOptions): Promise<Lab> {
+  // The agents run bin/falconer, i.e. dist/: rebuilt first when a source is newer.
+  await ensureBuilt()
   const lab = new Lab(opts)
   const onSignal = (sig: NodeJS.Signals) => {
-    process.stderr.write(`lab ${opts.name}: ${sig}, tearing down\n`)
-    void lab.down().finally(() => process.kill(process.pid, sig))
+    if (lab.finished) return
+    process.stderr.write(`lab ${opts.name}: ${sig}: killing the lab's processes and deleting its namespaces\n`)
+    lab.destroySync()
+    // Die of the signal as if nobody had listened, unless the runner has its own plans.
+    if (process.listenerCount(sig) === 0) process.kill(process.pid, sig)
   }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  const onExit = () => {
+    if (!lab.finished) lab.destroySync()
+  }
+  const unhook = () => {
+    for (const sig of FATAL_SIGNALS) process.off(sig, onSignal)
+    process.off('exit', onExit)
+  }
+  for (const sig of FATAL_SIGNALS) process.once(sig, onSignal)
+  process.once('exit', onExit)
   t.teardown(async () => {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
     // What the agents, BIRD, etcd and gobgpd said, when it helps to explain a failure.
     if (!t.passing()) process.stderr.write(`lab ${opts.name} logs:\n${lab.logs(60)}\n`)
     try {
       await lab.down()
     } catch (err) {
-      process.stderr.write(`lab ${opts.name}: teardown failed: ${err instanceof Error ? err.message : String(err)}\n`)
+      process.stderr.write(`lab ${opts.name}: orderly teardown failed (${err instanceof Error ? err.message : String(err)}); forcing\n`)
+      lab.destroySync()
+    } finally {
+      unhook()
     }
   })
   await lab.up()

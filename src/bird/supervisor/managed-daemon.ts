@@ -24,6 +24,9 @@ const SOCKET_APPEAR_MS = 30_000
  * One BIRD daemon run as a foreground child: started once its config exists, restarted
  * with backoff whenever it exits, stopped with SIGTERM (then SIGKILL after a grace period).
  */
+/** How BIRD is stopped: see ManagedDaemon.stop. */
+export type StopMode = 'clean' | 'graceful-restart'
+
 export class ManagedDaemon {
   private current: DaemonState = INITIAL_STATE
   private child: ChildProcess | undefined
@@ -43,18 +46,23 @@ export class ManagedDaemon {
     this.loop ??= this.run()
   }
 
-  /** SIGTERM, wait `graceMs`, SIGKILL; then removes a socket and pid file left behind. */
-  async stop(graceMs: number): Promise<void> {
+  /**
+   * `clean`: SIGTERM, wait `graceMs`, SIGKILL. `graceful-restart`: SIGKILL at once, so BIRD
+   * sends no Cease NOTIFICATION (RFC 4724: a NOTIFICATION ends graceful restart) and peers
+   * keep our routes for the restart time while the agent comes back; kernel routes stay
+   * (`persist`). Either way a socket and pid file left behind are removed.
+   */
+  async stop(graceMs: number, mode: StopMode = 'clean'): Promise<void> {
     this.stopping.abort()
     const child = this.child
     if (child !== undefined && isAlive(child)) {
       const exited = waitExit(child)
-      child.kill('SIGTERM')
-      if (!(await within(exited, graceMs))) {
+      child.kill(mode === 'clean' ? 'SIGTERM' : 'SIGKILL')
+      if (mode === 'clean' && !(await within(exited, graceMs))) {
         this.opts.log.warn({ daemon: this.spec.name, pid: child.pid, graceMs }, 'BIRD did not stop on SIGTERM; sending SIGKILL')
         child.kill('SIGKILL')
-        await exited
       }
+      await exited
     }
     await this.loop
     // BIRD removes both on SIGTERM; after SIGKILL (or a crash) they are stale.
@@ -126,7 +134,8 @@ export class ManagedDaemon {
 
 async function awaitConfig(path: string, pollMs: number, signal: AbortSignal, log: Logger, name: string): Promise<boolean> {
   const ready = waitForPath(path, pollMs, signal)
-  const logged = setTimeout(() => log.info({ daemon: name, config: path }, 'waiting for the BIRD config file before starting'), pollMs)
+  // Said only when the wait is noticeable, however fast the file is polled for.
+  const logged = setTimeout(() => log.info({ daemon: name, config: path }, 'waiting for the BIRD config file before starting'), Math.max(pollMs, 1_000))
   try {
     return await ready
   } finally {

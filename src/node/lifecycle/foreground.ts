@@ -24,6 +24,8 @@ export interface ForegroundOptions {
   readonly log: Logger
   readonly startupDeps: StartupDeps
   readonly runAgent: RunAgent
+  /** Re-reads flags, env and the client config; the agent watches that file. */
+  readonly reloadSettings?: () => Settings
   readonly signal: AbortSignal
   readonly say: Say
 }
@@ -62,6 +64,7 @@ export async function runForeground(o: ForegroundOptions): Promise<StartupResult
         log: o.log,
         backend: o.config.backend,
         manageBird: true,
+        ...(o.reloadSettings !== undefined && { reloadSettings: o.reloadSettings }),
         ...(o.config.routerId !== undefined && { routerId: o.config.routerId }),
         onReady: () => {
           if (ready) return

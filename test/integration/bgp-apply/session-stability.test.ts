@@ -57,6 +57,7 @@ t.test('apply pipeline against real BIRD: session stability and no-op snapshots'
     // A exports its block; B learns it over the session.
     await pollUntil('B to learn A\'s block', async () => (await lab.controlB.request(`show route 192.168.${NET}.0/26`)).lines.some((l) => l.text.startsWith(`192.168.${NET}.0/26`)))
     t.pass('B learned A\'s block 192.168.N.0/26 from A')
+    t.comment((await readFile(lab.bLogFile, 'utf8')))
   })
 
   await t.test('2. fifty unrelated datastore changes never restart the session', async (t) => {

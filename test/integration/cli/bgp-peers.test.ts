@@ -5,6 +5,8 @@ import { cliEnv } from './env.js'
 // "Configuring BGP Peers" (Calico v2.0): global and node-specific peers with v1 manifests,
 // plus the same operations with v3 resources.
 
+// A private build of the CLI plus dozens of node processes: minutes on a loaded machine.
+t.setTimeout(900_000)
 const { cli, stored } = await cliEnv(t)
 
 const GLOBAL_PEER_V1 = `apiVersion: v1

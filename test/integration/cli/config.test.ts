@@ -3,6 +3,8 @@ import { cliEnv } from './env.js'
 
 // "Configuring BGP Peers": the default node AS number and the node-to-node mesh.
 
+// A private build of the CLI plus dozens of node processes: minutes on a loaded machine.
+t.setTimeout(900_000)
 const { cli, stored } = await cliEnv(t)
 
 t.test('asNumber: 64512 when unset, then the document example (64513)', async (t) => {

@@ -8,6 +8,8 @@ import { cliEnv } from './env.js'
 // Bad input fails with exit status 1 and ONE clear line (never a stack trace); an
 // unreachable datastore fails within the configured bound, naming the endpoints.
 
+// A private build of the CLI plus dozens of node processes: minutes on a loaded machine.
+t.setTimeout(900_000)
 const { cli, prefix, etcd, bin } = await cliEnv(t)
 
 function oneLine(t: Test, r: { code: number; stdout: string; stderr: string }, expected: string | RegExp, what: string): void {

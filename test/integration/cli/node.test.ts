@@ -7,6 +7,8 @@ import { cliEnv } from './env.js'
 // "calicoctl node": node show and the node-specific BGP peer commands, on nodes applied
 // with v1 and v3 manifests.
 
+// A private build of the CLI plus dozens of node processes: minutes on a loaded machine.
+t.setTimeout(900_000)
 const { cli, stored, prefix } = await cliEnv(t)
 
 const NODES_V1 = `apiVersion: v1
