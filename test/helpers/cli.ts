@@ -1,4 +1,3 @@
-import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
 import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,6 +9,8 @@ import { execa } from 'execa'
  */
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+/** The repository's launcher, which runs the build in dist/. */
+export const CLI_BIN = join(REPO_ROOT, 'bin/falconer')
 
 export interface CliResult {
   readonly code: number
@@ -32,7 +33,7 @@ export interface RunCliOptions {
 
 export async function runCli(args: readonly string[], opts: RunCliOptions = {}): Promise<CliResult> {
   const started = Date.now()
-  const result = await execa('node', [opts.bin ?? join(REPO_ROOT, 'bin/falconer'), ...args], {
+  const result = await execa('node', [opts.bin ?? CLI_BIN, ...args], {
     cwd: REPO_ROOT,
     env: { ...opts.env },
     extendEnv: true,
@@ -52,29 +53,6 @@ export async function runCli(args: readonly string[], opts: RunCliOptions = {}):
 /** The part of a tap test the helpers need. */
 export interface TeardownHost {
   teardown(fn: () => unknown): void
-}
-
-/**
- * A build of the current sources that nobody else writes to: `tsc --outDir` into a fresh
- * directory under dist/ (git-ignored, and inside the repository so node_modules resolve),
- * with copies of bin/falconer and package.json and a link to templates/ beside it.
- * While several people rebuild dist/ and run tests at once, a process started from the
- * shared dist/ can load a half-written module; one started from here cannot. Returns the
- * launcher to pass as `runCli(…, { bin })`; removed at teardown.
- */
-export async function privateBuild(t: TeardownHost): Promise<string> {
-  await mkdir(join(REPO_ROOT, 'dist'), { recursive: true })
-  const root = await mkdtemp(join(REPO_ROOT, 'dist', '.cli-test-'))
-  t.teardown(() => rm(root, { recursive: true, force: true }))
-  // tsc emits even when other parts of the tree have type errors: its exit status is not
-  // this test's business, the built entry point is.
-  await execa('npx', ['tsc', '-p', 'tsconfig.json', '--outDir', join(root, 'dist')], { cwd: REPO_ROOT, reject: false, timeout: 600_000 })
-  if (mtime(join(root, 'dist/cli/main.js')) === 0) throw new Error('tsc did not produce cli/main.js')
-  await mkdir(join(root, 'bin'))
-  await copyFile(join(REPO_ROOT, 'bin/falconer'), join(root, 'bin/falconer'))
-  await copyFile(join(REPO_ROOT, 'package.json'), join(root, 'package.json'))
-  await symlink(join(REPO_ROOT, 'templates'), join(root, 'templates'))
-  return join(root, 'bin/falconer')
 }
 
 /**

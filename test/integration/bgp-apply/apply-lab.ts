@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Etcd3 } from 'etcd3'
@@ -31,7 +31,6 @@ import {
   spawnInNetns,
   waitForOperstate,
   type Netns,
-  type NetnsChild,
   type TeardownHost,
 } from '../../helpers/netns.js'
 
@@ -109,7 +108,6 @@ export interface ApplyLab {
   /** A's BGP protocol toward B (from the mesh) and B's toward A. */
   readonly sessionOnA: string
   readonly sessionOnB: string
-  readonly birdB: NetnsChild
   readonly bLogFile: string
   readonly bSocket: string
   readonly controlA: BirdControl
@@ -285,7 +283,7 @@ export async function startApplyLab(t: TeardownHost, net: number): Promise<Apply
   const bConfig = join(bDir, 'bird.cfg')
   const bSocket = join(bDir, 'bird.ctl')
   await writeFile(bConfig, birdBConfig(net, bLogFile))
-  const birdB = spawnInNetns(t, b, 'bird', ['-f', '-c', bConfig, '-s', bSocket, '-P', join(bDir, 'bird.pid')])
+  spawnInNetns(t, b, 'bird', ['-f', '-c', bConfig, '-s', bSocket, '-P', join(bDir, 'bird.pid')])
   const controlB = new BirdControl({ socketPath: bSocket, timeoutMs: 10_000 })
   t.teardown(() => controlB.close())
 
@@ -308,7 +306,7 @@ export async function startApplyLab(t: TeardownHost, net: number): Promise<Apply
 
   return {
     net, a, b, paths, etcd, writer, reconciler, syncer, templates, results, logs, syncStatuses, reloads,
-    sessionOnA, sessionOnB, birdB, bLogFile, bSocket, controlA, controlA6, controlB,
+    sessionOnA, sessionOnB, bLogFile, bSocket, controlA, controlA6, controlB,
     put, putRaw, remove, affinity, change,
   }
 }
@@ -386,8 +384,4 @@ export function protocolText(config: string, header: RegExp): string | undefined
   if (start < 0) return undefined
   const end = lines.findIndex((l, i) => i > start && l === '}')
   return end < 0 ? undefined : lines.slice(start, end + 1).join('\n')
-}
-
-export async function readText(path: string): Promise<string> {
-  return readFile(path, 'utf8')
 }

@@ -12,7 +12,7 @@ export interface Violation {
  * Watches one BGP session from both ends while the test changes things: every sample must
  * show BGP state Established with the `since` time the session had when watching began
  * (a restart, even a fast one, moves `since` to the present; BIRD's own ±1 s display
- * jitter is tolerated, see SINCE_JITTER_MS). The protocol state may read `feed` while
+ * jitter is tolerated, see BIRD_TIME_JITTER_MS). The protocol state may read `feed` while
  * BIRD re-exports routes after a filter change; that is not a restart.
  */
 export class SessionMonitor {

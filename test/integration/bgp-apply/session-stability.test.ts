@@ -5,11 +5,11 @@ import { pollUntil } from '../../helpers/netns.js'
 import {
   BIRD_TIME_JITTER_MS,
   birdStatus,
-  keyOf,
   NODE_B,
   nodeResource,
   protocolDetails,
   protocolText,
+  resource,
   sameBirdTime,
   sameSince,
   sessionAgedAtLeast,
@@ -57,7 +57,8 @@ t.test('apply pipeline against real BIRD: session stability and no-op snapshots'
     // A exports its block; B learns it over the session.
     await pollUntil('B to learn A\'s block', async () => (await lab.controlB.request(`show route 192.168.${NET}.0/26`)).lines.some((l) => l.text.startsWith(`192.168.${NET}.0/26`)))
     t.pass('B learned A\'s block 192.168.N.0/26 from A')
-    t.comment((await readFile(lab.bLogFile, 'utf8')))
+    // B's log records its session's events, so a restart would show there (see test 2).
+    t.match(await readFile(lab.bLogFile, 'utf8'), `${lab.sessionOnB}: BGP session established`, "B's log shows the session's events")
   })
 
   await t.test('2. fifty unrelated datastore changes never restart the session', async (t) => {
@@ -187,6 +188,25 @@ t.test('apply pipeline against real BIRD: session stability and no-op snapshots'
     t.same(lab.reloads, reloads, 'no configure request sent')
     t.ok(sameBirdTime((await birdStatus(lab.controlA)).lastReconfiguration, status.lastReconfiguration), 'bird: last reconfiguration unchanged')
     t.ok(sameBirdTime((await birdStatus(lab.controlA6)).lastReconfiguration, status6.lastReconfiguration), 'bird6: last reconfiguration unchanged')
-    t.equal(keyOf(nodeB), `/calico/resources/v3/projectcalico.org/nodes/${NODE_B}`)
+  })
+
+  await t.test('control: a change that does concern the session restarts it, and the checks above see that', async (t) => {
+    const baseA = await sessionAgedAtLeast(lab.controlA, lab.sessionOnA, 3)
+    const bLogBefore = (await readFile(lab.bLogFile, 'utf8')).length
+    const header = new RegExp(`^protocol bgp ${lab.sessionOnA} `)
+    const textBefore = protocolText(await readFile(paths.birdConfig, 'utf8'), header)
+    // The mesh's graceful restart time is one of the session's own options.
+    const { result } = await lab.change(() => lab.put(resource('BGPConfiguration', 'default', { nodeMeshMaxRestartTime: '90s' })))
+    t.match(result.v4, { result: 'applied' })
+    const textAfter = protocolText(await readFile(paths.birdConfig, 'utf8'), header)
+    t.not(textAfter, textBefore, `${lab.sessionOnA}'s own text changed`)
+    t.match(textAfter, 'graceful restart time 90;')
+    const restarted = await pollUntil('the session to come back after its restart', async () => {
+      const a = await protocolDetails(lab.controlA, lab.sessionOnA)
+      return a.bgpDetails?.state === 'Established' && !sameSince(a.since, baseA.since) ? a : undefined
+    }, { timeoutMs: 60_000, intervalMs: 200 })
+    t.pass(`A's since moved ${baseA.since.raw} → ${restarted.since.raw}`)
+    const events = (await readFile(lab.bLogFile, 'utf8')).slice(bLogBefore).split('\n').filter((l) => l.includes(`${lab.sessionOnB}:`))
+    t.ok(events.some((l) => l.includes('BGP session established')), "B's log shows the session coming back", { events })
   })
 })

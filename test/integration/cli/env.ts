@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { privateBuild, runCli, type CliResult } from '../../helpers/cli.js'
+import { CLI_BIN, ensureBuilt, runCli, type CliResult } from '../../helpers/cli.js'
 import { startEtcd, type EtcdHandle, type TeardownHost } from '../../helpers/etcd.js'
 
 /**
@@ -10,7 +10,7 @@ import { startEtcd, type EtcdHandle, type TeardownHost } from '../../helpers/etc
  * and /var/lib/calico/nodename out of the tests; NODENAME is cleared for the same reason.
  */
 export interface CliEnv {
-  /** The launcher of this file's private build (see privateBuild), for direct runCli calls. */
+  /** The launcher the tests run (the repository's bin/falconer). */
   readonly bin: string
   readonly etcd: EtcdHandle
   readonly prefix: string
@@ -21,7 +21,8 @@ export interface CliEnv {
 }
 
 export async function cliEnv(t: TeardownHost): Promise<CliEnv> {
-  const [bin, etcd] = await Promise.all([privateBuild(t), startEtcd(t)])
+  const [, etcd] = await Promise.all([ensureBuilt(), startEtcd(t)])
+  const bin = CLI_BIN
   const prefix = await mkdtemp(join(tmpdir(), 'falconer-cli-'))
   t.teardown(() => rm(prefix, { recursive: true, force: true }))
   const env = { ...etcd.env, FALCONER_PREFIX: prefix, NODENAME: '' }
