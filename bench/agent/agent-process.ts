@@ -137,7 +137,7 @@ export class AgentProcess {
    * behind is stopped by the PID in its pid file.
    */
   async stop(): Promise<void> {
-    const birds = [pidFrom(this.paths.birdPid), pidFrom(this.paths.bird6Pid)].filter((p): p is number => p !== undefined)
+    const birds = this.running ? this.ownBirds() : []
     if (this.running && this.proc.pid !== undefined) {
       const pid = this.proc.pid
       signalPid(pid, 'SIGTERM')
@@ -145,9 +145,24 @@ export class AgentProcess {
       await this.done
       clearTimeout(timer)
     }
-    for (const pid of birds) {
-      if (isBird(pid)) signalPid(pid, 'SIGTERM')
+    for (const bird of birds) {
+      if (startTimeOf(bird.pid) === bird.startTime) signalPid(bird.pid, 'SIGTERM')
     }
+  }
+
+  /**
+   * The BIRDs this agent runs now: a pid file's process counts only while it is the
+   * agent's child, and is remembered with its start time, so that a PID reused later
+   * (other BIRDs run on this machine) is never signalled.
+   */
+  private ownBirds(): { pid: number; startTime: string }[] {
+    const out: { pid: number; startTime: string }[] = []
+    for (const file of [this.paths.birdPid, this.paths.bird6Pid]) {
+      const pid = pidFrom(file)
+      const stat = pid === undefined ? undefined : statOf(pid)
+      if (pid !== undefined && stat !== undefined && stat.ppid === this.proc.pid) out.push({ pid, startTime: stat.startTime })
+    }
+    return out
   }
 }
 
@@ -157,12 +172,18 @@ function pidFrom(file: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined
 }
 
-/** Only a process that still is a BIRD gets signalled (PIDs are reused). */
-function isBird(pid: number): boolean {
+/** Parent PID and start time (clock ticks since boot) of a process; undefined once it is gone. */
+function statOf(pid: number): { ppid: number; startTime: string } | undefined {
   try {
-    const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
-    return comm === 'bird' || comm === 'bird6'
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command name (which may hold spaces): state, ppid, … starttime (22).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return { ppid: Number(fields[1]), startTime: fields[19] ?? '' }
   } catch {
-    return false
+    return undefined
   }
+}
+
+function startTimeOf(pid: number): string | undefined {
+  return statOf(pid)?.startTime
 }

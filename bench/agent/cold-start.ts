@@ -74,14 +74,21 @@ export async function coldStart(p: Product, opts: { nodeName: string; ip: string
  * The floor under a cold start's last step: BIRD itself started on the same file
  * (`bird -f -c FILE`), from spawn until it runs exactly the file's BGP protocols.
  * Runs in the same namespace after the agent and its BIRD have stopped.
+ *
+ * `logToFile` adds `log "FILE" all;`: the rendered config has no `log` statement, so
+ * BIRD logs through syslog(3), and where no syslog socket exists (/dev/log; containers,
+ * this bench machine) glibc writes every message to /dev/console instead — one slow
+ * write per protocol state change. The two floors show what that costs.
  */
-export async function birdStartFloor(p: Product, config: string): Promise<number> {
+export async function birdStartFloor(p: Product, config: string, logToFile = false): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'fa-bench-bird-'))
   const t = new Teardowns()
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   try {
     const file = join(dir, 'bird.cfg')
-    await writeFile(file, config)
+    const text = logToFile ? config.replace(/^router id .*$/m, (line) => `${line}\nlog "${join(dir, 'bird.log')}" all;`) : config
+    if (logToFile && !text.includes('bird.log')) throw new Error('no `router id` line to add the log statement after')
+    await writeFile(file, text)
     const socket = join(dir, 'bird.ctl')
     const t0 = now()
     const bird = spawn('bird', ['-f', '-c', file, '-s', socket, '-P', join(dir, 'bird.pid')], { stdio: 'ignore' })

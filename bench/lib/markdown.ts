@@ -87,11 +87,12 @@ function parseSection(p: PhaseResult): string[] {
     `#### Parse: replayed \`show route\` replies, served by a separate process (${phaseLoad(p)})`,
     '',
     ...table(
-      ['Reply', 'Routes', 'falconer (stream + parse): routes/s', 'RSS growth (MiB)', 'framing only: routes/s', 'floor: `birdc` → /dev/null: routes/s'],
+      ['Reply', 'Routes', 'falconer (stream + parse): routes/s', 'per CPU-second', 'RSS growth (MiB)', 'framing only: routes/s', 'floor: `birdc` → /dev/null: routes/s'],
       d.rows.map((row) => [
         `\`${row.command}\``,
         int(row.routes),
         int(row.parseRoutesPerSecond),
+        int(row.routes / row.parseCpuSeconds),
         fix(row.rssGrowthMiB),
         int(row.linesRoutesPerSecond),
         int(row.birdcRoutesPerSecond),
@@ -106,7 +107,7 @@ function coldSection(p: PhaseResult): string[] {
     `#### Cold start: \`falconer node run --init-system\` process start → BIRD running the rendered config (${int(d.nodes)} nodes, ${d.topology}; medians of ${d.roles[0]?.runs.length ?? 0} runs)`,
     '',
     ...table(
-      ['Node', 'BGP sessions', 'bird.cfg written (ms)', '"started successfully" (ms)', 'BIRD running exactly that config (ms)', 'floor: `bird -f` on the same file (ms)'],
+      ['Node', 'BGP sessions', 'bird.cfg written (ms)', '"started successfully" (ms)', 'BIRD running exactly that config (ms)', 'floor: `bird -f` on the same file (ms)', 'same, BIRD logging to a file (ms)'],
       d.roles.map((r) => [
         `${r.role} (${r.node})`,
         int(r.runs[0]?.bgpProtocols ?? Number.NaN),
@@ -114,6 +115,7 @@ function coldSection(p: PhaseResult): string[] {
         int(med(r.runs.map((x) => x.readyMs))),
         int(med(r.runs.map((x) => x.birdConfiguredMs))),
         int(r.birdFloorMs),
+        int(r.birdFloorFileLogMs),
       ]),
     ),
   ]

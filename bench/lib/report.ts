@@ -47,7 +47,7 @@ export interface AgentDetails {
   readonly coldStart: {
     readonly nodes: number
     readonly topology: string
-    readonly roles: readonly { role: string; node: string; runs: readonly Omit<ColdStart, 'config'>[]; birdFloorMs: number }[]
+    readonly roles: readonly { role: string; node: string; runs: readonly Omit<ColdStart, 'config'>[]; birdFloorMs: number; birdFloorFileLogMs: number }[]
   }
 }
 

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
-  addAddress, addBridge, addVeth, createNetns, exec, linkUp, removeStaleNamespaces, setMaster, sysctl, Teardowns,
+  addAddress, addBridge, addVeth, createNetns, exec, linkUp, listNetns, removeStaleNamespaces, setMaster, sysctl, Teardowns,
   type ExecResult, type Netns,
 } from '../../test/helpers/netns.js'
 import { forceRemoveNetnsSync, removeDirSync } from './emergency.js'
@@ -42,6 +43,12 @@ export interface LabOptions {
   readonly say?: (line: string) => void
   /** The repository whose bin/falconer runs (default: found from this file). */
   readonly repoRoot?: string
+  /**
+   * Names unique to this run (`fa-e1-n1-3fa9`, /tmp/falconer-lab-e1-3fa9), so the same lab
+   * can run twice at once (the suite in two checkouts); lab names of at most 3 characters.
+   * Default: stable names (`fa-demo-node1`, /tmp/falconer-lab-demo), as the demo prints them.
+   */
+  readonly unique?: boolean
 }
 
 export interface LabNode {
@@ -80,6 +87,8 @@ export class Lab {
   readonly repoRoot: string
   readonly bin: string
   readonly withTor: boolean
+  /** Set with `unique`: the suffix that tells this run's namespaces and directory apart. */
+  readonly runId: string | undefined
   infra: Netns | undefined
   tor: Netns | undefined
 
@@ -98,11 +107,14 @@ export class Lab {
   #down: Promise<void> | undefined
 
   constructor(opts: LabOptions) {
-    if (!/^[a-z0-9]{1,6}$/.test(opts.name)) throw new LabError(`lab name "${opts.name}": 1-6 lower-case letters or digits`)
+    // Namespace names are at most 15 characters: `fa-NAME-node12` or `fa-NAM-n12-abcd`.
+    const max = opts.unique ? 3 : 5
+    if (!new RegExp(`^[a-z0-9]{1,${max}}$`).test(opts.name)) throw new LabError(`lab name "${opts.name}": 1-${max} lower-case letters or digits`)
     this.name = opts.name
     this.#nodeCount = opts.nodes
     for (let i = 1; i <= opts.nodes; i++) nodePlan(i) // validates the count early
-    this.dir = opts.dir ?? join('/tmp', `falconer-lab-${opts.name}`)
+    this.runId = opts.unique ? randomBytes(2).toString('hex') : undefined
+    this.dir = opts.dir ?? labDir(opts.name, this.runId)
     this.repoRoot = opts.repoRoot ?? findRepoRoot()
     this.bin = join(this.repoRoot, 'bin/falconer')
     this.withTor = opts.tor ?? true
@@ -157,9 +169,29 @@ export class Lab {
   }
 
   /** Removes a lab left running (`--keep`) or left behind by a killed run. */
-  static async clean(name: string, dir = join('/tmp', `falconer-lab-${name}`)): Promise<string[]> {
+  static async clean(name: string, dir = labDir(name, undefined)): Promise<string[]> {
     const removed = await removeStaleNamespaces(name)
+    const live = (await listNetns()).filter((n) => n.startsWith(`fa-${name}-`))
+    if (live.length > 0) {
+      throw new LabError(`lab ${name} is in use by a running process (namespaces ${live.join(' ')}): stop that first`)
+    }
     await rm(dir, { recursive: true, force: true, maxRetries: 5 })
+    return removed
+  }
+
+  /**
+   * For `unique` labs: removes the namespaces of earlier runs whose process is gone, and
+   * their directories; runs still in progress (another checkout's suite) are left alone.
+   */
+  static async cleanStaleRuns(name: string): Promise<string[]> {
+    const removed = await removeStaleNamespaces(name)
+    const live = await listNetns()
+    const dirPrefix = `falconer-lab-${name}-`
+    for (const entry of await readdir('/tmp')) {
+      const id = entry.startsWith(dirPrefix) ? entry.slice(dirPrefix.length) : ''
+      if (!/^[0-9a-f]{4}$/.test(id) || live.some((n) => n.startsWith(`fa-${name}-`) && n.endsWith(`-${id}`))) continue
+      await rm(join('/tmp', entry), { recursive: true, force: true, maxRetries: 5 })
+    }
     return removed
   }
 
@@ -182,14 +214,14 @@ export class Lab {
   }
 
   async #build(): Promise<void> {
-    const stale = await Lab.clean(this.name, this.dir)
+    const stale = this.runId === undefined ? await Lab.clean(this.name, this.dir) : await Lab.cleanStaleRuns(this.name)
     if (stale.length > 0) this.#say(`removed stale lab namespaces: ${stale.join(' ')}`)
     this.#check()
     await mkdir(join(this.dir, 'logs'), { recursive: true })
     this.#teardowns.teardown(() => rm(this.dir, { recursive: true, force: true, maxRetries: 5 }))
 
     this.#say(`network: namespaces fa-${this.name}-*, bridge br0 10.99.0.1/24 fd99::1/64 in fa-${this.name}-infra`)
-    const infra = await this.#createNetns('infra')
+    const infra = await this.#createNetns(this.#suffix('infra', 'in'))
     this.infra = infra
     await addBridge(infra, 'br0')
     await addAddress(infra, 'br0', `${INFRA_V4}/${LAN_PREFIX_V4}`)
@@ -199,10 +231,10 @@ export class Lab {
     for (let i = 1; i <= this.#nodeCount; i++) {
       this.#check()
       const plan = nodePlan(i)
-      const ns = await this.#attach(plan.nsSuffix, plan.bridgePort, plan.ipv4, plan.ipv6)
+      const ns = await this.#attach(this.#suffix(plan.nsSuffix, `n${plan.index}`), plan.bridgePort, plan.ipv4, plan.ipv6)
       this.#nodes.push(this.#node(plan, ns))
     }
-    if (this.withTor) this.tor = await this.#attach('tor', 'vtor', TOR_V4, TOR_V6)
+    if (this.withTor) this.tor = await this.#attach(this.#suffix('tor', 'tor'), 'vtor', TOR_V4, TOR_V6)
 
     for (const n of this.#nodes) this.#say(`${n.name}: ${n.ns.name}, eth0 ${n.plan.ipv4}/${LAN_PREFIX_V4} ${n.plan.ipv6}/${LAN_PREFIX_V6}`)
 
@@ -226,6 +258,11 @@ export class Lab {
   /** The agent's command line, as an operator types it in the node (relative to the repository). */
   agentCommand(node: LabNode): string[] {
     return ['node', 'run', '--init-system', '--name', node.name, '--ip', node.plan.ipv4, '--ip6', node.plan.ipv6, '--prefix', node.prefix]
+  }
+
+  /** `node1` for a stable lab, `n1-3fa9` for a unique one. */
+  #suffix(stable: string, short: string): string {
+    return this.runId === undefined ? stable : `${short}-${this.runId}`
   }
 
   async #createNetns(suffix: string): Promise<Netns> {
@@ -746,6 +783,10 @@ async function readFrom(file: string, offset: number): Promise<string> {
   } catch {
     return ''
   }
+}
+
+function labDir(name: string, runId: string | undefined): string {
+  return join('/tmp', `falconer-lab-${name}${runId === undefined ? '' : `-${runId}`}`)
 }
 
 /** The repository holding bin/falconer: up from this file (scripts/lab, or dist/lab/scripts/lab). */

@@ -1,7 +1,8 @@
 /**
  * The multi-node lab (scripts/lab) for end-to-end tests: one lab per test file, torn down
  * in t.teardown (also when an assertion fails or the file throws). Each file picks its own
- * lab name, so files run in parallel without sharing a namespace.
+ * lab name (at most 3 characters), and every run adds a random suffix to its namespaces
+ * (`fa-e1-n1-3fa9`), so files, and whole runs in other checkouts, run in parallel.
  *
  * When the runner gives up on a file (tap's timeout: SIGALRM, then SIGKILL half a second
  * later), or on Ctrl-C / SIGTERM / SIGHUP, or if the process exits with the lab still up,
@@ -34,7 +35,8 @@ const FATAL_SIGNALS: readonly NodeJS.Signals[] = ['SIGALRM', 'SIGINT', 'SIGTERM'
 export async function startLab(t: LabTestHost, opts: TestLabOptions): Promise<Lab> {
   // The agents run bin/falconer, i.e. dist/: rebuilt first when a source is newer.
   await ensureBuilt()
-  const lab = new Lab(opts)
+  // Run-unique names: the suite may run in two checkouts at once.
+  const lab = new Lab({ unique: true, ...opts })
   const onSignal = (sig: NodeJS.Signals) => {
     if (lab.finished) return
     process.stderr.write(`lab ${opts.name}: ${sig}: killing the lab's processes and deleting its namespaces\n`)

@@ -7,6 +7,7 @@ export {
   parseCidr,
   parsePeerIP,
   formatPeerIP,
+  checkUsableUnicast,
   ipToBigInt,
   bigIntToIP,
   cidrContains,

@@ -157,6 +157,36 @@ function hostMask(family: IPFamily, prefixLen: number): bigint {
   return (1n << BigInt(bitsOf(family) - prefixLen)) - 1n
 }
 
+
+/** Ranges an address BGP must never be configured with (BIRD rejects or misuses them). */
+const V4 = (a: number, b: number, c: number, d: number) => (BigInt(a) << 24n) | (BigInt(b) << 16n) | (BigInt(c) << 8n) | BigInt(d)
+const UNUSABLE: readonly { family: IPFamily; base: bigint; len: number; what: string; loopback?: true }[] = [
+  { family: 4, base: 0n, len: 32, what: 'the unspecified address' },
+  { family: 4, base: V4(127, 0, 0, 0), len: 8, what: 'a loopback address', loopback: true },
+  { family: 4, base: V4(169, 254, 0, 0), len: 16, what: 'a link-local address' },
+  { family: 4, base: V4(224, 0, 0, 0), len: 4, what: 'a multicast address' },
+  { family: 4, base: V4(255, 255, 255, 255), len: 32, what: 'the broadcast address' },
+  { family: 6, base: 0n, len: 128, what: 'the unspecified address' },
+  { family: 6, base: 1n, len: 128, what: 'a loopback address', loopback: true },
+  { family: 6, base: 0xfe80n << 112n, len: 10, what: 'a link-local address (BIRD needs an interface for those)' },
+  { family: 6, base: 0xffn << 120n, len: 8, what: 'a multicast address' },
+]
+
+/**
+ * An address BIRD can use as a BGP neighbor or a node's routing address: not unspecified,
+ * link-local, multicast or broadcast (and not loopback unless allowed). Found by fuzzing
+ * values that validated but made `bird -p` reject the whole config.
+ */
+export function checkUsableUnicast(address: string, path: string, opts: { allowLoopback?: boolean } = {}): void {
+  const a = parseAddress(address, path)
+  const bits = BigInt(bitsOf(a.family))
+  for (const r of UNUSABLE) {
+    if (r.family !== a.family || (r.loopback && opts.allowLoopback)) continue
+    const shift = bits - BigInt(r.len)
+    if (a.value >> shift === r.base >> shift) throw new ValidationError(path, `${address} is ${r.what}, not usable for BGP`)
+  }
+}
+
 export function parseIP(text: unknown, path = '', opts: { family?: IPFamily } = {}): ParsedIP {
   const a = parseAddress(asString(text, path), path)
   checkFamily(a.family, opts.family, 'address', path)
@@ -202,8 +232,14 @@ function parsePort(text: string, path: string): number {
   return Number(text)
 }
 
-/** `10.0.0.1`, `10.0.0.1:1790`, `fd00::1`, `[fd00::1]:1790`. */
+/** `10.0.0.1`, `10.0.0.1:1790`, `fd00::1`, `[fd00::1]:1790`; a usable unicast address. */
 export function parsePeerIP(text: unknown, path = ''): ParsedPeerIP {
+  const peer = parsePeerText(text, path)
+  checkUsableUnicast(peer.address, path, { allowLoopback: true })
+  return peer
+}
+
+function parsePeerText(text: unknown, path: string): ParsedPeerIP {
   const s = asString(text, path)
   if (s.startsWith('[')) {
     const m = /^\[([^\]]*)\]:(.*)$/.exec(s)

@@ -2,7 +2,7 @@ import type { NodeBGPSpec, NodeSpec } from '../types.js'
 import { ValidationError } from '../errors.js'
 import { parseAsNumber } from './asn.js'
 import { asArray, asObject, asString, checkFields, cloneJson, copyPreserved, item, optional, optionalText, required } from './fields.js'
-import { type IPFamily, parseCidr, parseIP } from './ip.js'
+import { checkUsableUnicast, type IPFamily, parseCidr, parseIP } from './ip.js'
 
 const BGP_FIELDS = ['asNumber', 'ipv4Address', 'ipv6Address', 'ipv4IPIPTunnelAddr', 'routeReflectorClusterID'] as const
 
@@ -24,8 +24,11 @@ const PRESERVED = [
  */
 const interfaceAddress =
   (family: IPFamily) =>
-  (v: unknown, path: string): string =>
-    parseCidr(v, path, { family, allowAddress: true }).cidr
+  (v: unknown, path: string): string => {
+    const parsed = parseCidr(v, path, { family, allowAddress: true })
+    checkUsableUnicast(parsed.address, path)
+    return parsed.cidr
+  }
 
 const ipv4Address = (v: unknown, path: string): string => parseIP(v, path, { family: 4 }).address
 

@@ -7,6 +7,7 @@ import { ValidationError } from '../../api/errors.js'
 import { parseSelector, type Selector } from '../../api/selector/index.js'
 import type { SecretKeyRef } from '../../api/types.js'
 import {
+  checkUsableUnicast,
   isBirdSafeSecret,
   isValidName,
   parseAsNumber,
@@ -65,7 +66,9 @@ export function array(v: unknown, path: string): readonly unknown[] {
 
 /** Node spec.bgp.ipv4Address / ipv6Address: CIDR form (a bare address is tolerated). */
 export function nodeAddress(v: unknown, path: string, family: IPFamily): string {
-  return parseCidr(v, path, { family, allowAddress: true }).address
+  const { address } = parseCidr(v, path, { family, allowAddress: true })
+  checkUsableUnicast(address, path)
+  return address
 }
 
 /** A network as BIRD prints it: host bits cleared. */
