@@ -35,8 +35,6 @@ export interface AgentOptions {
   readonly birdStop?: StopMode
   /** CALICO_ROUTER_ID: 'hash' or an explicit IPv4; default the node's IPv4 address. */
   readonly routerId?: string
-  /** Health/metrics HTTP listener; loopback by default (invariant 7). Absent: defaults. */
-  readonly http?: { readonly host: string; readonly port: number } | false
   /** Re-reads flags, env and the client config file, which the agent then watches. */
   readonly reloadSettings?: () => Settings
   /** Called once the first config has been applied (for `node run` detach). */
@@ -60,11 +58,8 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
     }
   }
   try {
-    const health = createHealth({
-      log,
-      ...(opts.http ? { host: opts.http.host, port: opts.http.port } : {}),
-    })
-    if (opts.http !== false) {
+    const health = createHealth({ log, host: settings.health.host, port: settings.health.port })
+    if (settings.health.port !== 0) {
       await health.server.listen()
       stops.push(() => health.server.close())
     }

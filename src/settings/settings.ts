@@ -16,10 +16,17 @@ export interface DatastoreSettings {
   readonly timeoutMs: number
 }
 
+/** Health and metrics HTTP; loopback unless told otherwise (invariant 7). Port 0: off. */
+export interface HealthSettings {
+  readonly host: string
+  readonly port: number
+}
+
 export interface Settings {
   readonly paths: Paths
   readonly datastore: DatastoreSettings
   readonly logLevel: LogLevel
+  readonly health: HealthSettings
 }
 
 /** What the CLI passes in; every field optional (commander leaves absent flags undefined). */
@@ -58,7 +65,19 @@ export function loadSettings(flags: SettingsFlags = {}, env: Env = process.env):
     paths: { ...paths, clientConfig: flags.config ?? explicitFile ?? paths.clientConfig },
     datastore: datastoreSettings(merged, flags.datastoreTimeout ?? env.FALCONER_DATASTORE_TIMEOUT),
     logLevel: parseLogLevel(flags.logLevel ?? env.FALCONER_LOG_LEVEL ?? 'info'),
+    health: healthSettings(env),
   }
+}
+
+export const DEFAULT_HEALTH_PORT = 9099
+
+function healthSettings(env: Env): HealthSettings {
+  const host = env.FALCONER_HEALTH_HOST || '127.0.0.1'
+  const portText = env.FALCONER_HEALTH_PORT || String(DEFAULT_HEALTH_PORT)
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
+    throw new SettingsError(`FALCONER_HEALTH_PORT "${portText}": expected a port number (0 turns the endpoint off)`)
+  }
+  return { host, port: Number(portText) }
 }
 
 function pathsFromEnv(env: Env): PathOverrides {

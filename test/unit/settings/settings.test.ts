@@ -121,3 +121,11 @@ t.test('client config parse errors name the file', async (t) => {
   t.throws(() => parseClientConfig('spec:\n  etcdEndpoints: 5\n', 'x.cfg'), { message: /spec\.etcdEndpoints must be a string/ })
   t.same(parseClientConfig('', 'x.cfg'), {})
 })
+
+t.test('health endpoint: loopback:9099 unless told otherwise; 0 turns it off', async (t) => {
+  t.same(loadSettings({}, {}).health, { host: '127.0.0.1', port: 9099 })
+  t.same(loadSettings({}, { FALCONER_HEALTH_HOST: '0.0.0.0', FALCONER_HEALTH_PORT: '9199' }).health, { host: '0.0.0.0', port: 9199 })
+  t.equal(loadSettings({}, { FALCONER_HEALTH_PORT: '0' }).health.port, 0)
+  t.throws(() => loadSettings({}, { FALCONER_HEALTH_PORT: 'x' }), { message: /FALCONER_HEALTH_PORT "x"/ })
+  t.throws(() => loadSettings({}, { FALCONER_HEALTH_PORT: '70000' }), { message: /expected a port number/ })
+})
