@@ -70,9 +70,10 @@ export function loadSettings(flags: SettingsFlags = {}, env: Env = process.env):
 }
 
 export const DEFAULT_HEALTH_PORT = 9099
+export const DEFAULT_HEALTH_HOST = '127.0.0.1'
 
 function healthSettings(env: Env): HealthSettings {
-  const host = env.FALCONER_HEALTH_HOST || '127.0.0.1'
+  const host = env.FALCONER_HEALTH_HOST || DEFAULT_HEALTH_HOST
   const portText = env.FALCONER_HEALTH_PORT || String(DEFAULT_HEALTH_PORT)
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
     throw new SettingsError(`FALCONER_HEALTH_PORT "${portText}": expected a port number (0 turns the endpoint off)`)

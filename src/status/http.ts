@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { Registry } from 'prom-client'
 import type { BirdDaemonName } from '../bird/supervisor/daemons.js'
+import { DEFAULT_HEALTH_HOST, DEFAULT_HEALTH_PORT } from '../settings/settings.js'
 import { silentLogger, type Logger } from '../log.js'
 import {
   DEFAULT_THRESHOLDS,
@@ -49,8 +50,6 @@ export interface Health {
   readiness(): HealthReport
 }
 
-export const DEFAULT_HEALTH_PORT = 9099
-export const DEFAULT_HEALTH_HOST = '127.0.0.1'
 
 /**
  * /liveness, /readiness (200 or 503 with a JSON report of every check) and /metrics
