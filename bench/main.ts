@@ -33,12 +33,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 
   const teardowns = new Teardowns()
+  // One cleanup, whoever asks first (a signal or the normal end): two concurrent runs
+  // would split the stack, and the signal's exit could cut the other one short.
+  let cleanup: Promise<void> | undefined
+  const cleanUp = () => (cleanup ??= teardowns.run())
   let interrupted = false
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return
     interrupted = true
     process.stderr.write(`bench: ${signal}: stopping every process and namespace this run started\n`)
-    void teardowns.run().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+    void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
@@ -62,7 +66,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
     }
   } finally {
-    await teardowns.run()
+    await cleanUp()
   }
   if (interrupted) return 130
 

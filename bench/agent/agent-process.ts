@@ -40,6 +40,8 @@ export class AgentProcess {
   /** Date.now() at spawn, to place the agent's own (pino, epoch ms) log times. */
   readonly startedAtEpoch: number
   readyAt: number | undefined
+  /** Plain stdout lines (startup's progress), with their arrival in ms since spawn. */
+  private readonly said: { ms: number; msg: string }[] = []
   private readonly proc: ChildProcess
   private readonly done: Promise<[number | null, NodeJS.Signals | null]>
 
@@ -60,12 +62,17 @@ export class AgentProcess {
     )
     this.done = exited(this.proc)
     const log = createWriteStream(this.paths.log, { flags: 'a' })
-    let pending = ''
+    let partial = ''
     this.proc.stdout!.on('data', (chunk: Buffer) => {
       log.write(chunk)
-      if (this.readyAt !== undefined) return
-      pending = (pending + chunk.toString()).slice(-4096)
-      if (pending.includes(READY_LINE)) this.readyAt = now()
+      const at = now()
+      const lines = (partial + chunk.toString()).split('\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) {
+        // Startup's plain lines (calico/node style) carry no time of their own: note arrival.
+        if (!line.startsWith('{') && this.said.length < 100) this.said.push({ ms: at - this.startedAt, msg: line })
+        if (this.readyAt === undefined && line.includes(READY_LINE)) this.readyAt = at
+      }
     })
     this.proc.stderr!.on('data', (chunk: Buffer) => log.write(chunk))
     void this.done.then(() => log.end())
@@ -99,17 +106,17 @@ export class AgentProcess {
   }
 
   /**
-   * The agent's own log lines (pino JSON) as milliseconds since spawn and message: where
-   * a cold start spends its time. Other lines (the startup's plain-text say()) are skipped.
+   * Where a cold start spends its time: the agent's log records (pino JSON, their own
+   * times) and startup's plain stdout lines (arrival times), in ms since spawn.
    */
   timeline(limit = 40): { ms: number; msg: string }[] {
     let text = ''
     try {
       text = readFileSync(this.paths.log, 'utf8')
     } catch {
-      return []
+      return [...this.said]
     }
-    const out: { ms: number; msg: string }[] = []
+    const out: { ms: number; msg: string }[] = [...this.said]
     for (const line of text.split('\n')) {
       if (!line.startsWith('{')) continue
       try {
@@ -124,7 +131,7 @@ export class AgentProcess {
       }
       if (out.length >= limit) break
     }
-    return out
+    return out.sort((a, b) => a.ms - b.ms).map((e) => ({ ms: Math.round(e.ms), msg: e.msg }))
   }
 
   /** Throws (with the log's tail) if the agent has exited. */

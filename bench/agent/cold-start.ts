@@ -7,6 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { BirdControl } from '../../src/bird/control/index.js'
 import { Teardowns } from '../../test/helpers/netns.js'
 import { stopper } from '../lib/child.js'
+import { exited } from '../lib/child.js'
+import { DIST_URL } from '../lib/paths.js'
 import type { Product } from '../lib/product.js'
 import { now } from '../lib/stats.js'
 import { AgentProcess } from './agent-process.js'
@@ -123,4 +125,17 @@ async function untilRunning(ctl: BirdControl, file: string, due: () => void): Pr
     due()
     await sleep(Math.max(5, 2 * (now() - asked)))
   }
+}
+
+/**
+ * The floor under a cold start's first step: a node process that loads the agent's code
+ * (dist/cli/main.js, as `node bin/falconer` does) and exits, in ms from spawn to exit.
+ */
+export async function codeLoadFloor(): Promise<number> {
+  const t0 = now()
+  const main = new URL('cli/main.js', DIST_URL).href
+  const proc = spawn(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(main)})`], { stdio: 'ignore' })
+  const [code] = await exited(proc)
+  if (code !== 0) throw new Error(`node could not load ${main} (exit ${code})`)
+  return now() - t0
 }

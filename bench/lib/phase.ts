@@ -29,12 +29,15 @@ export function runPhase<O>(name: string, body: PhaseBody<O>): void {
     process.exit(2)
   }
   const teardowns = new Teardowns()
+  // One cleanup, whoever asks first: see bench/main.ts.
+  let cleanup: Promise<void> | undefined
+  const cleanUp = () => (cleanup ??= teardowns.run())
   let stopping = false
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return
     stopping = true
     log(name, `${signal}: cleaning up`)
-    void teardowns.run().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+    void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
@@ -50,7 +53,7 @@ export function runPhase<O>(name: string, body: PhaseBody<O>): void {
       code = 1
       log(name, `failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
     }
-    await teardowns.run()
+    await cleanUp()
     if (!stopping) process.exit(code)
   })()
 }

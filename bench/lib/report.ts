@@ -47,6 +47,8 @@ export interface AgentDetails {
   readonly coldStart: {
     readonly nodes: number
     readonly topology: string
+    /** Median ms for node to load dist/cli/main.js and exit. */
+    readonly codeLoadMs: number
     readonly roles: readonly { role: string; node: string; runs: readonly Omit<ColdStart, 'config'>[]; birdFloorMs: number; birdFloorFileLogMs: number }[]
   }
 }

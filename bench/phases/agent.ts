@@ -21,7 +21,7 @@ import { startEtcd } from '../../test/helpers/etcd.js'
 import type { Teardowns } from '../../test/helpers/netns.js'
 import { AgentProcess } from '../agent/agent-process.js'
 import { bgpProtocols, bgpProtocolsInFile, sameSet } from '../agent/bird-probe.js'
-import { birdStartFloor, coldStart, type ColdStart } from '../agent/cold-start.js'
+import { birdStartFloor, codeLoadFloor, coldStart, type ColdStart } from '../agent/cold-start.js'
 import { measureConverge, type ChangeSample } from '../agent/converge.js'
 import { deletePrefix, writePairs } from '../agent/etcd-data.js'
 import { nodeFloors, sampleFootprint, type Footprint } from '../agent/footprint.js'
@@ -128,12 +128,17 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
     }
   }
 
+  const loads: number[] = []
+  for (let r = 0; r < Math.max(3, opts.coldRuns); r++) loads.push(await codeLoadFloor())
+  const codeLoadMs = median(loads)
+  figures['cold.code_load_floor_ms'] = Math.round(codeLoadMs)
+
   return {
     figures,
     details: {
       converge: { nodes: opts.convergeNodes, topology: topologyOf(opts.convergeNodes), node: self, ...converge, samples },
       footprint: { idle, status: status.footprint, statusUpdates: status.updates, statusPeriodSeconds: opts.statusPeriodSeconds, floors },
-      coldStart: { nodes: opts.coldNodes, topology: topologyOf(opts.coldNodes), roles: cold },
+      coldStart: { nodes: opts.coldNodes, topology: topologyOf(opts.coldNodes), roles: cold, codeLoadMs },
     },
     notes: [
       'the real agent: node bin/falconer node run --init-system (dist/), with its own supervised BIRD, in a network namespace with a private etcd',

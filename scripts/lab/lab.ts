@@ -5,15 +5,13 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   addAddress, addBridge, addVeth, createNetns, exec, linkUp, listNetns, removeStaleNamespaces, setMaster, sysctl, Teardowns,
-  type ExecResult, type Netns,
+  type Netns,
 } from '../../test/helpers/netns.js'
 import { forceRemoveNetnsSync, removeDirSync } from './emergency.js'
 import { renderGobgpConfig } from './gobgp-config.js'
 import { LabProcess, tailOf } from './processes.js'
-import {
-  parseGobgpRib, parseIpRoutes, parseNodeStatus, sessionProblem,
-  type ExpectedPeers, type Family, type KernelRoute, type NodeStatus, type RibPath,
-} from './status.js'
+import { torPeersManifest } from './manifests.js'
+import { parseGobgpRib, parseIpRoutes, parseNodeStatus, type Family, type KernelRoute, type NodeStatus, type RibPath } from './status.js'
 import {
   canonicalCidr, cidrFromKeySegment, ETCD_ENDPOINT, ETCD_PORT, INFRA_V4, INFRA_V6, LAN_PREFIX_V4, LAN_PREFIX_V6, nodePlan,
   NODE_AS, POOL_V4, POOL_V6, TOR_API, TOR_AS, TOR_V4, TOR_V6, type NodePlan,
@@ -79,7 +77,12 @@ export class LabError extends Error {
 /** Raised inside `up()` once `down()` has been asked for (Ctrl-C). */
 export class LabAborted extends LabError {}
 
+/** A lab process died: waiting any longer cannot help. */
+export class LabProcessExited extends LabError {}
+
 const GOBGP_API = `${TOR_API.host}:${TOR_API.port}`
+/** A unique lab's directory without namespaces is stale once it is this old. */
+const STALE_DIR_MS = 120_000
 
 export class Lab {
   readonly name: string
@@ -181,7 +184,8 @@ export class Lab {
 
   /**
    * For `unique` labs: removes the namespaces of earlier runs whose process is gone, and
-   * their directories; runs still in progress (another checkout's suite) are left alone.
+   * their directories; runs still in progress (another checkout's suite) are left alone,
+   * including one that has made its directory but not yet its first namespace.
    */
   static async cleanStaleRuns(name: string): Promise<string[]> {
     const removed = await removeStaleNamespaces(name)
@@ -190,7 +194,9 @@ export class Lab {
     for (const entry of await readdir('/tmp')) {
       const id = entry.startsWith(dirPrefix) ? entry.slice(dirPrefix.length) : ''
       if (!/^[0-9a-f]{4}$/.test(id) || live.some((n) => n.startsWith(`fa-${name}-`) && n.endsWith(`-${id}`))) continue
-      await rm(join('/tmp', entry), { recursive: true, force: true, maxRetries: 5 })
+      const dir = join('/tmp', entry)
+      if (Date.now() - (await stat(dir)).mtimeMs < STALE_DIR_MS) continue
+      await rm(dir, { recursive: true, force: true, maxRetries: 5 })
     }
     return removed
   }
@@ -220,9 +226,9 @@ export class Lab {
     await mkdir(join(this.dir, 'logs'), { recursive: true })
     this.#teardowns.teardown(() => rm(this.dir, { recursive: true, force: true, maxRetries: 5 }))
 
-    this.#say(`network: namespaces fa-${this.name}-*, bridge br0 10.99.0.1/24 fd99::1/64 in fa-${this.name}-infra`)
     const infra = await this.#createNetns(this.#suffix('infra', 'in'))
     this.infra = infra
+    this.#say(`network: namespaces fa-${this.name}-*, bridge br0 ${INFRA_V4}/${LAN_PREFIX_V4} ${INFRA_V6}/${LAN_PREFIX_V6} in ${infra.name}`)
     await addBridge(infra, 'br0')
     await addAddress(infra, 'br0', `${INFRA_V4}/${LAN_PREFIX_V4}`)
     await addAddress(infra, 'br0', `${INFRA_V6}/${LAN_PREFIX_V6}`, { nodad: true })
@@ -357,7 +363,7 @@ export class Lab {
     this.#etcd = etcd
     this.#teardowns.teardown(() => etcd.stop())
     await this.#waitFor('etcd to be healthy', async () => {
-      if (!etcd.alive()) throw new LabError(`etcd exited:\n${etcd.logTail()}`)
+      if (!etcd.alive()) throw new LabProcessExited(`etcd exited:\n${etcd.logTail()}`)
       await this.etcdctl(['endpoint', 'health', '--command-timeout=2s'])
       return true
     }, 60_000)
@@ -368,15 +374,6 @@ export class Lab {
     await this.#etcd?.stop()
   }
 
-  /** SIGSTOP / SIGCONT: etcd keeps its connections open but answers nothing. */
-  pauseEtcd(): void {
-    this.#etcd?.signal('SIGSTOP')
-  }
-
-  resumeEtcd(): void {
-    this.#etcd?.signal('SIGCONT')
-  }
-
   /** etcdctl in the infrastructure namespace, against etcd's loopback listener; stdout. */
   async etcdctl(args: readonly string[], opts: { input?: string } = {}): Promise<string> {
     const r = await exec(this.#infra(), 'etcdctl', [`--endpoints=http://127.0.0.1:${ETCD_PORT}`, '--dial-timeout=2s', ...args], {
@@ -385,12 +382,6 @@ export class Lab {
       ...(opts.input !== undefined && { input: opts.input }),
     })
     return r.stdout
-  }
-
-  /** A stored value parsed as JSON; undefined when the key is absent. */
-  async etcdJson(key: string): Promise<unknown> {
-    const out = await this.etcdctl(['get', key, '--print-value-only'])
-    return out.trim() === '' ? undefined : JSON.parse(out)
   }
 
   /** The blocks affine to a node, from its IPAM affinity keys (`a.b.c.d/26`, `…/122`). */
@@ -465,7 +456,7 @@ export class Lab {
     this.#agents.set(node.name, agent)
     this.#teardowns.teardown(() => agent.stop(15_000))
     await this.#waitFor(`the agent of ${node.name} to start`, async () => {
-      if (!agent.alive()) throw new LabError(`the agent of ${node.name} exited:\n${agent.logTail()}`)
+      if (!agent.alive()) throw new LabProcessExited(`the agent of ${node.name} exited:\n${agent.logTail()}`)
       return (await readFrom(node.log, from)).includes('Calico node started successfully')
     }, 120_000)
     this.#say(`${node.name}: falconer ${this.agentCommand(node).join(' ')} (pid ${agent.pid}): started`)
@@ -512,68 +503,6 @@ export class Lab {
     return new Set((await this.kernelRoutes(node, family, 'bird')).map((r) => canonicalCidr(r.dst)))
   }
 
-  /**
-   * Waits until every node's kernel has a `proto bird` route to every other node's blocks,
-   * IPv4 and IPv6. Resolves with the blocks of each node.
-   */
-  async waitMeshRoutes(timeoutMs = 60_000): Promise<Map<string, { v4: string[]; v6: string[] }>> {
-    const blocks = await this.allBlocks()
-    let missing = ''
-    await this.#waitFor('every node to have kernel routes to the other nodes\' blocks', async () => {
-      const gaps: string[] = []
-      for (const n of this.nodes) {
-        for (const family of [4, 6] as const) {
-          const have = await this.birdRoutes(n, family)
-          for (const other of this.nodes.filter((o) => o !== n)) {
-            const want = blocks.get(other.name)?.[family === 4 ? 'v4' : 'v6'] ?? []
-            for (const b of want) if (!have.has(b)) gaps.push(`${n.name} lacks ${b} (${other.name})`)
-          }
-        }
-      }
-      missing = gaps.join(', ')
-      return gaps.length === 0
-    }, timeoutMs, 1_000).catch((err: Error) => {
-      throw new LabError(`${err.message}: ${missing}`, { cause: err })
-    })
-    return blocks
-  }
-
-  /** Every node's blocks, both families; fails when a node has none of a family. */
-  async allBlocks(): Promise<Map<string, { v4: string[]; v6: string[] }>> {
-    const out = new Map<string, { v4: string[]; v6: string[] }>()
-    for (const n of this.nodes) {
-      const v4 = await this.blocksOf(n, 4)
-      const v6 = await this.blocksOf(n, 6)
-      if (v4.length === 0 || v6.length === 0) throw new LabError(`${n.name} has no IPv4 or IPv6 block (v4: ${v4.join()}, v6: ${v6.join()})`)
-      out.set(n.name, { v4, v6 })
-    }
-    return out
-  }
-
-  /** Waits until the ToR has learned each node's blocks from that node itself, both families. */
-  async waitTorRoutes(timeoutMs = 60_000): Promise<void> {
-    const blocks = await this.allBlocks()
-    let missing = ''
-    await this.#waitFor('the top-of-rack router to learn every node\'s blocks', async () => {
-      const gaps: string[] = []
-      for (const family of [4, 6] as const) {
-        const rib = await this.torRib(family)
-        for (const n of this.nodes) {
-          const from = family === 4 ? n.plan.ipv4 : n.plan.ipv6
-          for (const b of blocks.get(n.name)?.[family === 4 ? 'v4' : 'v6'] ?? []) {
-            if (!rib.some((p) => canonicalCidr(p.prefix) === b && canonicalCidr(p.neighbor) === canonicalCidr(from))) {
-              gaps.push(`${b} from ${from}`)
-            }
-          }
-        }
-      }
-      missing = gaps.join(', ')
-      return gaps.length === 0
-    }, timeoutMs, 1_000).catch((err: Error) => {
-      throw new LabError(`${err.message}: missing ${missing}`, { cause: err })
-    })
-  }
-
   // ─── top-of-rack ──────────────────────────────────────────────────────────
 
   get torConfigFile(): string {
@@ -582,11 +511,6 @@ export class Lab {
 
   get torLog(): string {
     return join(this.dir, 'logs', 'gobgpd.log')
-  }
-
-  /** The AS the ToR expects the nodes to speak. */
-  get torNodeAs(): number {
-    return this.#torNodeAs
   }
 
   /**
@@ -613,7 +537,7 @@ export class Lab {
     this.#gobgpd = gobgpd
     this.#teardowns.teardown(() => gobgpd.stop())
     await this.#waitFor('gobgpd to answer on its API', async () => {
-      if (!gobgpd.alive()) throw new LabError(`gobgpd exited:\n${gobgpd.logTail()}`)
+      if (!gobgpd.alive()) throw new LabProcessExited(`gobgpd exited:\n${gobgpd.logTail()}`)
       await this.gobgp(['global'])
       return true
     }, 30_000)
@@ -641,51 +565,6 @@ export class Lab {
 
   // ─── waiting ──────────────────────────────────────────────────────────────
 
-  /** The sessions each node has in the lab's standard shape: full mesh plus the ToR. */
-  expectedPeers(node: LabNode, opts: { mesh?: boolean; tor?: boolean } = {}): ExpectedPeers {
-    const others = opts.mesh === false ? [] : this.nodes.filter((n) => n !== node)
-    const tor = (opts.tor ?? this.withTor) ? [true] : []
-    return {
-      v4: [...others.map((n) => n.plan.ipv4), ...tor.map(() => TOR_V4)],
-      v6: [...others.map((n) => n.plan.ipv6), ...tor.map(() => TOR_V6)],
-    }
-  }
-
-  /**
-   * Waits until every node shows exactly its expected sessions, all Established (default:
-   * full mesh plus the ToR; `exact: false`: at least those). The error names each node's
-   * last problem.
-   */
-  async waitEstablished(
-    opts: { timeoutMs?: number; expect?: (node: LabNode) => ExpectedPeers; exact?: boolean } = {},
-  ): Promise<Map<string, NodeStatus>> {
-    const expect = opts.expect ?? ((n: LabNode) => this.expectedPeers(n))
-    const problems = new Map<string, string>()
-    const statuses = new Map<string, NodeStatus>()
-    try {
-      await this.#waitFor('every BGP session to be Established', async () => {
-        const results = await Promise.all(this.nodes.map(async (n) => {
-          try {
-            const s = await this.nodeStatus(n)
-            statuses.set(n.name, s)
-            const p = sessionProblem(s, expect(n), { exact: opts.exact ?? true })
-            if (p === undefined) problems.delete(n.name)
-            else problems.set(n.name, p)
-            return p === undefined
-          } catch (err) {
-            problems.set(n.name, err instanceof Error ? err.message : String(err))
-            return false
-          }
-        }))
-        return results.every(Boolean)
-      }, opts.timeoutMs ?? 120_000, 1_000)
-    } catch (err) {
-      const detail = [...problems].map(([n, p]) => `  ${n}: ${p}`).join('\n')
-      throw new LabError(`${err instanceof Error ? err.message : String(err)}\n${detail}`, { cause: err })
-    }
-    return statuses
-  }
-
   /**
    * Polls `check` until it returns something truthy; stops at once when the lab is being
    * torn down. Errors from `check` count as "not yet" and the last one is reported.
@@ -700,7 +579,7 @@ export class Lab {
         if (v) return v as NonNullable<T>
       } catch (err) {
         // A dead process will not come back: fail now rather than at the deadline.
-        if (err instanceof LabError) throw err
+        if (err instanceof LabProcessExited) throw err
         last = err
       }
       if (Date.now() >= deadline) {
@@ -735,7 +614,6 @@ export class Lab {
     await this.#up?.catch(() => {})
     // SIGTERM agents first so they stop their BIRD; then the rest, newest first.
     await Promise.all([...this.#agents.values()].map((a) => a.stop(15_000).catch(() => {})))
-    this.resumeEtcd()
     await this.#teardowns.run()
     await rm(this.dir, { recursive: true, force: true, maxRetries: 5 })
     this.#finished = true
@@ -744,26 +622,6 @@ export class Lab {
 
 /** Operator settings that must not leak from the caller's environment into the lab. */
 const OPERATOR_ENV = /^(ETCD_|FALCONER_|CALICO_|CALICOCTL_|DATASTORE_TYPE$|NODENAME$|HOSTNAME$|IP$|IP6$|AS$|IP_AUTODETECTION_METHOD$|IP6_AUTODETECTION_METHOD$|NO_DEFAULT_POOLS$)/
-
-export function torPeersManifest(): string {
-  return `# The top-of-rack router, a global peer of every node (IPv4 and IPv6 sessions).
-apiVersion: projectcalico.org/v3
-kind: BGPPeer
-metadata:
-  name: tor-v4
-spec:
-  peerIP: ${TOR_V4}
-  asNumber: ${TOR_AS}
----
-apiVersion: projectcalico.org/v3
-kind: BGPPeer
-metadata:
-  name: tor-v6
-spec:
-  peerIP: ${TOR_V6}
-  asNumber: ${TOR_AS}
-`
-}
 
 function onlyStrings(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined))

@@ -1,40 +1,50 @@
 /**
  * The demo's lab runner (scripts/demo.sh builds this file to dist/lab/scripts/lab/main.js):
  *
- *   main.js [--keep] [--nodes N]   bring up the lab, show what falconer sees, tear down
- *                                  (--keep: leave it running and print how to explore it)
+ *   main.js [--keep] [--nodes N] [--timeout S]   bring up the lab, show what falconer
+ *                 sees, tear down (--keep: leave it running and print how to explore it)
  *   main.js --down                 remove a lab left running with --keep
  *
  * Ctrl-C (SIGINT) or SIGTERM at any point tears everything down.
  */
 import { join } from 'node:path'
 import { exec } from '../../test/helpers/netns.js'
+import { waitEstablished, waitMeshRoutes, waitTorRoutes } from './convergence.js'
 import { Lab, LabAborted, type LabNode } from './lab.js'
 import { ETCD_ENDPOINT, TOR_AS } from './topology.js'
 
 const NAME = 'demo'
-const SESSION_TIMEOUT_MS = 120_000
+const DEFAULT_TIMEOUT_S = 120
+const USAGE = `usage: scripts/demo.sh [--keep] [--nodes N] [--timeout SECONDS] | --down
+  --keep             leave the lab running and print how to explore it
+  --nodes N          number of nodes, 2-9 (default 3)
+  --timeout SECONDS  how long to wait for every BGP session (default ${DEFAULT_TIMEOUT_S})
+  --down             remove a lab left running with --keep`
 
 interface Args {
   readonly mode: 'demo' | 'down'
   readonly keep: boolean
   readonly nodes: number
+  /** How long to wait for every session to be Established. */
+  readonly timeoutMs: number
 }
 
 function parseArgs(argv: readonly string[]): Args {
   let mode: Args['mode'] = 'demo'
   let keep = false
   let nodes = 3
+  let timeout = DEFAULT_TIMEOUT_S
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--down') mode = 'down'
     else if (a === '--keep') keep = true
     else if (a === '--nodes') nodes = Number(argv[++i])
+    else if (a === '--timeout') timeout = Number(argv[++i])
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: scripts/demo.sh [--keep] [--nodes N] | --down\n')
+      process.stdout.write(`${USAGE}\n`)
       process.exit(0)
     } else {
-      process.stderr.write(`demo: unknown argument "${a}" (usage: scripts/demo.sh [--keep] [--nodes N] | --down)\n`)
+      process.stderr.write(`demo: unknown argument "${a}"\n${USAGE}\n`)
       process.exit(2)
     }
   }
@@ -42,7 +52,11 @@ function parseArgs(argv: readonly string[]): Args {
     process.stderr.write('demo: --nodes takes a number from 2 to 9\n')
     process.exit(2)
   }
-  return { mode, keep, nodes }
+  if (!(timeout > 0 && timeout <= 3600)) {
+    process.stderr.write('demo: --timeout takes seconds, up to 3600\n')
+    process.exit(2)
+  }
+  return { mode, keep, nodes, timeoutMs: timeout * 1000 }
 }
 
 const out = (text = ''): void => {
@@ -53,9 +67,14 @@ const heading = (text: string): void => out(`\n==> ${text}`)
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2))
   if (args.mode === 'down') {
-    const removed = await Lab.clean(NAME)
-    out(removed.length > 0 ? `demo lab removed: ${removed.join(' ')}` : 'no demo lab was running')
-    return 0
+    try {
+      const removed = await Lab.clean(NAME)
+      out(removed.length > 0 ? `demo lab removed: ${removed.join(' ')}` : 'no demo lab was running')
+      return 0
+    } catch (err) {
+      process.stderr.write(`demo --down: ${err instanceof Error ? err.message : String(err)}\n`)
+      return 1
+    }
   }
 
   const started = Date.now()
@@ -80,10 +99,10 @@ async function main(): Promise<number> {
     await lab.up()
 
     heading('Waiting for every BGP session to be Established (IPv4 and IPv6)')
-    const statuses = await lab.waitEstablished({ timeoutMs: SESSION_TIMEOUT_MS })
+    const statuses = await waitEstablished(lab, { timeoutMs: args.timeoutMs })
     const sessions = [...statuses.values()].reduce((n, s) => n + (s.ipv4.running ? s.ipv4.peers.length : 0) + (s.ipv6.running ? s.ipv6.peers.length : 0), 0)
-    await lab.waitMeshRoutes()
-    await lab.waitTorRoutes()
+    await waitMeshRoutes(lab)
+    await waitTorRoutes(lab)
     out(`    ${sessions} sessions Established, routes exchanged, ${Math.round((Date.now() - started) / 1000)} s after start`)
 
     for (const node of lab.nodes) await show(lab, node, `${node.name}: falconer node status`, ['node', 'status'])
@@ -115,7 +134,9 @@ async function main(): Promise<number> {
     return 0
   } catch (err) {
     if (err instanceof LabAborted || interrupted) return new Promise<number>(() => {}) // the signal handler exits
-    process.stderr.write(`\ndemo FAILED: ${err instanceof Error ? err.message : String(err)}\n`)
+    const why = err instanceof Error ? err.message : String(err)
+    process.stderr.write(`\ndemo FAILED: ${why}\n`)
+    if (/timed out/.test(why)) process.stderr.write('(a busy machine may need longer: ./scripts/demo.sh --timeout 300)\n')
     if (!/─── /.test(String(err))) process.stderr.write(`\n${lab.logs(40)}\n`)
     process.stderr.write('\ntearing the lab down…\n')
     await lab.down()

@@ -4,12 +4,12 @@
 // stale), IPv4 and IPv6, and afterwards the sessions are Established again.
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
-import { pause, startLab, topology, type LabNode, type RibPath } from '../helpers/lab.js'
+import { pause, startLab, topology, waitEstablished, waitMeshRoutes, waitTorRoutes, type LabNode, type RibPath } from '../helpers/lab.js'
 
 const lab = await startLab(t, { name: 'e8', nodes: 2 })
 const [n1] = lab.nodes as [LabNode]
-const blocks = await lab.waitMeshRoutes()
-await lab.waitTorRoutes()
+const blocks = await waitMeshRoutes(lab)
+await waitTorRoutes(lab)
 
 interface Gap {
   readonly at: number
@@ -48,9 +48,9 @@ t.test("the ToR keeps node-1's routes while node-1's agent restarts", async (t) 
     t.equal(lab.agentPid(n1), undefined, `the agent (pid ${oldAgent}) stopped on SIGTERM`)
     await lab.startAgent(n1)
     t.not(lab.agentPid(n1), oldAgent, 'a new agent runs')
-    await lab.waitEstablished({ timeoutMs: 120_000 })
+    await waitEstablished(lab, { timeoutMs: 120_000 })
     t.pass('every session is Established again')
-    await lab.waitTorRoutes()
+    await waitTorRoutes(lab)
   } finally {
     sampling = false
     await sampler

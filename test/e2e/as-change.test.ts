@@ -4,7 +4,7 @@
 // learns the blocks with AS path 64513.
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
-import { peersOf, startLab, topology } from '../helpers/lab.js'
+import { allBlocks, peersOf, startLab, topology, waitEstablished, waitTorRoutes } from '../helpers/lab.js'
 
 const NEW_AS = 64513
 const lab = await startLab(t, { name: 'e4', nodes: 2 })
@@ -49,7 +49,7 @@ t.test('config set asNumber 64513', async (t) => {
 t.test('the ToR, told to expect AS 64513, re-establishes with every node', async (t) => {
   await lab.stopTor()
   await lab.startTor(NEW_AS)
-  const statuses = await lab.waitEstablished({ timeoutMs: 120_000 })
+  const statuses = await waitEstablished(lab, { timeoutMs: 120_000 })
   for (const node of lab.nodes) {
     const status = statuses.get(node.name)
     for (const family of [4, 6] as const) {
@@ -66,9 +66,9 @@ t.test('the ToR, told to expect AS 64513, re-establishes with every node', async
       t.equal(n?.state.session_state, 6, `ToR neighbor ${address} is ESTABLISHED`)
     }
   }
-  await lab.waitTorRoutes()
+  await waitTorRoutes(lab)
   const rib = JSON.parse(await lab.gobgp(['global', 'rib', '-a', 'ipv4', '-j'])) as Record<string, { 'neighbor-ip': string; attrs: { type: number; as_paths?: { asns: number[] }[] }[] }[]>
-  const blocks = await lab.allBlocks()
+  const blocks = await allBlocks(lab)
   for (const node of lab.nodes) {
     for (const block of blocks.get(node.name)?.v4 ?? []) {
       const path = rib[block]?.find((p) => p['neighbor-ip'] === node.plan.ipv4)

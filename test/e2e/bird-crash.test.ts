@@ -3,12 +3,12 @@
 // again (learned from the new BIRD), node-1 to node-2's, and the ToR learns node-1's
 // blocks from node-1.
 import t from 'tap'
-import { startLab, topology, type LabNode } from '../helpers/lab.js'
+import { startLab, topology, waitEstablished, waitMeshRoutes, waitTorRoutes, type LabNode } from '../helpers/lab.js'
 
 const lab = await startLab(t, { name: 'e7', nodes: 2 })
 const [n1, n2] = lab.nodes as [LabNode, LabNode]
-const blocks = await lab.waitMeshRoutes()
-await lab.waitTorRoutes()
+const blocks = await waitMeshRoutes(lab)
+await waitTorRoutes(lab)
 
 t.test('bird and bird6 killed with SIGKILL are restarted by the agent', async (t) => {
   const old = await Promise.all([lab.birdPid(n1, 4), lab.birdPid(n1, 6)])
@@ -26,7 +26,7 @@ t.test('bird and bird6 killed with SIGKILL are restarted by the agent', async (t
 
   // The new BIRD's sessions, fresh ones: node-1's `since` is after the kill.
   const killedAt = Date.now()
-  const statuses = await lab.waitEstablished({ timeoutMs: 120_000 })
+  const statuses = await waitEstablished(lab, { timeoutMs: 120_000 })
   t.pass('every session of every node is Established again')
   const s1 = statuses.get(n1.name)
   t.ok(s1?.running, 'node status: BIRD runs on node-1')
@@ -42,9 +42,9 @@ t.test('bird and bird6 killed with SIGKILL are restarted by the agent', async (t
       t.match(shown, family === 4 ? n2.plan.ipv4 : n2.plan.ipv6, `node-1 BIRD${family === 6 ? '6' : ''}: ${block} via node-2`)
     }
   }
-  await lab.waitMeshRoutes()
+  await waitMeshRoutes(lab)
   t.pass("kernel routes to every other node's blocks on every node")
-  await lab.waitTorRoutes()
+  await waitTorRoutes(lab)
   t.pass("the ToR has node-1's blocks from node-1 again")
   const rib = await lab.torRib(4)
   for (const block of blocks.get(n1.name)?.v4 ?? []) {

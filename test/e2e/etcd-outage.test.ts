@@ -5,14 +5,14 @@
 // applied once etcd is back.
 import { stat } from 'node:fs/promises'
 import t, { type Test } from 'tap'
-import { pause, peersOf, startLab, type LabNode } from '../helpers/lab.js'
+import { pause, peersOf, startLab, waitMeshRoutes, waitTorRoutes, type LabNode } from '../helpers/lab.js'
 
 const OUTAGE_MS = 30_000
 const EXTRA_PEER = { name: 'during-outage', v4: '10.99.0.4', as: 65004 }
 
 const lab = await startLab(t, { name: 'e6', nodes: 2 })
-await lab.waitMeshRoutes()
-await lab.waitTorRoutes()
+await waitMeshRoutes(lab)
+await waitTorRoutes(lab)
 
 interface Snapshot {
   readonly mtimes: readonly number[]

@@ -3,7 +3,7 @@
 // each other), only the configured sessions exist: node-1 ↔ node-2 as node peers, every
 // node ↔ the ToR as global peers, and nothing between node-3 and the others.
 import t from 'tap'
-import { peersOf, startLab, topology, type LabNode } from '../helpers/lab.js'
+import { allBlocks, peersOf, startLab, topology, waitEstablished, type LabNode } from '../helpers/lab.js'
 
 const lab = await startLab(t, { name: 'e3', nodes: 3 })
 const [n1, n2, n3] = lab.nodes as [LabNode, LabNode, LabNode]
@@ -12,7 +12,7 @@ const tor = { v4: [topology.TOR_V4], v6: [topology.TOR_V6] }
 t.test('mesh off: only the ToR sessions remain', async (t) => {
   t.match(await lab.falconerOk('infra', ['config', 'set', 'nodeToNodeMesh', 'off']), /^$|set|off/i)
   t.equal((await lab.falconerOk('infra', ['config', 'get', 'nodeToNodeMesh'])).trim(), 'off')
-  await lab.waitEstablished({ expect: () => tor })
+  await waitEstablished(lab, { expect: () => tor })
   for (const node of lab.nodes) {
     const status = await lab.nodeStatus(node)
     t.same(peersOf(status, 4).map((p) => p.type), ['GlobalPeer'], `${node.name}: only the ToR over IPv4`)
@@ -34,7 +34,7 @@ t.test('node-specific peers between node-1 and node-2', async (t) => {
     [n3.name, tor],
   ])
   // Exactly these sessions, all Established: no mesh session comes back, none is missing.
-  await lab.waitEstablished({ expect: (n) => expected.get(n.name) ?? tor })
+  await waitEstablished(lab, { expect: (n) => expected.get(n.name) ?? tor })
   for (const [from, to] of [[n1, n2], [n2, n1]] as const) {
     const status = await lab.nodeStatus(from)
     for (const family of [4, 6] as const) {
@@ -49,7 +49,7 @@ t.test('node-specific peers between node-1 and node-2', async (t) => {
 })
 
 t.test('routes follow the sessions', async (t) => {
-  const blocks = await lab.allBlocks()
+  const blocks = await allBlocks(lab)
   const has = async (node: LabNode, owner: LabNode) => {
     const v4 = await lab.birdRoutes(node, 4)
     const v6 = await lab.birdRoutes(node, 6)

@@ -2,7 +2,7 @@
 // IPv4 and IPv6, all Established, and has a kernel route (proto bird) to every other
 // node's address blocks via that node.
 import t from 'tap'
-import { peersOf, startLab, topology } from '../helpers/lab.js'
+import { peersOf, startLab, topology, waitMeshRoutes } from '../helpers/lab.js'
 
 const lab = await startLab(t, { name: 'e1', nodes: 3, tor: false })
 
@@ -32,7 +32,7 @@ t.test('every node has an Established mesh session to every other node', async (
 })
 
 t.test("each node's blocks are in every other node's kernel table, via that node", async (t) => {
-  const blocks = await lab.waitMeshRoutes()
+  const blocks = await waitMeshRoutes(lab)
   for (const node of lab.nodes) {
     for (const family of [4, 6] as const) {
       const routes = await lab.kernelRoutes(node, family, 'bird')

@@ -4,12 +4,12 @@
 // `falconer get caliconodestatus NAME -o yaml`.
 import t from 'tap'
 import { parse } from 'yaml'
-import { startLab, topology, type LabNode } from '../helpers/lab.js'
+import { startLab, topology, waitMeshRoutes, type LabNode } from '../helpers/lab.js'
 
 const NAME = 'node-1-status'
 const lab = await startLab(t, { name: 'e9', nodes: 2 })
 const [n1, n2] = lab.nodes as [LabNode, LabNode]
-const blocks = await lab.waitMeshRoutes()
+const blocks = await waitMeshRoutes(lab)
 
 interface PeerStatus { peerIP: string; type: string; state: string; since: string }
 interface RouteStatus { type: string; destination: string; gateway: string; interface: string; learnedFrom: { sourceType: string; peerIP?: string } }

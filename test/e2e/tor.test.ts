@@ -1,7 +1,7 @@
 // Scenario 2: the top-of-rack router (gobgpd, AS 65000), a global BGPPeer of every node,
 // learns every node's blocks, IPv4 and IPv6, from the node that owns them.
 import t from 'tap'
-import { peersOf, startLab, topology } from '../helpers/lab.js'
+import { allBlocks, peersOf, startLab, topology, waitTorRoutes } from '../helpers/lab.js'
 
 const lab = await startLab(t, { name: 'e2', nodes: 2 })
 
@@ -29,8 +29,8 @@ t.test('every node has Established global-peer sessions to the ToR', async (t) =
 })
 
 t.test("the ToR's RIB holds every node's blocks, learned from their owner", async (t) => {
-  await lab.waitTorRoutes()
-  const blocks = await lab.allBlocks()
+  await waitTorRoutes(lab)
+  const blocks = await allBlocks(lab)
   for (const family of [4, 6] as const) {
     const rib = await lab.torRib(family)
     for (const node of lab.nodes) {

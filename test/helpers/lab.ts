@@ -12,9 +12,11 @@
  *   const lab = await startLab(t, { name: 'e1', nodes: 3, tor: false })
  *   // every node's sessions are Established here
  */
+import { waitEstablished } from '../../scripts/lab/convergence.js'
 import { Lab, type LabOptions } from '../../scripts/lab/lab.js'
 import { ensureBuilt } from './cli.js'
 
+export { allBlocks, expectedPeers, waitEstablished, waitMeshRoutes, waitTorRoutes } from '../../scripts/lab/convergence.js'
 export { Lab, LabError, type LabNode } from '../../scripts/lab/lab.js'
 export { type NodeStatus, type PeerStatus, type RibPath, peersOf } from '../../scripts/lab/status.js'
 export * as topology from '../../scripts/lab/topology.js'
@@ -66,7 +68,7 @@ export async function startLab(t: LabTestHost, opts: TestLabOptions): Promise<La
     }
   })
   await lab.up()
-  if (opts.waitEstablished !== false) await lab.waitEstablished()
+  if (opts.waitEstablished !== false) await waitEstablished(lab)
   return lab
 }
 
