@@ -4,10 +4,10 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
-  addAddress, addBridge, addVeth, createNetns, exec, linkUp, listNetns, removeStaleNamespaces, setMaster, sysctl, Teardowns,
-  type Netns,
+  addAddress, addBridge, addVeth, createNetns, exec, forceRemoveNetnsSync, linkUp, listNetns, removeStaleNamespaces, setMaster,
+  sysctl, Teardowns, type Netns,
 } from '../../test/helpers/netns.js'
-import { forceRemoveNetnsSync, removeDirSync } from './emergency.js'
+import { removeDirSync } from './emergency.js'
 import { renderGobgpConfig } from './gobgp-config.js'
 import { LabProcess, tailOf } from './processes.js'
 import { torPeersManifest } from './manifests.js'

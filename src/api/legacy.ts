@@ -1,7 +1,10 @@
 import { API_VERSION, type AnyResource, type BGPPeerSpec, type NodeBGPSpec } from './types.js'
 import { ValidationError } from './errors.js'
 import { parseAsNumber } from './validate/asn.js'
-import { asEnum, asObject, checkFields, child, describe, isAbsent, isPlainObject, type Obj, optional, optionalText, required } from './validate/fields.js'
+import {
+  asEnum, asObject, assignOptionalText, checkFields, child, describe, isAbsent, isPlainObject, type Obj, optional, optionalText,
+  required,
+} from './validate/fields.js'
 import { parseCidr, parseIP } from './validate/ip.js'
 import { parseName } from './validate/names.js'
 import { validateKind } from './validate/resource.js'
@@ -88,12 +91,9 @@ function convertNode(o: Obj, path: string): AnyResource {
     const b = asObject(v, p)
     checkFields(b, p, ['asNumber', 'ipv4Address', 'ipv6Address'])
     const out: NodeBGPSpec = {}
-    const asNumber = optionalText(b, 'asNumber', p, parseAsNumber)
-    if (asNumber !== undefined) out.asNumber = asNumber
-    const v4 = optionalText(b, 'ipv4Address', p, v1Address(4))
-    if (v4 !== undefined) out.ipv4Address = v4
-    const v6 = optionalText(b, 'ipv6Address', p, v1Address(6))
-    if (v6 !== undefined) out.ipv6Address = v6
+    assignOptionalText(out, 'asNumber', b, p, parseAsNumber)
+    assignOptionalText(out, 'ipv4Address', b, p, v1Address(4))
+    assignOptionalText(out, 'ipv6Address', b, p, v1Address(6))
     return out
   })
   const hasBGP = bgp !== undefined && Object.keys(bgp).length > 0

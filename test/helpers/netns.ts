@@ -26,9 +26,9 @@
  *   const bird = spawnInNetns(t, ns, 'bird', ['-f', '-c', cfg, '-s', sock])
  *   await pollUntil('BIRD socket', () => existsSync(sock))
  */
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
@@ -94,6 +94,35 @@ export async function deleteNetns(ns: Netns, graceMs = 5_000): Promise<void> {
   }
   await rm(join(NETNS_ETC, ns.name), { recursive: true, force: true })
   await rm(join(OWNER_DIR, ns.name), { force: true })
+}
+
+/**
+ * Synchronous last-resort form of `deleteNetns`, for when there is no time to tear down in
+ * order: the test runner gives a timed-out file half a second between SIGALRM and SIGKILL,
+ * and an `exit` handler cannot wait for anything. Every process in the namespace is
+ * SIGKILLed by PID, then the namespace is deleted. Never throws.
+ */
+export function forceRemoveNetnsSync(name: string): void {
+  let pids: number[] = []
+  try {
+    pids = parsePids(execFileSync('ip', ['netns', 'pids', name], { encoding: 'utf8', timeout: 2_000, stdio: ['ignore', 'pipe', 'ignore'] }))
+  } catch {
+    // Namespace already gone.
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // Already exited.
+    }
+  }
+  try {
+    execFileSync('ip', ['netns', 'delete', name], { timeout: 2_000, stdio: 'ignore' })
+  } catch {
+    // Already gone.
+  }
+  rmSync(join(NETNS_ETC, name), { recursive: true, force: true })
+  rmSync(join(OWNER_DIR, name), { force: true })
 }
 
 export async function listNetns(): Promise<string[]> {
@@ -162,7 +191,11 @@ async function startTime(pid: number): Promise<string | undefined> {
 }
 
 async function pidsIn(name: string): Promise<number[]> {
-  const out = await run('ip', ['netns', 'pids', name])
+  return parsePids(await run('ip', ['netns', 'pids', name]))
+}
+
+/** `ip netns pids` output: one PID per line. */
+function parsePids(out: string): number[] {
   return out.split('\n').filter((l) => /^\d+$/.test(l.trim())).map(Number)
 }
 

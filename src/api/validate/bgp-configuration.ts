@@ -4,8 +4,8 @@ import { parseAsNumber } from './asn.js'
 import { formatCommunity, looksLikeCommunityValue, parseCommunityName, parseCommunityValue } from './community.js'
 import { parseRestartTime } from './duration.js'
 import {
-  asArray, asBoolean, asEnum, asInteger, asObject, asString, checkFields, child, copyPreserved, item, optional,
-  optionalText, required,
+  asArray, asBoolean, asEnum, asInteger, asObject, asString, assignOptional, assignOptionalText, checkFields, child,
+  copyPreserved, item, optional, optionalText, required,
 } from './fields.js'
 import { parseInterfacePattern } from './interface-pattern.js'
 import { parseCidr } from './ip.js'
@@ -99,14 +99,10 @@ export function parseBGPConfigurationSpec(v: unknown, path: string): BGPConfigur
   checkFields(o, path, [...FIELDS, ...PRESERVED])
   const spec: BGPConfigurationSpec = {}
 
-  const severity = optionalText(o, 'logSeverityScreen', path, (x, p) => asEnum(x, p, SEVERITIES))
-  if (severity !== undefined) spec.logSeverityScreen = severity
-  const mesh = optional(o, 'nodeToNodeMeshEnabled', path, asBoolean)
-  if (mesh !== undefined) spec.nodeToNodeMeshEnabled = mesh
-  const asNumber = optionalText(o, 'asNumber', path, parseAsNumber)
-  if (asNumber !== undefined) spec.asNumber = asNumber
-  const port = optional(o, 'listenPort', path, (x, p) => asInteger(x, p, 1, 65535))
-  if (port !== undefined) spec.listenPort = port
+  assignOptionalText(spec, 'logSeverityScreen', o, path, (x, p) => asEnum(x, p, SEVERITIES))
+  assignOptional(spec, 'nodeToNodeMeshEnabled', o, path, asBoolean)
+  assignOptionalText(spec, 'asNumber', o, path, parseAsNumber)
+  assignOptional(spec, 'listenPort', o, path, (x, p) => asInteger(x, p, 1, 65535))
 
   const communities = optional(o, 'communities', path, parseCommunities)
   const names = new Set((communities ?? []).map((c) => c.name))
@@ -118,15 +114,13 @@ export function parseBGPConfigurationSpec(v: unknown, path: string): BGPConfigur
   if (communities !== undefined) spec.communities = communities
   if (adverts !== undefined) spec.prefixAdvertisements = adverts
 
-  const clusterIPs = optional(o, 'serviceClusterIPs', path, parseServiceBlocks)
-  if (clusterIPs !== undefined) spec.serviceClusterIPs = clusterIPs
-  const externalIPs = optional(o, 'serviceExternalIPs', path, parseServiceBlocks)
-  if (externalIPs !== undefined) spec.serviceExternalIPs = externalIPs
-  const ignored = optional(o, 'ignoredInterfaces', path, strings(parseInterfacePattern))
-  if (ignored !== undefined) spec.ignoredInterfaces = ignored
+  assignOptional(spec, 'serviceClusterIPs', o, path, parseServiceBlocks)
+  assignOptional(spec, 'serviceExternalIPs', o, path, parseServiceBlocks)
+  assignOptional(spec, 'ignoredInterfaces', o, path, strings(parseInterfacePattern))
 
   const meshPassword = optional(o, 'nodeMeshPassword', path, parsePassword)
   const meshRestart = optionalText(o, 'nodeMeshMaxRestartTime', path, parseRestartTime)
+  const mesh = spec.nodeToNodeMeshEnabled
   if (mesh === false && meshPassword !== undefined) {
     throw new ValidationError(child(path, 'nodeMeshPassword'), 'cannot be set when nodeToNodeMeshEnabled is false')
   }
@@ -136,8 +130,7 @@ export function parseBGPConfigurationSpec(v: unknown, path: string): BGPConfigur
   if (meshPassword !== undefined) spec.nodeMeshPassword = meshPassword
   if (meshRestart !== undefined) spec.nodeMeshMaxRestartTime = meshRestart
 
-  const bindMode = optionalText(o, 'bindMode', path, (x, p) => asEnum(x, p, ['None', 'NodeIP'] as const))
-  if (bindMode !== undefined) spec.bindMode = bindMode
+  assignOptionalText(spec, 'bindMode', o, path, (x, p) => asEnum(x, p, ['None', 'NodeIP'] as const))
   copyPreserved(o, path, PRESERVED, spec)
   return spec
 }

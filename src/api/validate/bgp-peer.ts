@@ -2,7 +2,10 @@ import type { BGPPeerSpec, SourceAddress } from '../types.js'
 import { ValidationError } from '../errors.js'
 import { parseAsNumber } from './asn.js'
 import { parseRestartTime } from './duration.js'
-import { asBoolean, asEnum, asInteger, asObject, checkFields, child, isAbsent, type Obj, optional, optionalText } from './fields.js'
+import {
+  asBoolean, asEnum, asInteger, asObject, assignOptional, assignOptionalText, checkFields, child, isAbsent, type Obj, optionalText,
+  ownField,
+} from './fields.js'
 import { formatPeerIP, parsePeerIP } from './ip.js'
 import { parseName } from './names.js'
 import { parsePassword } from './secret.js'
@@ -45,7 +48,7 @@ const peerIP = (v: unknown, path: string): string => formatPeerIP(parsePeerIP(v,
 
 function checkUnsupported(o: Obj, path: string): void {
   for (const [key, isDefault] of Object.entries(UNSUPPORTED)) {
-    const v = Object.hasOwn(o, key) ? o[key] : undefined
+    const v = ownField(o, key)
     if (!isAbsent(v) && !isDefault(v)) {
       throw new ValidationError(child(path, key), 'not supported by falconer')
     }
@@ -86,17 +89,11 @@ export function parseBGPPeerSpec(v: unknown, path: string): BGPPeerSpec {
   }
   if (asNumber !== undefined) spec.asNumber = asNumber
 
-  const password = optional(o, 'password', path, parsePassword)
-  if (password !== undefined) spec.password = password
-  const keep = optional(o, 'keepOriginalNextHop', path, asBoolean)
-  if (keep !== undefined) spec.keepOriginalNextHop = keep
-  const source = optionalText(o, 'sourceAddress', path, (x, p) => asEnum(x, p, SOURCE_ADDRESSES))
-  if (source !== undefined) spec.sourceAddress = source
-  const restart = optionalText(o, 'maxRestartTime', path, parseRestartTime)
-  if (restart !== undefined) spec.maxRestartTime = restart
-  const ttl = optional(o, 'ttlSecurity', path, (x, p) => asInteger(x, p, 0, 255))
-  if (ttl !== undefined) spec.ttlSecurity = ttl
-  const allowas = optional(o, 'numAllowedLocalASNumbers', path, (x, p) => asInteger(x, p, 0, 10))
-  if (allowas !== undefined) spec.numAllowedLocalASNumbers = allowas
+  assignOptional(spec, 'password', o, path, parsePassword)
+  assignOptional(spec, 'keepOriginalNextHop', o, path, asBoolean)
+  assignOptionalText(spec, 'sourceAddress', o, path, (x, p) => asEnum(x, p, SOURCE_ADDRESSES))
+  assignOptionalText(spec, 'maxRestartTime', o, path, parseRestartTime)
+  assignOptional(spec, 'ttlSecurity', o, path, (x, p) => asInteger(x, p, 0, 255))
+  assignOptional(spec, 'numAllowedLocalASNumbers', o, path, (x, p) => asInteger(x, p, 0, 10))
   return spec
 }

@@ -69,30 +69,57 @@ export function asEnum<T extends string>(v: unknown, path: string, allowed: read
   throw new ValidationError(path, `must be one of ${allowed.join(', ')}, got ${describe(v)}`)
 }
 
+/** `o[key]` if `o` itself has it: a key like `constructor` must not reach Object.prototype. */
+export const ownField = (o: Obj, key: string): unknown => (Object.hasOwn(o, key) ? o[key] : undefined)
+
+/** A list of values from `allowed`, each at most once; `what` names one in the error. */
+export function asDistinctEnums<T extends string>(v: unknown, path: string, allowed: readonly T[], what: string): T[] {
+  const seen = new Set<T>()
+  return asArray(v, path).map((raw, i) => {
+    const p = item(path, i)
+    const value = asEnum(raw, p, allowed)
+    if (seen.has(value)) throw new ValidationError(p, `duplicate ${what} ${JSON.stringify(value)}`)
+    seen.add(value)
+    return value
+  })
+}
+
 /** The value of an optional field parsed with `parse`, or undefined when absent. */
-export function optional<T>(
-  o: Obj,
-  key: string,
-  path: string,
-  parse: (v: unknown, path: string) => T,
-): T | undefined {
-  const v = Object.hasOwn(o, key) ? o[key] : undefined
+export function optional<T>(o: Obj, key: string, path: string, parse: (v: unknown, path: string) => T): T | undefined {
+  const v = ownField(o, key)
   return isAbsent(v) ? undefined : parse(v, child(path, key))
 }
 
 /** Like `optional`, but an empty string also means absent (Go `omitempty` strings). */
-export function optionalText<T>(
-  o: Obj,
-  key: string,
-  path: string,
-  parse: (v: unknown, path: string) => T,
-): T | undefined {
-  const v = Object.hasOwn(o, key) ? o[key] : undefined
+export function optionalText<T>(o: Obj, key: string, path: string, parse: (v: unknown, path: string) => T): T | undefined {
+  const v = ownField(o, key)
   return isAbsent(v) || v === '' ? undefined : parse(v, child(path, key))
 }
 
+/** Parses a field into exactly the type `target[key]` holds. */
+type FieldParser<T, K extends keyof T> = (v: unknown, path: string) => Exclude<T[K], undefined>
+
+/**
+ * Sets `target[key]` to the parsed value of the same-named optional field of `o`, and leaves
+ * it unset when the field is absent (so an absent field never becomes `key: undefined`).
+ */
+export function assignOptional<T extends object, K extends keyof T & string>(
+  target: T, key: K, o: Obj, path: string, parse: FieldParser<T, K>,
+): void {
+  const v = optional(o, key, path, parse)
+  if (v !== undefined) target[key] = v
+}
+
+/** Like `assignOptional`, but an empty string also means absent (see `optionalText`). */
+export function assignOptionalText<T extends object, K extends keyof T & string>(
+  target: T, key: K, o: Obj, path: string, parse: FieldParser<T, K>,
+): void {
+  const v = optionalText(o, key, path, parse)
+  if (v !== undefined) target[key] = v
+}
+
 export function required<T>(o: Obj, key: string, path: string, parse: (v: unknown, path: string) => T): T {
-  const v = Object.hasOwn(o, key) ? o[key] : undefined
+  const v = ownField(o, key)
   if (isAbsent(v) || v === '') throw new ValidationError(child(path, key), 'required')
   return parse(v, child(path, key))
 }
@@ -167,7 +194,7 @@ export function cloneJson(v: unknown, path: string): Json {
  */
 export function copyPreserved(o: Obj, path: string, keys: readonly string[], out: object): void {
   for (const key of keys) {
-    const v = Object.hasOwn(o, key) ? o[key] : undefined
+    const v = ownField(o, key)
     if (!isAbsent(v)) setOwn(out, key, cloneJson(v, child(path, key)))
   }
 }

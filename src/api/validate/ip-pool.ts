@@ -1,6 +1,9 @@
 import type { IPPoolSpec } from '../types.js'
 import { ValidationError } from '../errors.js'
-import { asArray, asBoolean, asEnum, asInteger, asObject, checkFields, child, copyPreserved, item, optional, optionalText, required } from './fields.js'
+import {
+  asBoolean, asDistinctEnums, asEnum, asInteger, asObject, assignOptional, assignOptionalText, checkFields, child, copyPreserved,
+  optional, optionalText, required,
+} from './fields.js'
 import { cidrOverlaps, type IPFamily, parseCidr } from './ip.js'
 import { parseSelectorField } from './selector-field.js'
 
@@ -28,17 +31,6 @@ export const BLOCK_SIZE: Readonly<Record<IPFamily, { min: number; max: number; d
 }
 
 const LINK_LOCAL: Readonly<Record<IPFamily, string>> = { 4: '169.254.0.0/16', 6: 'fe80::/10' }
-
-function parseAllowedUses(v: unknown, path: string): NonNullable<IPPoolSpec['allowedUses']> {
-  const seen = new Set<string>()
-  return asArray(v, path).map((raw, i) => {
-    const p = item(path, i)
-    const use = asEnum(raw, p, USES)
-    if (seen.has(use)) throw new ValidationError(p, `duplicate use ${JSON.stringify(use)}`)
-    seen.add(use)
-    return use
-  })
-}
 
 export function parseIPPoolSpec(v: unknown, path: string): IPPoolSpec {
   const o = asObject(v ?? {}, path)
@@ -68,20 +60,15 @@ export function parseIPPoolSpec(v: unknown, path: string): IPPoolSpec {
   if (ipipMode !== undefined) spec.ipipMode = ipipMode
   if (vxlanMode !== undefined) spec.vxlanMode = vxlanMode
 
-  const natOutgoing = optional(o, 'natOutgoing', path, asBoolean)
-  if (natOutgoing !== undefined) spec.natOutgoing = natOutgoing
-  const disabled = optional(o, 'disabled', path, asBoolean)
-  if (disabled !== undefined) spec.disabled = disabled
-  const disableBGPExport = optional(o, 'disableBGPExport', path, asBoolean)
-  if (disableBGPExport !== undefined) spec.disableBGPExport = disableBGPExport
-  const nodeSelector = optionalText(o, 'nodeSelector', path, parseSelectorField)
-  if (nodeSelector !== undefined) spec.nodeSelector = nodeSelector
-  const allowedUses = optional(o, 'allowedUses', path, parseAllowedUses)
-  if (allowedUses !== undefined) spec.allowedUses = allowedUses
+  assignOptional(spec, 'natOutgoing', o, path, asBoolean)
+  assignOptional(spec, 'disabled', o, path, asBoolean)
+  assignOptional(spec, 'disableBGPExport', o, path, asBoolean)
+  assignOptionalText(spec, 'nodeSelector', o, path, parseSelectorField)
+  assignOptional(spec, 'allowedUses', o, path, (x, p) => asDistinctEnums(x, p, USES, 'use'))
 
   // Blocks are carved out of the pool, so it must hold at least one (Calico skips the check
   // for disabled pools, which never hand out blocks).
-  if (disabled !== true && pool.prefixLen > blockSize) {
+  if (spec.disabled !== true && pool.prefixLen > blockSize) {
     throw new ValidationError(cidrPath, `a /${pool.prefixLen} pool is smaller than one block (blockSize ${blockSize})`)
   }
   if (cidrOverlaps(pool.cidr, LINK_LOCAL[pool.family])) {

@@ -1,6 +1,8 @@
 import type { ObjectMeta } from '../types.js'
 import { ValidationError } from '../errors.js'
-import { asObject, asString, checkFields, child, copyPreserved, describe, isAbsent, optional, optionalText, required } from './fields.js'
+import {
+  asObject, asString, assignOptional, assignOptionalText, checkFields, child, copyPreserved, describe, isAbsent, required,
+} from './fields.js'
 import { parseAnnotations, parseDnsLabel, parseLabels, parseName } from './names.js'
 
 const TYPED = ['name', 'namespace', 'resourceVersion', 'uid', 'creationTimestamp', 'labels', 'annotations'] as const
@@ -45,16 +47,11 @@ export function parseMetadata(raw: unknown, path: string, rules: MetadataRules):
   } else if (!isAbsent(o.namespace) && o.namespace !== '') {
     throw new ValidationError(child(path, 'namespace'), `this kind is not namespaced, got ${describe(o.namespace)}`)
   }
-  const resourceVersion = optionalText(o, 'resourceVersion', path, parseResourceVersion)
-  if (resourceVersion !== undefined) meta.resourceVersion = resourceVersion
-  const uid = optionalText(o, 'uid', path, asString)
-  if (uid !== undefined) meta.uid = uid
-  const created = optionalText(o, 'creationTimestamp', path, asString)
-  if (created !== undefined) meta.creationTimestamp = created
-  const labels = optional(o, 'labels', path, parseLabels)
-  if (labels !== undefined) meta.labels = labels
-  const annotations = optional(o, 'annotations', path, parseAnnotations)
-  if (annotations !== undefined) meta.annotations = annotations
+  assignOptionalText(meta, 'resourceVersion', o, path, parseResourceVersion)
+  assignOptionalText(meta, 'uid', o, path, asString)
+  assignOptionalText(meta, 'creationTimestamp', o, path, asString)
+  assignOptional(meta, 'labels', o, path, parseLabels)
+  assignOptional(meta, 'annotations', o, path, parseAnnotations)
   copyPreserved(o, path, PRESERVED, meta)
   return meta
 }

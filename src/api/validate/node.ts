@@ -1,7 +1,10 @@
 import type { NodeBGPSpec, NodeSpec } from '../types.js'
 import { ValidationError } from '../errors.js'
 import { parseAsNumber } from './asn.js'
-import { asArray, asObject, asString, checkFields, cloneJson, copyPreserved, item, optional, optionalText, required } from './fields.js'
+import {
+  asArray, asObject, asString, assignOptional, assignOptionalText, checkFields, cloneJson, copyPreserved, item, optionalText,
+  required,
+} from './fields.js'
 import { checkUsableUnicast, type IPFamily, parseCidr, parseIP } from './ip.js'
 
 const BGP_FIELDS = ['asNumber', 'ipv4Address', 'ipv6Address', 'ipv4IPIPTunnelAddr', 'routeReflectorClusterID'] as const
@@ -36,16 +39,11 @@ function parseNodeBGP(v: unknown, path: string): NodeBGPSpec {
   const o = asObject(v, path)
   checkFields(o, path, BGP_FIELDS)
   const bgp: NodeBGPSpec = {}
-  const asNumber = optionalText(o, 'asNumber', path, parseAsNumber)
-  if (asNumber !== undefined) bgp.asNumber = asNumber
-  const v4 = optionalText(o, 'ipv4Address', path, interfaceAddress(4))
-  if (v4 !== undefined) bgp.ipv4Address = v4
-  const v6 = optionalText(o, 'ipv6Address', path, interfaceAddress(6))
-  if (v6 !== undefined) bgp.ipv6Address = v6
-  const tunnel = optionalText(o, 'ipv4IPIPTunnelAddr', path, ipv4Address)
-  if (tunnel !== undefined) bgp.ipv4IPIPTunnelAddr = tunnel
-  const clusterID = optionalText(o, 'routeReflectorClusterID', path, ipv4Address)
-  if (clusterID !== undefined) bgp.routeReflectorClusterID = clusterID
+  assignOptionalText(bgp, 'asNumber', o, path, parseAsNumber)
+  assignOptionalText(bgp, 'ipv4Address', o, path, interfaceAddress(4))
+  assignOptionalText(bgp, 'ipv6Address', o, path, interfaceAddress(6))
+  assignOptionalText(bgp, 'ipv4IPIPTunnelAddr', o, path, ipv4Address)
+  assignOptionalText(bgp, 'routeReflectorClusterID', o, path, ipv4Address)
   if (Object.keys(bgp).length === 0) throw new ValidationError(path, 'must not be empty (omit bgp instead)')
   return bgp
 }
@@ -65,10 +63,8 @@ export function parseNodeSpec(v: unknown, path: string): NodeSpec {
   const o = asObject(v ?? {}, path)
   checkFields(o, path, ['bgp', 'orchRefs', ...PRESERVED])
   const spec: NodeSpec = {}
-  const bgp = optional(o, 'bgp', path, parseNodeBGP)
-  if (bgp !== undefined) spec.bgp = bgp
-  const orchRefs = optional(o, 'orchRefs', path, parseOrchRefs)
-  if (orchRefs !== undefined) spec.orchRefs = orchRefs
+  assignOptional(spec, 'bgp', o, path, parseNodeBGP)
+  assignOptional(spec, 'orchRefs', o, path, parseOrchRefs)
   copyPreserved(o, path, PRESERVED, spec)
   return spec
 }

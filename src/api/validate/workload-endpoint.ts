@@ -1,5 +1,5 @@
 import type { WorkloadEndpointSpec } from '../types.js'
-import { asArray, asObject, asString, checkFields, copyPreserved, item, optionalText, optional, required } from './fields.js'
+import { asArray, asObject, asString, assignOptional, assignOptionalText, checkFields, copyPreserved, item, required } from './fields.js'
 import { parseCidr } from './ip.js'
 import { parseName } from './names.js'
 
@@ -29,11 +29,9 @@ export function parseWorkloadEndpointSpec(v: unknown, path: string): WorkloadEnd
   checkFields(o, path, [...TYPED, ...PRESERVED])
   const spec: WorkloadEndpointSpec = { node: required(o, 'node', path, parseName) }
   for (const key of ['orchestrator', 'workload', 'endpoint', 'interfaceName'] as const) {
-    const s = optionalText(o, key, path, asString)
-    if (s !== undefined) spec[key] = s
+    assignOptionalText(spec, key, o, path, asString)
   }
-  const nets = optional(o, 'ipNetworks', path, ipNetworks)
-  if (nets !== undefined) spec.ipNetworks = nets
+  assignOptional(spec, 'ipNetworks', o, path, ipNetworks)
   copyPreserved(o, path, PRESERVED, spec)
   return spec
 }

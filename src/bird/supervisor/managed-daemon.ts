@@ -20,12 +20,13 @@ export interface ManagedDaemonOptions {
 const SOCKET_MODE = 0o660
 const SOCKET_APPEAR_MS = 30_000
 
+/** How BIRD is stopped: see ManagedDaemon.stop. */
+export type StopMode = 'clean' | 'graceful-restart'
+
 /**
  * One BIRD daemon run as a foreground child: started once its config exists, restarted
  * with backoff whenever it exits, stopped with SIGTERM (then SIGKILL after a grace period).
  */
-/** How BIRD is stopped: see ManagedDaemon.stop. */
-export type StopMode = 'clean' | 'graceful-restart'
 
 export class ManagedDaemon {
   private current: DaemonState = INITIAL_STATE
