@@ -9,7 +9,7 @@ import type { Product } from '../lib/product.js'
 import { now } from '../lib/stats.js'
 import { hasProtocol } from './bird-probe.js'
 
-/** One change: a new global BGPPeer written to etcd, until BIRD shows its protocol. */
+/** One change: a BGPPeer moved to a new peerIP in etcd, until BIRD shows the new protocol. */
 export interface ChangeSample {
   /** etcd write issued → protocol listed by `show protocols` (the figure). */
   readonly visibleMs: number
@@ -29,13 +29,16 @@ export interface ConvergeOptions {
   readonly settleMs: number
 }
 
-const PEER_PREFIX = '/calico/resources/v3/projectcalico.org/bgppeers/'
+/** The one BGPPeer the changes move around. */
+const PEER_NAME = 'bench-peer'
 
 /**
- * Writes `changes` new BGPPeers one after the other and times each until BIRD lists the
- * new protocol, measuring the floor for the same change in the same run: how long etcd
- * takes to deliver the event to a watcher, and how long BIRD takes to `configure` the
- * file the agent produced.
+ * Writes `changes` changes one after the other — the global BGPPeer `bench-peer` created,
+ * then moved to a new peerIP each time, so its protocol is replaced and BIRD's config
+ * keeps one size through the run — and times each until BIRD lists the new protocol.
+ * The floor for the same change is measured in the same run: how long etcd takes to
+ * deliver the event to a watcher, and how long BIRD takes to `configure` the file the
+ * agent produced.
  */
 export async function measureConverge(
   p: Product,
@@ -45,21 +48,21 @@ export async function measureConverge(
   opts: ConvergeOptions,
   alive: () => void,
 ): Promise<ChangeSample[]> {
+  const key = p.resourceKey('BGPPeer', PEER_NAME)
+  /** When the watch delivered each revision of the key. */
   const seen = new Map<string, number>()
-  const watcher = await client.watch().prefix(PEER_PREFIX).create()
+  const watcher = await client.watch().key(key).create()
   watcher.on('put', (kv: IKeyValue) => {
-    const key = kv.key.toString()
-    if (!seen.has(key)) seen.set(key, now())
+    if (!seen.has(kv.mod_revision)) seen.set(kv.mod_revision, now())
   })
   try {
     const samples: ChangeSample[] = []
     for (let k = 0; k < opts.changes; k++) {
       alive()
-      const { peer, protocol } = benchPeer(k)
-      const key = p.resourceKey('BGPPeer', peer.metadata.name)
+      const { peer, protocol } = benchPeer(k, PEER_NAME)
       const value = p.encodeResource(peer)
       const t0 = now()
-      await client.put(key).value(value)
+      const { header } = await client.put(key).value(value)
       let visibleAt: number | undefined
       const deadline = t0 + 60_000
       while (visibleAt === undefined) {
@@ -67,8 +70,7 @@ export async function measureConverge(
         else if (now() > deadline) throw new Error(`${protocol} did not appear in BIRD within 60 s`)
         else await sleep(opts.pollMs)
       }
-      const watchedAt = seen.get(key)
-      if (watchedAt === undefined) throw new Error(`the watch never saw ${key}`)
+      const watchedAt = await watched(seen, header.revision)
       const c0 = now()
       const reply = await ctl.request(`configure "${birdConfig}"`, { timeoutMs: 30_000 })
       const configureMs = now() - c0
@@ -84,6 +86,17 @@ export async function measureConverge(
     return samples
   } finally {
     await watcher.cancel()
+  }
+}
+
+/** When the watch saw `revision` (it normally has by the time BIRD shows the change). */
+async function watched(seen: ReadonlyMap<string, number>, revision: string): Promise<number> {
+  const deadline = now() + 30_000
+  for (;;) {
+    const at = seen.get(revision)
+    if (at !== undefined) return at
+    if (now() > deadline) throw new Error(`the watch never delivered revision ${revision}`)
+    await sleep(1)
   }
 }
 

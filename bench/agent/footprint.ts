@@ -5,13 +5,15 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { TeardownHost } from '../../test/helpers/netns.js'
 import { stopper } from '../lib/child.js'
 import { DIST_URL } from '../lib/paths.js'
-import { cpuSeconds, statusBytes } from '../lib/proc.js'
+import { cpuTimes, statusBytes } from '../lib/proc.js'
 import { mean, MiB, now } from '../lib/stats.js'
 
 export interface Footprint {
   readonly seconds: number
   /** CPU time (user + system) over wall time, in percent of one core. */
   readonly cpuPercent: number
+  /** Of which in the kernel (system time). */
+  readonly systemCpuPercent: number
   readonly rssMeanMiB: number
   readonly rssMaxMiB: number
   /** Of the RSS: anonymous memory (heaps, JIT code) and file-backed pages (the node binary, shared). */
@@ -35,7 +37,7 @@ export async function sampleFootprint(pid: number, birdPid: () => number | undef
     anon.push(statusBytes(pid, 'RssAnon') / MiB)
     file.push(statusBytes(pid, 'RssFile') / MiB)
   }
-  const cpu0 = cpuSeconds(pid)
+  const cpu0 = cpuTimes(pid)
   const t0 = now()
   const end = t0 + seconds * 1000
   while (now() < end) {
@@ -45,11 +47,12 @@ export async function sampleFootprint(pid: number, birdPid: () => number | undef
     await sleep(Math.min(1000, Math.max(0, end - now())))
   }
   const wall = (now() - t0) / 1000
-  const cpu = cpuSeconds(pid) - cpu0
+  const cpu1 = cpuTimes(pid)
   sample()
   return {
     seconds: wall,
-    cpuPercent: (cpu / wall) * 100,
+    cpuPercent: ((cpu1.user + cpu1.system - cpu0.user - cpu0.system) / wall) * 100,
+    systemCpuPercent: ((cpu1.system - cpu0.system) / wall) * 100,
     rssMeanMiB: mean(rss),
     rssMaxMiB: Math.max(...rss),
     rssAnonMiB: mean(anon),

@@ -163,16 +163,17 @@ export function syntheticNode(spec: SyntheticSpec, i: number): Node {
 }
 
 /**
- * The change the converge and "one change" figures make: a new global BGPPeer with an
- * external AS (every node gets one more session). `k` numbers the change.
+ * The change the converge and "one change" figures make: a global BGPPeer with an
+ * external AS at address number `k` (every node gets a session to it). Under a fixed
+ * `name`, successive k move one BGPPeer from address to address instead of adding more.
  */
-export function benchPeer(k: number): { peer: BGPPeer; protocol: string } {
+export function benchPeer(k: number, name = `bench-peer-${k}`): { peer: BGPPeer; protocol: string } {
   const address = `10.99.${200 + Math.floor(k / 250)}.${1 + (k % 250)}`
   return {
     peer: {
       apiVersion: 'projectcalico.org/v3',
       kind: 'BGPPeer',
-      metadata: meta(`bench-peer-${k}`, 900_000 + k),
+      metadata: meta(name, 900_000 + k),
       spec: { peerIP: address, asNumber: 65500 },
     },
     protocol: `Global_${address.replace(/\./g, '_')}`,

@@ -64,7 +64,7 @@ function convergeSection(p: PhaseResult): string[] {
   const f = p.figures
   const row = (label: string, s: { p50: number; p95: number; p99: number; max: number }) => [label, fix(s.p50), fix(s.p95), fix(s.p99), fix(s.max)]
   return [
-    `#### Converge: etcd write of a BGPPeer → its protocol in BIRD's \`show protocols\` (${int(d.nodes)} nodes, ${d.topology}, real agent as ${d.node}; ${int(f['converge.changes'] ?? Number.NaN)} changes; ${phaseLoad(p)})`,
+    `#### Converge: etcd write of a BGPPeer (a new peerIP) → its new protocol in BIRD's \`show protocols\` (${int(d.nodes)} nodes, ${d.topology}, real agent as ${d.node}; ${int(f['converge.changes'] ?? Number.NaN)} changes; ${phaseLoad(p)})`,
     '',
     ...table(
       ['ms', 'p50', 'p95', 'p99', 'max'],
@@ -132,7 +132,7 @@ function footprintSection(p: PhaseResult): string[] {
     label,
     `${fix(f.rssMeanMiB)} / ${fix(f.rssMaxMiB)}`,
     `${fix(f.rssAnonMiB)} / ${fix(f.rssFileMiB)}`,
-    fix(f.cpuPercent, 2),
+    `${fix(f.cpuPercent, 2)} (${fix(f.systemCpuPercent, 2)})`,
     fix(f.birdRssMiB),
   ]
   const nodes = (p.details as AgentDetails).converge.nodes
@@ -140,7 +140,7 @@ function footprintSection(p: PhaseResult): string[] {
     `#### Footprint: the agent process (node), ${int(nodes)}-node datastore, after the converge run`,
     '',
     ...table(
-      ['Process', 'RSS mean / max (MiB)', 'of which anonymous / file-backed (MiB)', 'CPU (% of one core)', 'its BIRD: RSS (MiB)'],
+      ['Process', 'RSS mean / max (MiB)', 'of which anonymous / file-backed (MiB)', 'CPU, % of one core (of which kernel)', 'its BIRD: RSS (MiB)'],
       [
         row(`**agent**, idle, ${fix(d.idle.seconds, 0)} s`, d.idle),
         row(`**agent**, a CalicoNodeStatus every ${d.statusPeriodSeconds} s, ${fix(d.status.seconds, 0)} s (${d.statusUpdates} status writes)`, d.status),

@@ -11,13 +11,19 @@ export function ticksPerSecond(): number {
   return clockTicks
 }
 
-/** utime + stime of a process, in seconds. */
-export function cpuSeconds(pid: number | 'self'): number {
+/** utime and stime of a process, in seconds. */
+export function cpuTimes(pid: number | 'self'): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   // The command name (field 2) may contain spaces and parentheses: count from the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond()
+  return { user: Number(fields[11]) / ticksPerSecond(), system: Number(fields[12]) / ticksPerSecond() }
+}
+
+/** utime + stime of a process, in seconds. */
+export function cpuSeconds(pid: number | 'self'): number {
+  const { user, system } = cpuTimes(pid)
+  return user + system
 }
 
 /** A `VmXXX:  1234 kB` line of /proc/PID/status, in bytes. */

@@ -4,8 +4,8 @@
  * the namespace's loopback and nothing reaches the host's network:
  *   1. a private etcd, seeded with the synthetic datastore of `convergeNodes` nodes;
  *   2. `node bin/falconer node run --init-system` as one client node (BIRD supervised);
- *   3. converge: `changes` new BGPPeers, each timed from the etcd write until BIRD lists
- *      the protocol, next to the floor measured for the same change;
+ *   3. converge: `changes` changes of a BGPPeer's peerIP, each timed from the etcd write
+ *      until BIRD lists the new protocol, next to the floor measured for the same change;
  *   4. footprint: the agent's RSS and CPU while idle, then with a CalicoNodeStatus;
  *   5. cold start: fresh agents against a `coldNodes` datastore, per role.
  */
@@ -77,7 +77,8 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
   for (const [name, s] of Object.entries(converge)) Object.assign(figures, prefixed(`converge.${name}`, spreadFigures(s)))
   figures['converge.p99_over_floor_p99'] = round(converge.visible.p99 / converge.floor.p99, 2)
 
-  await sleep(Math.min(10_000, opts.footprintSeconds * 300))
+  // After the converge run V8's memory reducer keeps collecting for a while: idle means after that.
+  await sleep(Math.min(20_000, opts.footprintSeconds * 700))
   log('agent', `footprint: idle for ${opts.footprintSeconds} s`)
   const idle = await sampleFootprint(agent.pid, () => agent.birdPid(), opts.footprintSeconds)
   Object.assign(figures, footprintFigures('footprint.idle', idle))
@@ -142,7 +143,7 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
     },
     notes: [
       'the real agent: node bin/falconer node run --init-system (dist/), with its own supervised BIRD, in a network namespace with a private etcd',
-      `converge: a new global BGPPeer per change, written with etcd3 from this driver; visible = \`show protocols "NAME"\` polled every ${opts.pollMs} ms`,
+      `converge: one global BGPPeer, created and then moved to a new peerIP at each change (its protocol is replaced, so BIRD's config keeps one size), written with etcd3 from this driver; visible = \`show protocols "NAME"\` polled every ${opts.pollMs} ms`,
       'floor = (etcd write → the driver’s own watch event) + (BIRD `configure` of the agent’s bird.cfg, issued directly), per change',
       'the agent coalesces datastore events for 10 ms (Reconciler default) and checks every file with `bird -p` before renaming it into place',
     ],
@@ -186,6 +187,7 @@ function footprintFigures(key: string, f: Footprint): Record<string, number> {
     rss_anon_mib: round(f.rssAnonMiB),
     rss_file_mib: round(f.rssFileMiB),
     cpu_percent: round(f.cpuPercent, 2),
+    system_cpu_percent: round(f.systemCpuPercent, 2),
     bird_rss_mib: round(f.birdRssMiB),
   })
 }

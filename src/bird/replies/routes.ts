@@ -390,7 +390,20 @@ function nextHopLine(route: MutableRoute, text: string): boolean {
   return true
 }
 
+// `show route all` repeats a handful of distinct types a million times: share the
+// (frozen) results, as timestamp.ts does for times.
+const routeTypes = new Map<string, RouteType | undefined>()
+const ROUTE_TYPES_LIMIT = 256
+
 function routeType(value: string): RouteType | undefined {
+  if (routeTypes.has(value)) return routeTypes.get(value)
+  const type = parseRouteType(value)
+  if (routeTypes.size >= ROUTE_TYPES_LIMIT) routeTypes.clear()
+  routeTypes.set(value, type === undefined ? undefined : Object.freeze(type))
+  return routeTypes.get(value)
+}
+
+function parseRouteType(value: string): RouteType | undefined {
   const [source, cast, scope, extra] = value.split(' ')
   if (extra !== undefined || source === undefined || cast === undefined || scope === undefined) return undefined
   if (!SOURCES.has(source) || !CASTS.has(cast) || !SCOPES.has(scope)) return undefined
