@@ -13,6 +13,7 @@ const NAME = '(?:Mesh|Global|Node)_[0-9a-f_]+(?:_port_\\d{1,5})?'
 const STATEMENTS: readonly RegExp[] = [
   `router id ${IP4};`,
   'timeformat (?:base|log|protocol|route) iso long;',
+  'log stderr all;',
   `listen bgp(?: address ${IP})?(?: port ${N})?;`,
   'filter calico_(?:kernel_programming|export_to_bgp_peers)',
   '\\{',
