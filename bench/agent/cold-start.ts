@@ -77,10 +77,10 @@ export async function coldStart(p: Product, opts: { nodeName: string; ip: string
  * (`bird -f -c FILE`), from spawn until it runs exactly the file's BGP protocols.
  * Runs in the same namespace after the agent and its BIRD have stopped.
  *
- * `logToFile` adds `log "FILE" all;`: the rendered config has no `log` statement, so
- * BIRD logs through syslog(3), and where no syslog socket exists (/dev/log; containers,
- * this bench machine) glibc writes every message to /dev/console instead — one slow
- * write per protocol state change. The two floors show what that costs.
+ * `logToFile` adds `log "FILE" all;` next to the rendered `log stderr all;`, to show what
+ * BIRD's logging costs. (Without any log statement BIRD uses syslog(3), and where no
+ * /dev/log exists glibc writes every message to /dev/console: one slow write per protocol
+ * state change — which is why the templates log to stderr.)
  */
 export async function birdStartFloor(p: Product, config: string, logToFile = false): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'fa-bench-bird-'))

@@ -120,9 +120,9 @@ function coldSection(p: PhaseResult): string[] {
     ),
     '',
     `Floor under the first step: \`node\` loading the agent's code (dist/cli/main.js) and exiting takes ${int(d.codeLoadMs)} ms. ` +
-      'The rendered bird.cfg has no `log` statement, so BIRD logs through syslog(3); with no /dev/log (as on this machine, ' +
-      'and in many containers) glibc writes each message to /dev/console instead, one slow write per protocol state change — ' +
-      'the last column is BIRD on the same file with `log "FILE" all;` added.',
+      'The rendered bird.cfg logs to stderr (forwarded into the agent log); the last column is BIRD on the same file with ' +
+      '`log "FILE" all;` added. (Before the templates said `log stderr all;`, BIRD fell back to syslog(3), which with no ' +
+      '/dev/log writes every message to /dev/console: 8.3 s for this start.)',
   ]
 }
 
