@@ -131,7 +131,8 @@ function isUnavailable(e: unknown): boolean {
     e instanceof GRPCUnavailableError ||
     e instanceof GRPCDeadlineExceededError ||
     e instanceof GRPCCancelledError ||
-    // cockatiel's open circuit breaker: the endpoint failed repeatedly just now.
-    (e instanceof Error && e.name === 'BrokenCircuitError')
+    // cockatiel's open circuit breaker: the endpoint failed repeatedly just now. Its
+    // BrokenCircuitError keeps the plain name 'Error'; the marker property is what it sets.
+    (e instanceof Error && (e.name === 'BrokenCircuitError' || (e as { isBrokenCircuitError?: unknown }).isBrokenCircuitError === true))
   )
 }
