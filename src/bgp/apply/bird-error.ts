@@ -1,3 +1,5 @@
+import { parseConfigError } from '../../bird/replies/index.js'
+
 /**
  * Where BIRD says a config is wrong. Both `bird -p` (stderr `bird: FILE:L:C msg`) and the
  * control socket (`8002 FILE:L:C msg`) report the same location form.
@@ -9,12 +11,14 @@ export interface BirdConfigLocation {
   readonly message: string
 }
 
-const LOCATION = /^(?:bird6?: )?(.+?):(\d+):(\d+) (.*)$/
-
+/**
+ * The first line of `text` that carries a location, in either form. The parsing itself is
+ * the replies module's (parseConfigError); this only flattens it for the apply stage.
+ */
 export function parseBirdLocation(text: string): BirdConfigLocation | undefined {
-  for (const raw of text.split('\n')) {
-    const m = LOCATION.exec(raw.trim())
-    if (m) return { file: m[1]!, line: Number(m[2]), column: Number(m[3]), message: m[4]! }
+  for (const line of text.split('\n')) {
+    const { location, message } = parseConfigError(line.trim().replace(/^bird6?: /, ''))
+    if (location) return { ...location, message }
   }
   return undefined
 }

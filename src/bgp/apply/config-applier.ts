@@ -1,5 +1,5 @@
 import type { Logger } from '../../log.js'
-import { commitFile, discardFile, readIfExists, stageFile } from './atomic-file.js'
+import { commitFile, discardFile, readIfExists, stageFile } from '../../fs/atomic-file.js'
 import { ConfigRejectedError } from './bird-error.js'
 import type { Family } from './config-check.js'
 

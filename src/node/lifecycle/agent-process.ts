@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { atomicWrite } from '../startup/atomic-write.js'
+import { writeFileAtomic } from '../../fs/atomic-file.js'
 
 /**
  * The local agent is found through its pid file (settings.paths.agentPid), written by
@@ -25,7 +25,7 @@ export async function readPidFile(file: string): Promise<number | undefined> {
 }
 
 export async function writePidFile(file: string, pid: number): Promise<void> {
-  await atomicWrite(file, `${pid}\n`)
+  await writeFileAtomic(file, `${pid}\n`)
 }
 
 /** Removes the file only while it still names `pid` (a newer agent may have replaced it). */

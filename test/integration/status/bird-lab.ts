@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { BirdControl } from '../../../src/bird/control/index.js'
 import { parseProtocols } from '../../../src/bird/replies/protocols.js'
-import { BirdSupervisor, birdDaemonSpecs } from '../../../src/bird/supervisor/index.js'
+import { BirdSupervisor, birdDaemonSpecs, controlSocketProbe } from '../../../src/bird/supervisor/index.js'
 import { derivePaths, type Paths } from '../../../src/settings/paths.js'
 import {
   addAddress,
@@ -164,17 +164,8 @@ export async function startBirdLab(
   return { a, b, paths, prefix, net, supervisor, bSocket }
 }
 
-export async function birdAnswers(socket: string): Promise<boolean> {
-  const control = new BirdControl({ socketPath: socket, timeoutMs: 5_000 })
-  try {
-    await control.request('show status')
-    return true
-  } catch {
-    return false
-  } finally {
-    await control.close()
-  }
-}
+/** Whether a BIRD answers `show status` on `socket` (the supervisor's own probe). */
+export const birdAnswers = controlSocketProbe()
 
 /** Polls `show protocols` until each named protocol is in the given BGP state. */
 export async function waitForSessions(socket: string, want: Readonly<Record<string, string>>, timeoutMs = 90_000): Promise<void> {

@@ -1,4 +1,4 @@
-import { open, readFile, rename, rm } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 
@@ -46,6 +46,18 @@ export async function readIfExists(path: string): Promise<string | undefined> {
     return await readFile(path, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw err
+  }
+}
+
+/** Stage + commit in one step, creating the directory, for files nobody validates first. */
+export async function writeFileAtomic(target: string, text: string, mode = 0o644): Promise<void> {
+  await mkdir(dirname(target), { recursive: true })
+  const staged = await stageFile(target, text, mode)
+  try {
+    await commitFile(staged)
+  } catch (err) {
+    await discardFile(staged)
     throw err
   }
 }
