@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
-  addAddress, addBridge, addVeth, createNetns, exec, forceRemoveNetnsSync, linkUp, listNetns, removeStaleNamespaces, setMaster,
+  addAddress, addBridge, addVeth, createNetns, exec, forceRemoveNetnsSync, linkDown, linkUp, listNetns, removeStaleNamespaces, setMaster,
   sysctl, Teardowns, type Netns,
 } from '../../test/helpers/netns.js'
 import { removeDirSync } from './emergency.js'
@@ -13,7 +13,7 @@ import { LabProcess, tailOf } from './processes.js'
 import { torPeersManifest } from './manifests.js'
 import { parseGobgpRib, parseIpRoutes, parseNodeStatus, type Family, type KernelRoute, type NodeStatus, type RibPath } from './status.js'
 import {
-  canonicalCidr, cidrFromKeySegment, ETCD_ENDPOINT, ETCD_PORT, INFRA_V4, INFRA_V6, LAN_PREFIX_V4, LAN_PREFIX_V6, nodePlan,
+  canonicalCidr, cidrFromKeySegment, ETCD_ENDPOINT, ETCD_LINK_ENDPOINT, ETCD_LINK_V4, ETCD_MEMBERS_V4, ETCD_PEER_PORT, ETCD_PORT, INFRA_V4, INFRA_V6, LAN_PREFIX_V4, LAN_PREFIX_V6, nodePlan,
   NODE_AS, POOL_V4, POOL_V6, TOR_API, TOR_AS, TOR_V4, TOR_V6, type NodePlan,
 } from './topology.js'
 
@@ -28,6 +28,14 @@ import {
  * directory — also when `up()` fails half way. Namespaces are `fa-<name>-…`; stale ones of
  * the same name (from a killed run, or a `--keep` demo) are removed at start.
  */
+
+/**
+ * How the nodes reach etcd. 'shared' (default): one etcd on the bridge, beside BGP.
+ * 'separate-link': one etcd, reached over a second link per node (eth1 on bridge br1), so
+ * cutting that link isolates a node from etcd while its BGP sessions carry on.
+ * 'cluster': three etcd members on the bridge; the agents are given all three endpoints.
+ */
+export type EtcdLayout = 'shared' | 'separate-link' | 'cluster'
 
 export interface LabOptions {
   /** Namespace prefix (`fa-<name>-node1`): lower-case letters and digits, short. */
@@ -47,6 +55,7 @@ export interface LabOptions {
    * Default: stable names (`fa-demo-node1`, /tmp/falconer-lab-demo), as the demo prints them.
    */
   readonly unique?: boolean
+  readonly etcd?: EtcdLayout
 }
 
 export interface LabNode {
@@ -90,6 +99,7 @@ export class Lab {
   readonly repoRoot: string
   readonly bin: string
   readonly withTor: boolean
+  readonly etcdLayout: EtcdLayout
   /** Set with `unique`: the suffix that tells this run's namespaces and directory apart. */
   readonly runId: string | undefined
   infra: Netns | undefined
@@ -102,6 +112,8 @@ export class Lab {
   readonly #namespaces: Netns[] = []
   readonly #agents = new Map<string, LabProcess>()
   #etcd: LabProcess | undefined
+  /** With `etcd: 'cluster'`: the members, in the order of ETCD_MEMBERS_V4 (undefined once killed). */
+  #etcdMembers: (LabProcess | undefined)[] = []
   #gobgpd: LabProcess | undefined
   #torNodeAs = NODE_AS
   #closing = false
@@ -121,6 +133,7 @@ export class Lab {
     this.repoRoot = opts.repoRoot ?? findRepoRoot()
     this.bin = join(this.repoRoot, 'bin/falconer')
     this.withTor = opts.tor ?? true
+    this.etcdLayout = opts.etcd ?? 'shared'
     this.#say = opts.say ?? (() => {})
   }
 
@@ -161,7 +174,7 @@ export class Lab {
     this.#finished = true
     this.#closing = true
     this.#down ??= Promise.resolve()
-    for (const p of [...this.#agents.values(), this.#gobgpd, this.#etcd]) p?.signal('SIGKILL')
+    for (const p of [...this.#agents.values(), this.#gobgpd, this.#etcd, ...this.#etcdMembers]) p?.signal('SIGKILL')
     for (const ns of [...this.#namespaces].reverse()) forceRemoveNetnsSync(ns.name)
     removeDirSync(this.dir)
   }
@@ -233,11 +246,26 @@ export class Lab {
     await addAddress(infra, 'br0', `${INFRA_V4}/${LAN_PREFIX_V4}`)
     await addAddress(infra, 'br0', `${INFRA_V6}/${LAN_PREFIX_V6}`, { nodad: true })
     await linkUp(infra, 'br0')
+    if (this.etcdLayout === 'separate-link') {
+      await addBridge(infra, 'br1')
+      await addAddress(infra, 'br1', `${ETCD_LINK_V4}/${LAN_PREFIX_V4}`)
+      await linkUp(infra, 'br1')
+    }
+    if (this.etcdLayout === 'cluster') {
+      for (const a of ETCD_MEMBERS_V4) await addAddress(infra, 'br0', `${a}/${LAN_PREFIX_V4}`)
+    }
 
     for (let i = 1; i <= this.#nodeCount; i++) {
       this.#check()
       const plan = nodePlan(i)
       const ns = await this.#attach(this.#suffix(plan.nsSuffix, `n${plan.index}`), plan.bridgePort, plan.ipv4, plan.ipv6)
+      if (this.etcdLayout === 'separate-link') {
+        await addVeth(infra, plan.etcdLinkPort, 'eth1', { peerNs: ns })
+        await setMaster(infra, plan.etcdLinkPort, 'br1')
+        await linkUp(infra, plan.etcdLinkPort)
+        await addAddress(ns, 'eth1', `${plan.etcdLinkV4}/${LAN_PREFIX_V4}`)
+        await linkUp(ns, 'eth1')
+      }
       this.#nodes.push(this.#node(plan, ns))
     }
     if (this.withTor) this.tor = await this.#attach(this.#suffix('tor', 'tor'), 'vtor', TOR_V4, TOR_V6)
@@ -245,8 +273,13 @@ export class Lab {
     for (const n of this.#nodes) this.#say(`${n.name}: ${n.ns.name}, eth0 ${n.plan.ipv4}/${LAN_PREFIX_V4} ${n.plan.ipv6}/${LAN_PREFIX_V6}`)
 
     this.#check()
-    await this.startEtcd()
-    this.#say(`etcd: ${ETCD_ENDPOINT} (pid ${this.#etcd?.pid})`)
+    if (this.etcdLayout === 'cluster') {
+      await this.#startEtcdCluster()
+      this.#say(`etcd: ${this.etcdEndpoints} (pids ${this.#etcdMembers.map((m) => m?.pid).join(' ')})`)
+    } else {
+      await this.startEtcd()
+      this.#say(`etcd: ${this.etcdEndpoints} (pid ${this.#etcd?.pid})`)
+    }
     if (this.withTor) {
       this.#check()
       await this.startTor()
@@ -334,10 +367,12 @@ export class Lab {
    * still see an outage while the lab changes the data.
    */
   async startEtcd(opts: { hidden?: boolean } = {}): Promise<void> {
+    if (this.etcdLayout === 'cluster') throw new LabError('startEtcd: this lab runs an etcd cluster')
     if (this.#etcd?.alive()) throw new LabError('etcd is already running')
     const infra = this.#infra()
     const local = `http://127.0.0.1:${ETCD_PORT}`
-    const clients = opts.hidden ? local : `${ETCD_ENDPOINT},${local}`
+    const shown = this.etcdLayout === 'separate-link' ? [ETCD_ENDPOINT, ETCD_LINK_ENDPOINT] : [ETCD_ENDPOINT]
+    const clients = opts.hidden ? local : [...shown, local].join(',')
     const peer = 'http://127.0.0.1:2380'
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD')))
     const etcd = await LabProcess.start({
@@ -374,9 +409,107 @@ export class Lab {
     await this.#etcd?.stop()
   }
 
-  /** etcdctl in the infrastructure namespace, against etcd's loopback listener; stdout. */
+  /** The single etcd's PID (not for `etcd: 'cluster'`), if it runs. */
+  get etcdPid(): number | undefined {
+    return this.#etcd?.alive() ? this.#etcd.pid : undefined
+  }
+
+  /** What the agents are given as ETCD_ENDPOINTS. */
+  get etcdEndpoints(): string {
+    switch (this.etcdLayout) {
+      case 'shared':
+        return ETCD_ENDPOINT
+      case 'separate-link':
+        return ETCD_LINK_ENDPOINT
+      case 'cluster':
+        return ETCD_MEMBERS_V4.map((a) => `http://${a}:${ETCD_PORT}`).join(',')
+    }
+  }
+
+  etcdMemberLog(index: number): string {
+    return join(this.dir, 'logs', `etcd-${index + 1}.log`)
+  }
+
+  /** The three members of an `etcd: 'cluster'` lab, started together; resolves once all are healthy. */
+  async #startEtcdCluster(): Promise<void> {
+    const infra = this.#infra()
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD')))
+    const peerUrl = (a: string) => `http://${a}:${ETCD_PEER_PORT}`
+    const cluster = ETCD_MEMBERS_V4.map((a, i) => `m${i + 1}=${peerUrl(a)}`).join(',')
+    this.#etcdMembers = await Promise.all(ETCD_MEMBERS_V4.map(async (address, i) => {
+      const member = await LabProcess.start({
+        label: `etcd member ${i + 1}`,
+        ns: infra,
+        cmd: 'etcd',
+        args: [
+          '--name', `m${i + 1}`,
+          '--data-dir', join(this.dir, `etcd-${i + 1}`),
+          '--listen-client-urls', `http://${address}:${ETCD_PORT}`,
+          '--advertise-client-urls', `http://${address}:${ETCD_PORT}`,
+          '--listen-peer-urls', peerUrl(address),
+          '--initial-advertise-peer-urls', peerUrl(address),
+          '--initial-cluster', cluster,
+          '--initial-cluster-state', 'new',
+          '--initial-cluster-token', `fa-${this.name}`,
+          // A lab's members share one host: shorter beats than the defaults make a
+          // leader election take about a second instead of several.
+          '--heartbeat-interval', '100',
+          '--election-timeout', '1000',
+          '--logger', 'zap',
+          '--log-level', 'warn',
+          '--log-outputs', 'stderr',
+        ],
+        log: this.etcdMemberLog(i),
+        env,
+      })
+      this.#teardowns.teardown(() => member.stop())
+      return member
+    }))
+    await this.#waitFor('every etcd member to be healthy', async () => {
+      for (const m of this.#etcdMembers) if (!m?.alive()) throw new LabProcessExited(`${m?.record.label} exited:\n${m?.logTail()}`)
+      await this.etcdctl(['endpoint', 'health', '--cluster', '--command-timeout=2s'])
+      return true
+    }, 60_000)
+  }
+
+  /** The index (into ETCD_MEMBERS_V4) of the cluster's current leader, as the members report it. */
+  async etcdLeader(): Promise<number> {
+    // Simple output: "URL, ID, VERSION, DB SIZE, IS LEADER, IS LEARNER, …" per live member.
+    const out = await this.etcdctl(['endpoint', 'status', '--command-timeout=2s'])
+    for (const line of out.split('\n')) {
+      const fields = line.split(', ')
+      if (fields[4] !== 'true') continue
+      const index = ETCD_MEMBERS_V4.findIndex((a) => fields[0] === `http://${a}:${ETCD_PORT}`)
+      if (index >= 0) return index
+    }
+    throw new LabError(`no etcd member says it is the leader:\n${out}`)
+  }
+
+  /** SIGKILL one cluster member (it stays down). */
+  killEtcdMember(index: number): number | undefined {
+    const m = this.#etcdMembers[index]
+    if (m === undefined) throw new LabError(`etcd member ${index + 1} is not running`)
+    const pid = m.pid
+    m.signal('SIGKILL')
+    this.#etcdMembers[index] = undefined
+    return pid
+  }
+
+  /** Cuts a node's link toward etcd (`etcd: 'separate-link'`): its bridge port goes down. */
+  async cutEtcdLink(node: LabNode): Promise<void> {
+    if (this.etcdLayout !== 'separate-link') throw new LabError('cutEtcdLink needs a lab with etcd on a separate link')
+    await linkDown(this.#infra(), node.plan.etcdLinkPort)
+  }
+
+  async restoreEtcdLink(node: LabNode): Promise<void> {
+    if (this.etcdLayout !== 'separate-link') throw new LabError('restoreEtcdLink needs a lab with etcd on a separate link')
+    await linkUp(this.#infra(), node.plan.etcdLinkPort)
+  }
+
+  /** etcdctl in the infrastructure namespace (etcd's loopback listener, or every member); stdout. */
   async etcdctl(args: readonly string[], opts: { input?: string } = {}): Promise<string> {
-    const r = await exec(this.#infra(), 'etcdctl', [`--endpoints=http://127.0.0.1:${ETCD_PORT}`, '--dial-timeout=2s', ...args], {
+    const endpoints = this.etcdLayout === 'cluster' ? this.etcdEndpoints : `http://127.0.0.1:${ETCD_PORT}`
+    const r = await exec(this.#infra(), 'etcdctl', [`--endpoints=${endpoints}`, '--dial-timeout=2s', ...args], {
       env: { ETCDCTL_API: '3' },
       timeoutMs: 30_000,
       ...(opts.input !== undefined && { input: opts.input }),
@@ -396,7 +529,7 @@ export class Lab {
   /** The environment an operator's shell on a lab node has (and nothing from this one's). */
   nodeEnv(): NodeJS.ProcessEnv {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !OPERATOR_ENV.test(k)))
-    return { ...clean, DATASTORE_TYPE: 'etcdv3', ETCD_ENDPOINTS: ETCD_ENDPOINT }
+    return { ...clean, DATASTORE_TYPE: 'etcdv3', ETCD_ENDPOINTS: this.etcdEndpoints }
   }
 
   /**
@@ -465,6 +598,38 @@ export class Lab {
   /** SIGTERM the agent (as systemd does) and wait until it has exited. */
   async stopAgent(node: LabNode): Promise<void> {
     await this.#agents.get(node.name)?.stop(20_000)
+  }
+
+  /**
+   * SIGTERM the agent and measure how long it takes to exit. After `graceMs` (systemd's
+   * TimeoutStopSec) it is SIGKILLed, as systemd would, and `forced` says so.
+   */
+  async stopAgentTimed(node: LabNode, graceMs: number): Promise<{ exitedAfterMs: number; forced: boolean }> {
+    const agent = this.#agents.get(node.name)
+    if (agent === undefined || !agent.alive()) throw new LabError(`the agent of ${node.name} is not running`)
+    const started = Date.now()
+    agent.signal('SIGTERM')
+    try {
+      await agent.waitExit(graceMs)
+      return { exitedAfterMs: Date.now() - started, forced: false }
+    } catch {
+      agent.signal('SIGKILL')
+      await agent.waitExit(10_000)
+      return { exitedAfterMs: Date.now() - started, forced: true }
+    }
+  }
+
+  /** PIDs of every process still in the node's namespace (`ip netns pids`). */
+  async processesIn(node: LabNode): Promise<number[]> {
+    const r = await exec(this.#infra(), 'ip', ['netns', 'pids', node.ns.name])
+    return r.stdout.split('\n').filter((l) => l.trim() !== '').map(Number)
+  }
+
+  /** GET the agent's /liveness or /readiness (127.0.0.1:9099 in the node's namespace). */
+  async health(node: LabNode, which: 'liveness' | 'readiness'): Promise<{ code: number; body: string }> {
+    const r = await exec(node.ns, 'curl', ['-sS', '-m', '5', '-w', '\n%{http_code}', `http://127.0.0.1:9099/${which}`], { reject: false, timeoutMs: 10_000 })
+    const at = r.stdout.lastIndexOf('\n')
+    return { code: Number(r.stdout.slice(at + 1)), body: r.stdout.slice(0, Math.max(at, 0)) }
   }
 
   agentPid(node: LabNode): number | undefined {
@@ -599,7 +764,8 @@ export class Lab {
 
   /** The end of every log (etcd, gobgpd, each agent with its BIRD output), for failures. */
   logs(lines = 30): string {
-    const files = [this.etcdLog, ...(this.withTor ? [this.torLog] : []), ...this.nodes.map((n) => n.log)]
+    const members = this.etcdLayout === 'cluster' ? ETCD_MEMBERS_V4.map((_, i) => this.etcdMemberLog(i)) : []
+    const files = [this.etcdLog, ...members, ...(this.withTor ? [this.torLog] : []), ...this.nodes.map((n) => n.log)]
     return files
       .filter((f) => existsSync(f))
       .map((f) => `──── ${f} (last ${lines} lines) ────\n${tailOf(f, lines)}`)

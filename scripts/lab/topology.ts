@@ -5,6 +5,12 @@
  *   infra namespace: bridge br0 10.99.0.1/24 fd99::1/64, etcd on 10.99.0.1:2379
  *   tor namespace:   eth0 10.99.0.2/24 fd99::2/64, gobgpd AS 65000 (gRPC on its loopback)
  *   node-i:          eth0 10.99.0.(10+i)/24 fd99::(10+i)/64, a falconer agent and its BIRD
+ *
+ * Two other ways to reach etcd, for fault scenarios:
+ *   separate link:   a second bridge br1 10.99.1.1/24 in infra, each node's eth1 10.99.1.(10+i)/24
+ *                    on it; the agents use etcd at 10.99.1.1, so that link can be cut while BGP
+ *                    (on eth0) carries on
+ *   cluster:         three etcd members in infra at 10.99.0.5, .6 and .7 (client 2379, peer 2380)
  */
 
 export const LAN_PREFIX_V4 = 24
@@ -14,6 +20,13 @@ export const INFRA_V4 = '10.99.0.1'
 export const INFRA_V6 = 'fd99::1'
 export const ETCD_PORT = 2379
 export const ETCD_ENDPOINT = `http://${INFRA_V4}:${ETCD_PORT}`
+
+/** etcd over its own link (`etcd: 'separate-link'`). */
+export const ETCD_LINK_V4 = '10.99.1.1'
+export const ETCD_LINK_ENDPOINT = `http://${ETCD_LINK_V4}:${ETCD_PORT}`
+/** The members of a three-member etcd cluster (`etcd: 'cluster'`), on the bridge. */
+export const ETCD_MEMBERS_V4 = ['10.99.0.5', '10.99.0.6', '10.99.0.7'] as const
+export const ETCD_PEER_PORT = 2380
 
 export const TOR_V4 = '10.99.0.2'
 export const TOR_V6 = 'fd99::2'
@@ -45,6 +58,9 @@ export interface NodePlan {
   readonly bridgePort: string
   readonly ipv4: string
   readonly ipv6: string
+  /** With a separate etcd link: the node's eth1 address, and the infra side's port. */
+  readonly etcdLinkV4: string
+  readonly etcdLinkPort: string
 }
 
 export function nodePlan(index: number): NodePlan {
@@ -58,6 +74,8 @@ export function nodePlan(index: number): NodePlan {
     bridgePort: `vnode${index}`,
     ipv4: `10.99.0.${10 + index}`,
     ipv6: `fd99::${10 + index}`,
+    etcdLinkV4: `10.99.1.${10 + index}`,
+    etcdLinkPort: `vetcd${index}`,
   }
 }
 

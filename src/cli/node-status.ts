@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { readNodeStatus } from '../status/read-node-status.js'
 import { isRunning, nodeStatusJson, renderNodeStatus } from '../status/node-status-view.js'
 import { CliError, ReportedError } from './errors.js'
-import { cliSettings, write } from './context.js'
+import { cliSettings, write, writeErr } from './context.js'
 
 interface StatusOptions {
   output: string
@@ -43,6 +43,10 @@ export function registerNodeStatus(node: Command): Command {
         timeoutSeconds * 1000,
       )
       write(format === 'json' ? JSON.stringify(nodeStatusJson(view), null, 2) + '\n' : renderNodeStatus(view, new Date()))
-      if (!isRunning(view)) throw new ReportedError(1)
+      if (!isRunning(view)) {
+        // calicoctl's one line does not tell a stopped BIRD from a hung one; the reasons do.
+        if (format === 'table') writeErr(`bird: ${view.v4.running ? '' : view.v4.reason}\nbird6: ${view.v6.running ? '' : view.v6.reason}\n`)
+        throw new ReportedError(1)
+      }
     })
 }

@@ -1,0 +1,155 @@
+// Fault scenarios: a hung BIRD, and the agent stopped by SIGTERM.
+//
+// 1. node-1's bird and bird6 are frozen with SIGSTOP. Every control-socket call times out,
+//    /liveness and /readiness answer 503 naming the daemon, `falconer node status` answers
+//    (BIRD not answering, exit 1) instead of hanging, and the supervisor leaves the frozen
+//    processes alone: a BIRD that is stuck is not killed, let alone in a loop. On SIGCONT
+//    everything recovers with the same BIRD processes and no restart counted.
+// 2. SIGTERM, as systemd sends it: the agent exits and leaves no process behind in its
+//    namespace, in the ordinary case and in the worst one (etcd and BIRD frozen, so
+//    every goodbye the agent might wait for goes unanswered). The times are printed; the
+//    worst case must also end before systemd's TimeoutStopSec, after which systemd SIGKILLs.
+import { readFileSync } from 'node:fs'
+import t from 'tap'
+import { BirdControl, BirdTimeoutError } from '../../src/bird/control/index.js'
+import { exec } from '../helpers/netns.js'
+import { startLab, waitEstablished, type LabNode } from '../helpers/lab.js'
+
+/** How long BIRD stays frozen: several health polls (every 5 s) and control timeouts (5 s). */
+const HANG_MS = 30_000
+/** `node status --timeout` while BIRD is frozen, in seconds. */
+const STATUS_TIMEOUT_S = 2
+/** systemd's TimeoutStopSec in systemd/falconer.service. */
+const SYSTEMD_STOP_TIMEOUT_MS = 30_000
+/** In the worst case, how long etcd and BIRD are frozen before the SIGTERM. */
+const FROZEN_BEFORE_STOP_MS = 8_000
+
+const lab = await startLab(t, { name: 'fh', nodes: 2, tor: false })
+const [n1, n2] = lab.nodes as [LabNode, LabNode]
+
+async function birdPids(node: LabNode): Promise<(number | undefined)[]> {
+  return Promise.all([lab.birdPid(node, 4), lab.birdPid(node, 6)])
+}
+
+/** falconer_bird_restarts_total, summed over bird and bird6. */
+async function restartsCounted(node: LabNode): Promise<number> {
+  const r = await exec(node.ns, 'curl', ['-sS', '-m', '5', 'http://127.0.0.1:9099/metrics'], { timeoutMs: 10_000 })
+  return [...r.stdout.matchAll(/^falconer_bird_restarts_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0)
+}
+
+/** The one-letter state in /proc/PID/stat ('T' = stopped), or 'gone'. */
+function processState(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '?'
+  } catch {
+    return 'gone'
+  }
+}
+
+function signalAll(pids: readonly (number | undefined)[], sig: NodeJS.Signals): void {
+  for (const pid of pids) if (pid !== undefined) process.kill(pid, sig)
+}
+
+t.test('a hung BIRD: calls time out, health says so, node status answers, SIGCONT recovers without a restart', async (t) => {
+  const pids = await birdPids(n1)
+  t.ok(pids.every((p) => p !== undefined), `node-1 runs bird and bird6 (${pids.join(', ')})`)
+  const restartsBefore = await restartsCounted(n1)
+  t.equal((await lab.health(n1, 'liveness')).code, 200, 'liveness 200 before')
+  await lab.waitFor('node-1 to be ready before the hang', async () => (await lab.health(n1, 'readiness')).code === 200, 120_000, 1_000)
+  const agentPid = lab.agentPid(n1)
+
+  let resumed = false
+  signalAll(pids, 'SIGSTOP')
+  const frozenAt = Date.now()
+  try {
+    t.same(pids.map((p) => processState(p as number)), ['T', 'T'], 'bird and bird6 are stopped')
+
+    // Straight at the socket: the request is accepted by the kernel and never answered.
+    for (const [family, socketPath] of [[4, n1.birdSocket], [6, n1.bird6Socket]] as const) {
+      const control = new BirdControl({ socketPath, timeoutMs: 2_000 })
+      try {
+        await t.rejects(control.request('show status'), BirdTimeoutError, `BIRD${family === 6 ? '6' : ''}: show status times out`)
+      } finally {
+        await control.close()
+      }
+    }
+
+    const live = await lab.waitFor('/liveness to fail', async () => {
+      const h = await lab.health(n1, 'liveness')
+      return h.code === 503 ? h : undefined
+    }, 60_000, 1_000)
+    t.match(live.body, /"bird"[\s\S]*"ok": false/, '/liveness 503: bird does not answer')
+    const ready = await lab.health(n1, 'readiness')
+    t.equal(ready.code, 503, '/readiness 503 too')
+    t.comment(`health turned 503 ${((Date.now() - frozenAt) / 1000).toFixed(1)} s after SIGSTOP`)
+
+    const started = Date.now()
+    const status = await lab.falconer(n1, ['node', 'status', `--timeout=${STATUS_TIMEOUT_S}`], { timeoutMs: 60_000 })
+    const took = Date.now() - started
+    t.equal(status.code, 1, 'node status exits 1: no BIRD answers')
+    t.match(status.stdout, /Calico process is not running/, 'node status: not running')
+    t.match(status.stderr, /did not answer "show status" .* within 2000 ms/, 'and says why on stderr (BIRD did not answer in time)')
+    const json = await lab.falconer(n1, ['node', 'status', '-o', 'json', `--timeout=${STATUS_TIMEOUT_S}`], { timeoutMs: 60_000 })
+    const parsed = JSON.parse(json.stdout) as { running: boolean; ipv4: { reason?: string }; ipv6: { reason?: string } }
+    t.equal(parsed.running, false, 'node status -o json: running false')
+    t.match(parsed.ipv4.reason, /did not answer/, 'ipv4 reason: BIRD did not answer')
+    t.match(parsed.ipv6.reason, /did not answer/, 'ipv6 reason: BIRD6 did not answer')
+    t.comment(`node status --timeout=${STATUS_TIMEOUT_S} answered in ${took} ms with BIRD frozen (CLI start included)`)
+
+    // The rest of the hang: the supervisor must leave the stuck daemons alone.
+    while (Date.now() - frozenAt < HANG_MS) {
+      await new Promise((r) => setTimeout(r, 2_000))
+      t.same(await birdPids(n1), pids, `${Math.round((Date.now() - frozenAt) / 1000)} s frozen: same bird and bird6, not killed`)
+    }
+    t.same(pids.map((p) => processState(p as number)), ['T', 'T'], 'still stopped at the end of the hang')
+
+    signalAll(pids, 'SIGCONT')
+    resumed = true
+  } finally {
+    if (!resumed) signalAll(pids, 'SIGCONT')
+  }
+  const resumedAt = Date.now()
+
+  await lab.waitFor('/liveness and /readiness to recover', async () =>
+    (await lab.health(n1, 'liveness')).code === 200 && (await lab.health(n1, 'readiness')).code === 200, 60_000, 500)
+  const recovered = Date.now() - resumedAt
+  await waitEstablished(lab, { timeoutMs: 120_000 })
+  t.pass('every session Established after SIGCONT')
+  const status = await lab.falconer(n1, ['node', 'status'])
+  t.equal(status.code, 0, 'node status answers again')
+  t.same(await birdPids(n1), pids, 'the same bird and bird6 processes run')
+  const restartsAfter = await restartsCounted(n1)
+  t.equal(restartsAfter, restartsBefore, `no BIRD restart counted (falconer_bird_restarts_total ${restartsBefore} → ${restartsAfter})`)
+  t.equal(lab.agentPid(n1), agentPid, 'the same agent')
+  t.comment(`hang ${HANG_MS / 1000} s; health 200 again ${recovered} ms after SIGCONT; BIRD restarts during the hang: ${restartsAfter - restartsBefore}`)
+})
+
+t.test('SIGTERM: the agent exits promptly and leaves nothing behind', async (t) => {
+  // The ordinary stop.
+  const pids2 = await birdPids(n2)
+  const plain = await lab.stopAgentTimed(n2, SYSTEMD_STOP_TIMEOUT_MS + 10_000)
+  t.notOk(plain.forced, `node-2's agent exited on SIGTERM (${plain.exitedAfterMs} ms)`)
+  t.same(pids2.map((p) => processState(p as number)), ['gone', 'gone'], 'its bird and bird6 are gone')
+  t.same(await lab.processesIn(n2), [], "no process left in node-2's namespace")
+
+  // The worst case: etcd and BIRD both frozen (SIGSTOP: connections are accepted by the
+  // kernel and never answered, like a peer behind a black hole), for long enough that
+  // requests to both are in flight when the SIGTERM comes.
+  const etcdPid = lab.etcdPid
+  t.ok(etcdPid !== undefined, 'etcd runs')
+  const pids1 = await birdPids(n1)
+  const frozen = [etcdPid, ...pids1]
+  signalAll(frozen, 'SIGSTOP')
+  let worst: { exitedAfterMs: number; forced: boolean }
+  try {
+    await new Promise((r) => setTimeout(r, FROZEN_BEFORE_STOP_MS))
+    worst = await lab.stopAgentTimed(n1, SYSTEMD_STOP_TIMEOUT_MS)
+  } finally {
+    for (const pid of frozen) if (pid !== undefined && processState(pid) !== 'gone') process.kill(pid, 'SIGCONT')
+  }
+  t.notOk(worst.forced, `node-1's agent exited on SIGTERM with etcd and BIRD frozen, before systemd's ${SYSTEMD_STOP_TIMEOUT_MS / 1000} s (${worst.exitedAfterMs} ms)`)
+  t.same(pids1.map((p) => processState(p as number)), ['gone', 'gone'], 'its frozen bird and bird6 are gone')
+  t.same(await lab.processesIn(n1), [], "no process left in node-1's namespace")
+  t.comment(`SIGTERM to exit: ${plain.exitedAfterMs} ms (ordinary), ${worst.exitedAfterMs} ms (etcd and BIRD frozen)`)
+})
