@@ -44,14 +44,30 @@ export interface AgentOptions {
 /** How often BIRD is polled for health and metrics, and the agent loop proves it is alive. */
 const POLL_MS = 5_000
 
-/** Runs until `signal` aborts, then stops every stage cleanly, newest first. */
+/**
+ * How long the agent waits, in all, for its stages to stop. A stage can be waiting on a
+ * BIRD that does not answer (a `configure` allows 30 s) or on an etcd behind a black hole
+ * (10 s per request); systemd SIGKILLs the whole unit after TimeoutStopSec (30 s), which
+ * would also take BIRD down with a Cease. Past the budget, each remaining stage is still
+ * told to stop (BIRD is always signalled) but waited for only briefly.
+ */
+export const STOP_BUDGET_MS = 10_000
+/** The least a stage is waited for once the budget is spent. */
+const STOP_STEP_MIN_MS = 500
+
+/** Runs until `signal` aborts, then stops every stage, newest first, within STOP_BUDGET_MS. */
 export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise<void> {
   const { settings, log } = opts
   const stops: (() => Promise<void> | void)[] = []
   const stopAll = async () => {
+    const deadline = Date.now() + STOP_BUDGET_MS
     for (const stop of stops.reverse()) {
+      const waitMs = Math.max(deadline - Date.now(), STOP_STEP_MIN_MS)
       try {
-        await stop()
+        if (!(await settlesWithin(Promise.resolve().then(stop), waitMs))) {
+          // The stop function's own text ("() => reconciler.stop()") names the stage well enough.
+          log.warn({ stage: String(stop).replace(/\s+/g, ' ').slice(0, 80), waitedMs: waitMs }, 'a stage did not stop in time; not waiting for it')
+        }
       } catch (err) {
         log.warn({ err }, 'error while stopping the agent')
       }
@@ -158,6 +174,19 @@ function recordApplies(health: Health, r: ReconcileResult): void {
   for (const [family, outcome] of [[4, r.v4], [6, r.v6]] as const) {
     if (outcome.result === 'unchanged') continue
     health.recordApply({ family, ok: outcome.result === 'applied', seconds: outcome.seconds })
+  }
+}
+
+/** True when `p` settled (a rejection is thrown) within `ms`; false when it is still pending. */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  try {
+    return await Promise.race([p.then(() => true as const), late])
+  } finally {
+    clearTimeout(timer)
   }
 }
 

@@ -56,6 +56,8 @@ export interface LabOptions {
    */
   readonly unique?: boolean
   readonly etcd?: EtcdLayout
+  /** Extra environment for every agent (e.g. FALCONER_DATASTORE_TIMEOUT). */
+  readonly agentEnv?: Readonly<Record<string, string>>
 }
 
 export interface LabNode {
@@ -100,6 +102,7 @@ export class Lab {
   readonly bin: string
   readonly withTor: boolean
   readonly etcdLayout: EtcdLayout
+  readonly #agentEnv: Readonly<Record<string, string>>
   /** Set with `unique`: the suffix that tells this run's namespaces and directory apart. */
   readonly runId: string | undefined
   infra: Netns | undefined
@@ -134,6 +137,7 @@ export class Lab {
     this.bin = join(this.repoRoot, 'bin/falconer')
     this.withTor = opts.tor ?? true
     this.etcdLayout = opts.etcd ?? 'shared'
+    this.#agentEnv = opts.agentEnv ?? {}
     this.#say = opts.say ?? (() => {})
   }
 
@@ -474,8 +478,7 @@ export class Lab {
 
   /** The index (into ETCD_MEMBERS_V4) of the cluster's current leader, as the members report it. */
   async etcdLeader(): Promise<number> {
-    // Simple output: "URL, ID, VERSION, DB SIZE, IS LEADER, IS LEARNER, …" per live member.
-    const out = await this.etcdctl(['endpoint', 'status', '--command-timeout=2s'])
+    const out = await this.#etcdStatus()
     for (const line of out.split('\n')) {
       const fields = line.split(', ')
       if (fields[4] !== 'true') continue
@@ -483,6 +486,41 @@ export class Lab {
       if (index >= 0) return index
     }
     throw new LabError(`no etcd member says it is the leader:\n${out}`)
+  }
+
+  /**
+   * `etcdctl endpoint status` of the live members (it fails as a whole when one is down):
+   * "URL, ID, VERSION, DB SIZE, IS LEADER, IS LEARNER, …" per line.
+   */
+  async #etcdStatus(): Promise<string> {
+    const live = ETCD_MEMBERS_V4.filter((_, i) => this.#etcdMembers[i]?.alive()).map((a) => `http://${a}:${ETCD_PORT}`)
+    const r = await exec(this.#infra(), 'etcdctl', [`--endpoints=${live.join(',')}`, '--dial-timeout=2s', 'endpoint', 'status', '--command-timeout=2s'], {
+      env: { ETCDCTL_API: '3' },
+      timeoutMs: 30_000,
+    })
+    return r.stdout
+  }
+
+  /** How many watchers a cluster member serves (its etcd_debugging_mvcc_watcher_total gauge). */
+  async etcdWatchers(index: number): Promise<number> {
+    const address = ETCD_MEMBERS_V4[index]
+    if (address === undefined) throw new LabError(`no etcd member ${index + 1}`)
+    const r = await exec(this.#infra(), 'curl', ['-sS', '-m', '5', `http://${address}:${ETCD_PORT}/metrics`], { timeoutMs: 10_000 })
+    const m = /^etcd_debugging_mvcc_watcher_total (\S+)$/m.exec(r.stdout)
+    if (!m) throw new LabError(`etcd member ${index + 1} reports no watcher gauge`)
+    return Number(m[1])
+  }
+
+  /** Hands the cluster's leadership to member `index` (`etcdctl move-leader`, asked of the current leader). */
+  async moveEtcdLeader(index: number): Promise<void> {
+    const out = await this.#etcdStatus()
+    const url = (i: number) => `http://${ETCD_MEMBERS_V4[i]}:${ETCD_PORT}`
+    const rows = out.split('\n').map((l) => l.split(', '))
+    const id = rows.find((f) => f[0] === url(index))?.[1]
+    const leader = rows.find((f) => f[4] === 'true')?.[0]
+    if (id === undefined || leader === undefined) throw new LabError(`cannot find member ${index + 1} or the leader:\n${out}`)
+    if (leader === url(index)) return
+    await exec(this.#infra(), 'etcdctl', [`--endpoints=${leader}`, '--dial-timeout=2s', 'move-leader', id], { env: { ETCDCTL_API: '3' }, timeoutMs: 30_000 })
   }
 
   /** SIGKILL one cluster member (it stays down). */
@@ -583,7 +621,7 @@ export class Lab {
       cmd: process.execPath,
       args: [this.bin, ...this.agentCommand(node)],
       log: node.log,
-      env: { ...this.nodeEnv(), CALICO_IPV4POOL_CIDR: POOL_V4, CALICO_IPV6POOL_CIDR: POOL_V6 },
+      env: { ...this.nodeEnv(), CALICO_IPV4POOL_CIDR: POOL_V4, CALICO_IPV6POOL_CIDR: POOL_V6, ...this.#agentEnv },
       cwd: this.repoRoot,
     })
     this.#agents.set(node.name, agent)
@@ -652,6 +690,22 @@ export class Lab {
   async birdc(node: LabNode, family: Family, command: readonly string[]): Promise<string> {
     const r = await exec(node.ns, family === 4 ? 'birdc' : 'birdc6', ['-s', family === 4 ? node.birdSocket : node.bird6Socket, ...command], { timeoutMs: 20_000 })
     return r.stdout
+  }
+
+  /**
+   * Every BGP session of the node straight from BIRD (`show protocols`), both families:
+   * `v4/Mesh_10_99_0_12` → its state ("up Established") and since when, as BIRD prints it.
+   */
+  async birdSessions(node: LabNode): Promise<Map<string, { since: string; state: string }>> {
+    const sessions = new Map<string, { since: string; state: string }>()
+    for (const family of [4, 6] as const) {
+      const out = await this.birdc(node, family, ['show', 'protocols'])
+      for (const line of out.split('\n')) {
+        const m = /^(\S+)\s+BGP\s+\S+\s+(\S+)\s+(\S+ \S+)\s+(.*)$/.exec(line)
+        if (m) sessions.set(`v${family}/${m[1]}`, { since: m[3] ?? '', state: `${m[2]} ${(m[4] ?? '').trim()}` })
+      }
+    }
+    return sessions
   }
 
   // ─── routes ───────────────────────────────────────────────────────────────
