@@ -71,6 +71,9 @@ t.test('the etcd leader killed while changes are written: every change lands, no
   // Read every node's bird.cfg all along.
   const violations: string[] = []
   const seen = new Map<string, number>(lab.nodes.map((n) => [n.name, 0]))
+  /** When each peer was written, and when each node's bird.cfg first held it. */
+  const writtenAt: number[] = []
+  const firstSeen = new Map<string, number[]>(lab.nodes.map((n) => [n.name, []]))
   let reads = 0
   let sampling = true
   const sampler = (async () => {
@@ -82,6 +85,8 @@ t.test('the etcd leader killed while changes are written: every change lands, no
         if (!have.every((p, i) => p === i + 1)) violations.push(`${n.name}: peers ${have.join(',')} are not the first ${k} written`)
         if (k < (seen.get(n.name) ?? 0)) violations.push(`${n.name}: went back from ${seen.get(n.name)} peers to ${k}`)
         seen.set(n.name, Math.max(k, seen.get(n.name) ?? 0))
+        const first = firstSeen.get(n.name) ?? []
+        for (const p of have) first[p] ??= Date.now()
       }
       await new Promise((r) => setTimeout(r, SAMPLE_MS))
     }
@@ -95,6 +100,7 @@ t.test('the etcd leader killed while changes are written: every change lands, no
     for (let k = 1; k <= PEERS; k++) {
       retries += (await put(k)) - 1
       lastWrittenAt = Date.now()
+      writtenAt[k] = lastWrittenAt
       if (k === KILL_AFTER) {
         // The leader is made the member serving the agents' watches, so that its death
         // cuts at least one of them (a watch on a surviving member would not notice).
@@ -135,7 +141,8 @@ t.test('the etcd leader killed while changes are written: every change lands, no
         t.equal(sessions.get(name)?.since, s.since, `${n.name}: ${name} untouched`)
       }
       t.same([await lab.birdPid(n, 4), await lab.birdPid(n, 6)], birdsBefore.get(n.name), `${n.name}: same BIRD processes`)
-      t.comment(`${n.name}: watch interruptions ${interruptions}, full resyncs ${resyncs}; ` +
+      const lags = writtenAt.map((w, k) => ((firstSeen.get(n.name) ?? [])[k] ?? Number.NaN) - w).filter((l) => !Number.isNaN(l))
+      t.comment(`${n.name}: watch interruptions ${interruptions}, full resyncs ${resyncs}; write → bird.cfg max ${Math.max(...lags)} ms; ` +
         `all ${PEERS} changes in bird.cfg ${(((landed.get(n.name) ?? 0) - lastWrittenAt) / 1000).toFixed(1)} s after the last write, ` +
         `${(((landed.get(n.name) ?? 0) - killedAt) / 1000).toFixed(1)} s after the leader died`)
     }
