@@ -63,13 +63,13 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
     const deadline = Date.now() + STOP_BUDGET_MS
     for (const stop of stops.reverse()) {
       const waitMs = Math.max(deadline - Date.now(), STOP_STEP_MIN_MS)
-      try {
-        if (!(await settlesWithin(Promise.resolve().then(stop), waitMs))) {
-          // The stop function's own text ("() => reconciler.stop()") names the stage well enough.
-          log.warn({ stage: String(stop).replace(/\s+/g, ' ').slice(0, 80), waitedMs: waitMs }, 'a stage did not stop in time; not waiting for it')
-        }
-      } catch (err) {
-        log.warn({ err }, 'error while stopping the agent')
+      // Errors are logged whenever they come, also from a stage no longer waited for.
+      const stopped = Promise.resolve()
+        .then(stop)
+        .catch((err: unknown) => log.warn({ err }, 'error while stopping the agent'))
+      if (!(await settlesWithin(stopped, waitMs))) {
+        // The stop function's own text ("() => reconciler.stop()") names the stage well enough.
+        log.warn({ stage: String(stop).replace(/\s+/g, ' ').slice(0, 80), waitedMs: waitMs }, 'a stage did not stop in time; not waiting for it')
       }
     }
   }
@@ -177,7 +177,7 @@ function recordApplies(health: Health, r: ReconcileResult): void {
   }
 }
 
-/** True when `p` settled (a rejection is thrown) within `ms`; false when it is still pending. */
+/** True when `p` (which never rejects) resolved within `ms`; false when it is still pending. */
 async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
   const late = new Promise<false>((resolve) => {

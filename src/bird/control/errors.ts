@@ -60,9 +60,11 @@ export class BirdTimeoutError extends BirdControlError {
  * Why BIRD could not be talked to: `missing` no socket file (BIRD not running), `refused`
  * a stale socket nobody listens on, `denied` no permission, `closed` the connection ended
  * before the reply did (BIRD stopped or restarted), `client-closed` `close()` was called,
- * `failed` any other socket error.
+ * `busy` the socket's queue of connections BIRD has not accepted yet is full (BIRD is hung
+ * or overloaded: the kernel refuses at once what BIRD would not answer), `failed` any
+ * other socket error.
  */
-export type UnavailableReason = 'missing' | 'refused' | 'denied' | 'closed' | 'client-closed' | 'failed'
+export type UnavailableReason = 'missing' | 'refused' | 'denied' | 'busy' | 'closed' | 'client-closed' | 'failed'
 
 export class BirdUnavailableError extends BirdControlError {
   override readonly name = 'BirdUnavailableError'
@@ -94,6 +96,7 @@ const ERRNO_TEXT: Readonly<Record<string, string>> = {
   EACCES: 'Permission denied',
   EPERM: 'Operation not permitted',
   ENOTSOCK: 'Socket operation on non-socket',
+  EAGAIN: 'Resource temporarily unavailable (BIRD is not accepting connections: hung or overloaded)',
 }
 
 function unavailableMessage(path: string, reason: UnavailableReason, command: string | undefined, cause: unknown): string {
@@ -121,6 +124,8 @@ export function reasonForErrno(code: string | undefined): UnavailableReason {
     case 'EACCES':
     case 'EPERM':
       return 'denied'
+    case 'EAGAIN':
+      return 'busy'
     default:
       return 'failed'
   }

@@ -20,6 +20,7 @@ import {
   parseRoutes,
   parseStatus,
 } from '../../../src/bird/replies/index.js'
+import { reasonForErrno } from '../../../src/bird/control/errors.js'
 import { birdFixture } from '../../helpers/fixtures.js'
 import { pollUntil } from '../../helpers/netns.js'
 import { recordedReplies, recordedReply, startReplayServer, type ReplayAnswer } from '../../helpers/replay-server.js'
@@ -320,4 +321,11 @@ t.test('stream(): the same lines as request(), as they arrive', async (t) => {
   t.strictSame((await ctl.request('show route')).lines, rawLines('raw_v4_show_route.txt'))
   t.equal(server.connections, 3)
   t.strictSame(server.commands, ['show protocols all', 'show protocols all', 'show protocols all', 'show protocols "Nothing*"', 'show stall', 'show route all', 'show route'])
+})
+
+t.test('a full accept queue (EAGAIN, a hung or overloaded BIRD) is "busy", and says so', async (t) => {
+  const cause = Object.assign(new Error('connect EAGAIN /run/bird.ctl'), { code: 'EAGAIN' })
+  const err = new BirdUnavailableError('/run/bird.ctl', reasonForErrno('EAGAIN'), 'show status', { cause })
+  t.equal(err.reason, 'busy')
+  t.equal(err.message, 'Unable to connect to server control socket (/run/bird.ctl): Resource temporarily unavailable (BIRD is not accepting connections: hung or overloaded)')
 })
