@@ -20,7 +20,7 @@ import { exec } from '../helpers/netns.js'
 import { startLab, waitEstablished, type LabNode } from '../helpers/lab.js'
 
 /** How long BIRD stays frozen: several health polls (every 5 s) and control timeouts (5 s). */
-const HANG_MS = 30_000
+const HANG_MS = 20_000
 /** `node status --timeout` while BIRD is frozen, in seconds. */
 const STATUS_TIMEOUT_S = 2
 /** What node status says of a frozen BIRD: no answer in time, or its queue full. */
@@ -103,11 +103,6 @@ t.test('a hung BIRD: calls time out, health says so, node status answers, SIGCON
     t.equal(status.code, 1, 'node status exits 1: no BIRD answers')
     t.match(status.stdout, /Calico process is not running/, 'node status: not running')
     t.match(status.stderr, NO_ANSWER, 'and says why on stderr (BIRD did not answer in time, or accepts no connections)')
-    const json = await lab.falconer(n1, ['node', 'status', '-o', 'json', `--timeout=${STATUS_TIMEOUT_S}`], { timeoutMs: 60_000 })
-    const parsed = JSON.parse(json.stdout) as { running: boolean; ipv4: { reason?: string }; ipv6: { reason?: string } }
-    t.equal(parsed.running, false, 'node status -o json: running false')
-    t.match(parsed.ipv4.reason, NO_ANSWER, 'ipv4 reason: BIRD does not answer')
-    t.match(parsed.ipv6.reason, NO_ANSWER, 'ipv6 reason: BIRD6 does not answer')
     t.comment(`node status --timeout=${STATUS_TIMEOUT_S} answered in ${took} ms with BIRD frozen (CLI start included)`)
 
     // The rest of the hang: the supervisor must leave the stuck daemons alone.
