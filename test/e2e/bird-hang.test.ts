@@ -27,8 +27,11 @@ const STATUS_TIMEOUT_S = 2
 const NO_ANSWER = /did not answer "show status" .* within 2000 ms|not accepting connections: hung or overloaded/
 /** systemd's TimeoutStopSec in systemd/falconer.service. */
 const SYSTEMD_STOP_TIMEOUT_MS = 30_000
-/** In the worst case, how long etcd and BIRD are frozen before the SIGTERM. */
-const FROZEN_BEFORE_STOP_MS = 3_000
+/**
+ * In the worst case, how long etcd is frozen before the SIGTERM: longer than the agent's
+ * CalicoNodeStatus round (every 5 s), so one of its etcd requests is surely in flight.
+ */
+const FROZEN_BEFORE_STOP_MS = 7_000
 
 // An operator on a slow network may raise the datastore timeout (here past systemd's stop
 // timeout): how long a stop takes must not depend on it.
