@@ -115,6 +115,8 @@ export function createProtocolDetailsParser(opts: ParserOptions = {}): LineParse
   return {
     push(line: LineInput): void {
       const text = textOf(line)
+      // An error reply (8003 "No protocols match", 9001 …) would otherwise read as a row.
+      if (isErrorLine(line)) return skipped(log, REPLY, text)
       if (text.trim() === '') return flush()
       const first = text.charCodeAt(0)
       if (first !== 32 && first !== 9) {
@@ -136,6 +138,12 @@ export function createProtocolDetailsParser(opts: ParserOptions = {}): LineParse
 
 export function parseProtocolDetails(lines: Iterable<LineInput>, opts: ParserOptions = {}): Bird2ProtocolDetails[] {
   return runParser(createProtocolDetailsParser(opts), lines)
+}
+
+function isErrorLine(line: LineInput): boolean {
+  if (typeof line === 'string' || !('code' in line)) return false
+  const code = (line as { readonly code?: unknown }).code
+  return typeof code === 'number' && code >= 8000
 }
 
 function indentOf(text: string): number {
