@@ -21,6 +21,7 @@ export {
   parseRouteCount,
   parseTableCountLine,
   type Bird2RouteCount,
+  type RouteCountOptions,
   type TableRouteCount,
 } from './route-count.js'
 export { createMemoryParser, parseMemory, type Bird2Memory, type Bird2MemoryColumn } from './memory.js'

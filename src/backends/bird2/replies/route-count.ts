@@ -39,8 +39,12 @@ function totalLine(text: string): RouteCount | undefined {
   return parseRouteCountLine(m[1] as string)
 }
 
-/** Route-line texts are skipped: `show route stats` lists the routes before the counts. */
-export function createRouteCountParser(opts: ParserOptions & { readonly routesExpected?: boolean } = {}): LineParser<Bird2RouteCount> {
+export interface RouteCountOptions extends ParserOptions {
+  /** `show route stats` lists the routes before the counts: do not log their lines as skipped. */
+  readonly routesExpected?: boolean
+}
+
+export function createRouteCountParser(opts: RouteCountOptions = {}): LineParser<Bird2RouteCount> {
   const tables: TableRouteCount[] = []
   let total: RouteCount | undefined
   return {
@@ -62,6 +66,6 @@ export function createRouteCountParser(opts: ParserOptions & { readonly routesEx
   }
 }
 
-export function parseRouteCount(lines: Iterable<LineInput>, opts: ParserOptions = {}): Bird2RouteCount {
+export function parseRouteCount(lines: Iterable<LineInput>, opts: RouteCountOptions = {}): Bird2RouteCount {
   return runParser(createRouteCountParser(opts), lines)
 }
