@@ -5,6 +5,7 @@ import { checkConfig } from './bgp/apply/config-check.js'
 import { reloadBird } from './bgp/apply/bird-reload.js'
 import { ApplyError, Reconciler } from './bgp/reconciler.js'
 import type { ApplyOutcome } from './bgp/apply/config-applier.js'
+import { watchSecrets } from './bgp/secrets.js'
 import { TemplateSource } from './bgp/template-source.js'
 import { BirdControl } from './bird/control/index.js'
 import { BirdSupervisor, birdDaemonSpecs, type StopMode } from './bird/supervisor/index.js'
@@ -127,6 +128,7 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
   stops.push(() => reconciler.stop())
   templates.watch(() => reconciler.refresh())
   stops.push(() => templates.close())
+  stops.push(await watchSecrets(paths.secretsDir, () => reconciler.refresh(), log))
 
   // BIRD starts once its config exists; the supervisor waits for the first apply by itself.
   const supervisor = new BirdSupervisor(
