@@ -23,10 +23,19 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   # policy-rc.d keeps Debian's postinst scripts from starting bird/etcd on the host:
-  # falconer runs BIRD only inside namespaces it made.
-  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  # falconer runs BIRD only inside namespaces it made. A host's own policy-rc.d (common in
+  # container images) is left as it is; only one this script created is removed again.
+  own_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    own_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
-  rm -f /usr/sbin/policy-rc.d
+  if [ -n "$own_policy" ]; then
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  fi
 fi
 
 ./scripts/install-bird2.sh >/dev/null # BIRD 2 unpacked into .deps/bird2 (conflicts with bird 1.6 as a package)

@@ -3,7 +3,9 @@ import { dirname } from 'node:path'
 import { ConfigApplier } from './bgp/apply/config-applier.js'
 import { checkConfig } from './bgp/apply/config-check.js'
 import { reloadBird } from './bgp/apply/bird-reload.js'
-import { Reconciler, type ReconcileResult } from './bgp/reconciler.js'
+import { ApplyError, Reconciler } from './bgp/reconciler.js'
+import type { ApplyOutcome } from './bgp/apply/config-applier.js'
+import { watchSecrets } from './bgp/secrets.js'
 import { TemplateSource } from './bgp/template-source.js'
 import { BirdControl } from './bird/control/index.js'
 import { BirdSupervisor, birdDaemonSpecs, type StopMode } from './bird/supervisor/index.js'
@@ -125,19 +127,24 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
     appliers: { v4: applier(4), v6: applier(6) },
     log,
     onResult: (r) => {
+      health.setApplyFailure(undefined)
       recordApplies(health, r)
       if (!ready && r.v4.result !== 'rejected' && r.v6.result !== 'rejected') {
         ready = true
         opts.onReady?.()
       }
     },
-    onError: () => {
-      health.recordApply({ family: 4, ok: false, seconds: 0 })
+    onError: (err, failure) => {
+      // a family that went through in the same run counts as applied
+      if (err instanceof ApplyError) recordApplies(health, err.applied)
+      for (const family of failure.families) health.recordApply({ family, ok: false, seconds: 0 })
+      health.setApplyFailure(failure)
     },
   })
   stops.push(() => reconciler.stop())
   templates.watch(() => reconciler.refresh())
   stops.push(() => templates.close())
+  stops.push(await watchSecrets(paths.secretsDir, () => reconciler.refresh(), log))
 
   // BIRD starts once its config exists; the supervisor waits for the first apply by itself.
   const supervisor = new BirdSupervisor(
@@ -170,9 +177,9 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
   stops.push(() => poller.stop())
 }
 
-function recordApplies(health: Health, r: ReconcileResult): void {
+function recordApplies(health: Health, r: { readonly v4?: ApplyOutcome; readonly v6?: ApplyOutcome }): void {
   for (const [family, outcome] of [[4, r.v4], [6, r.v6]] as const) {
-    if (outcome.result === 'unchanged') continue
+    if (outcome === undefined || outcome.result === 'unchanged') continue
     health.recordApply({ family, ok: outcome.result === 'applied', seconds: outcome.seconds })
   }
 }

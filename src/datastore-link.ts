@@ -4,6 +4,7 @@ import type { Snapshot } from './api/snapshot.js'
 import { EtcdStore } from './datastore/etcd-store.js'
 import { startSyncer, type Syncer, type SyncStatus } from './datastore/syncer.js'
 import type { Logger } from './log.js'
+import { retryDelayMs, type RetryPolicy } from './retry-delay.js'
 import type { DatastoreSettings, Settings } from './settings/settings.js'
 
 export interface DatastoreLinkOptions {
@@ -15,19 +16,28 @@ export interface DatastoreLinkOptions {
   readonly onStatus: (s: SyncStatus) => void
   /** Started with every new connection (status reporting), stopped before it closes. */
   readonly onConnected: (store: EtcdStore) => { stop(): Promise<void> }
+  /** Backoff between attempts to connect with new settings (default 1 s doubling to 30 s, jittered). */
+  readonly retry?: RetryPolicy
 }
+
+export const DEFAULT_CONNECT_RETRY: RetryPolicy = { initialMs: 1_000, maxMs: 30_000 }
 
 /**
  * The agent's connection to etcd: a store, the syncer on its client, and whatever else
  * needs the store. chokidar watches the client config file; when the datastore settings in
- * it change, the connection is rebuilt. Until the new syncer's first snapshot the
- * reconciler keeps what it had, so BIRD keeps its last good config meanwhile.
+ * it change, the connection is rebuilt. A connection that cannot be made with the new
+ * settings (endpoints not up yet) is retried with backoff until it is, and saving the file
+ * again retries at once. Meanwhile the status is `disconnected` (readiness fails) and the
+ * reconciler is given nothing, so BIRD keeps its last good config.
  */
 export class DatastoreLink {
   private current: { store: EtcdStore; syncer: Syncer; extra: { stop(): Promise<void> } } | undefined
   private datastore: DatastoreSettings
   private watcher: FSWatcher | undefined
   private switching: Promise<void> = Promise.resolve()
+  private retryTimer: NodeJS.Timeout | undefined
+  private failures = 0
+  private stopped = false
 
   constructor(private readonly opts: DatastoreLinkOptions) {
     this.datastore = opts.settings.datastore
@@ -38,19 +48,25 @@ export class DatastoreLink {
     const reload = this.opts.reloadSettings
     if (!reload) return
     this.watcher = watch(this.opts.settings.paths.clientConfig, { ignoreInitial: true })
-    this.watcher.on('all', () => {
-      this.switching = this.switching.then(() => this.onConfigChange(reload))
-    })
+    this.watcher.on('all', () => this.serially(() => this.onConfigChange(reload)))
     this.watcher.on('error', (err) => this.opts.log.warn({ err }, 'client config watch failed'))
   }
 
   async stop(): Promise<void> {
+    this.stopped = true
+    this.cancelRetry()
     await this.watcher?.close()
     await this.switching
     await this.disconnect()
   }
 
+  /** Switches and retries run one at a time, in order. */
+  private serially(step: () => Promise<void>): void {
+    this.switching = this.switching.then(step)
+  }
+
   private async onConfigChange(reload: () => Settings): Promise<void> {
+    if (this.stopped) return
     let next: DatastoreSettings
     try {
       next = reload().datastore
@@ -58,15 +74,45 @@ export class DatastoreLink {
       this.opts.log.error({ err: (err as Error).message }, 'client config changed but is invalid; keeping the current datastore connection')
       return
     }
-    if (isDeepStrictEqual(next, this.datastore)) return
-    this.opts.log.info({ endpoints: next.endpoints }, 'client config changed; reconnecting to the datastore')
-    await this.disconnect()
-    this.datastore = next
-    try {
-      await this.connect(next)
-    } catch (err) {
-      this.opts.log.error({ err: (err as Error).message }, 'cannot connect with the new client config; BIRD keeps its last config')
+    const same = isDeepStrictEqual(next, this.datastore)
+    if (same && this.current) return
+    // a save while not connected (same or new settings) is a reason to try again now
+    this.cancelRetry()
+    this.failures = 0
+    if (same) {
+      this.opts.log.info({ endpoints: next.endpoints }, 'client config saved again; retrying the datastore connection now')
+    } else {
+      this.opts.log.info({ endpoints: next.endpoints }, 'client config changed; reconnecting to the datastore')
+      await this.disconnect()
+      this.datastore = next
     }
+    await this.tryConnect()
+  }
+
+  private async tryConnect(): Promise<void> {
+    if (this.stopped || this.current) return
+    try {
+      await this.connect(this.datastore)
+      if (this.failures > 0) this.opts.log.info({ endpoints: this.datastore.endpoints, attempts: this.failures + 1 }, 'connected to the datastore with the new client config')
+      this.failures = 0
+    } catch (err) {
+      this.failures++
+      const retryInMs = retryDelayMs(this.opts.retry ?? DEFAULT_CONNECT_RETRY, this.failures)
+      this.opts.log.error(
+        { err: (err as Error).message, endpoints: this.datastore.endpoints, attempts: this.failures, retryInMs },
+        'cannot connect with the new client config; BIRD keeps its last config; retrying',
+      )
+      if (this.stopped) return
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined
+        this.serially(() => this.tryConnect())
+      }, retryInMs)
+    }
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = undefined
   }
 
   private async connect(settings: DatastoreSettings): Promise<void> {
@@ -82,5 +128,7 @@ export class DatastoreLink {
     await c.extra.stop()
     await c.syncer.stop() // before its client closes
     await c.store.close()
+    // no view of the datastore until the next connection has synced
+    this.opts.onStatus('disconnected')
   }
 }

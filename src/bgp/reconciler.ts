@@ -1,5 +1,6 @@
 import type { Snapshot } from '../api/snapshot.js'
 import type { Logger } from '../log.js'
+import { retryDelayMs, type RetryPolicy } from '../retry-delay.js'
 import type { ApplyOutcome, ConfigApplier } from './apply/config-applier.js'
 import type { Problem } from './intent/types.js'
 import { renderConfigs } from './render-configs.js'
@@ -24,13 +25,56 @@ export interface ReconcilerOptions {
   /** Bursts of datastore events inside this window coalesce into one apply. */
   readonly coalesceMs?: number
   readonly onResult?: (r: ReconcileResult) => void
-  readonly onError?: (err: unknown) => void
+  /** An apply failed with an error (not a rejection); it is retried after `failure.retryInMs`. */
+  readonly onError?: (err: unknown, failure: ApplyFailure) => void
+  /** Backoff between retries of a failed apply (default 1 s doubling to 60 s, jittered). */
+  readonly retry?: RetryPolicy
+  /** Jitter source in [0, 1) (tests make it deterministic). */
+  readonly random?: () => number
+}
+
+export const DEFAULT_APPLY_RETRY: RetryPolicy = { initialMs: 1_000, maxMs: 60_000 }
+
+type FamilyNumber = 4 | 6
+
+/**
+ * An apply that threw (an I/O error, a full disk, a `configure` timeout) rather than being
+ * rejected by BIRD. `failed` names the families whose config is not in place; `applied`
+ * holds the outcome of a family that did go through in the same run.
+ */
+export class ApplyError extends Error {
+  override readonly name = 'ApplyError'
+  constructor(
+    readonly failed: readonly FamilyNumber[],
+    readonly causes: readonly unknown[],
+    readonly applied: { readonly v4?: ApplyOutcome; readonly v6?: ApplyOutcome },
+  ) {
+    super(
+      failed.length === 2 && causes.length === 1
+        ? `rendering or applying the BIRD configs failed: ${messageOf(causes[0])}`
+        : failed.map((f, i) => `applying the IPv${f} config failed: ${messageOf(causes[i])}`).join('; '),
+    )
+  }
+}
+
+/** A failed apply waiting for its retry: what readiness and metrics show meanwhile. */
+export interface ApplyFailure {
+  readonly families: readonly FamilyNumber[]
+  readonly message: string
+  /** Consecutive failed attempts. */
+  readonly attempts: number
+  /** ms since the epoch of the first failure of this streak. */
+  readonly since: number
+  readonly retryInMs: number
 }
 
 /**
  * Turns a stream of snapshots into applies, one at a time: while an apply runs, newer
  * snapshots only replace the pending one, so a burst of N events costs at most two
- * renders. It never renders before it is given a snapshot, and the syncer gives none
+ * renders. An apply that throws is retried with capped, jittered backoff until it
+ * succeeds (a quiet cluster sends no event that would retry it); a config BIRD rejects is
+ * not retried, since the same input gives the same text — a new snapshot, template or
+ * secret triggers the next try. It never renders before it is given a snapshot, and the syncer gives none
  * before the initial list completed (invariant 1); during an etcd outage it is simply
  * given nothing, so BIRD keeps its last good config.
  */
@@ -41,6 +85,8 @@ export class Reconciler {
   private timer: NodeJS.Timeout | undefined
   private stopped = false
   private lastProblems = ''
+  private retryTimer: NodeJS.Timeout | undefined
+  private failure: ApplyFailure | undefined
 
   constructor(private readonly opts: ReconcilerOptions) {}
 
@@ -54,7 +100,12 @@ export class Reconciler {
     if (this.latest) this.kick()
   }
 
-  /** Resolves when nothing is pending or running. */
+  /** The failed apply waiting for its retry, if any. */
+  pendingFailure(): ApplyFailure | undefined {
+    return this.failure
+  }
+
+  /** Resolves when nothing is pending or running (a retry scheduled for later does not count). */
   async idle(): Promise<void> {
     while (this.timer || this.running) {
       if (this.running) await this.running
@@ -65,13 +116,18 @@ export class Reconciler {
   async stop(): Promise<void> {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
+    if (this.retryTimer) clearTimeout(this.retryTimer)
     this.timer = undefined
+    this.retryTimer = undefined
     await this.running
   }
 
   private kick(): void {
     if (this.stopped) return
     this.dirty = true
+    // a new input is a new attempt now; the backoff streak continues until one succeeds
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = undefined
     if (this.running || this.timer) return
     this.timer = setTimeout(() => {
       this.timer = undefined
@@ -86,12 +142,35 @@ export class Reconciler {
     while (this.dirty && !this.stopped && this.latest) {
       this.dirty = false
       try {
-        this.opts.onResult?.(await this.once(this.latest))
+        const result = await this.once(this.latest)
+        if (this.failure) this.opts.log.info({ attempts: this.failure.attempts + 1 }, 'BIRD configuration applied after earlier failures')
+        this.failure = undefined
+        if (this.retryTimer) clearTimeout(this.retryTimer)
+        this.retryTimer = undefined
+        this.opts.onResult?.(result)
       } catch (err) {
-        this.opts.log.error({ err }, 'applying the BIRD configuration failed')
-        this.opts.onError?.(err)
+        this.failed(err)
       }
     }
+  }
+
+  private failed(err: unknown): void {
+    const attempts = (this.failure?.attempts ?? 0) + 1
+    const retryInMs = retryDelayMs(this.opts.retry ?? DEFAULT_APPLY_RETRY, attempts, this.opts.random)
+    this.failure = {
+      families: err instanceof ApplyError ? err.failed : [4, 6],
+      message: messageOf(err),
+      attempts,
+      since: this.failure?.since ?? Date.now(),
+      retryInMs,
+    }
+    this.opts.log.error({ err, attempts, retryInMs }, 'applying the BIRD configuration failed; retrying')
+    this.opts.onError?.(err, this.failure)
+    if (this.stopped) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined
+      this.kick()
+    }, retryInMs)
   }
 
   private async once(snapshot: Snapshot): Promise<ReconcileResult> {
@@ -108,11 +187,25 @@ export class Reconciler {
     // values the syncer could not validate are reported alongside the intent's own findings
     const problems = [...snapshot.invalid.values(), ...secretProblems, ...rendered.problems]
     this.reportProblems(problems)
-    const [v4, v6] = await Promise.all([
+    const [v4, v6] = await Promise.allSettled([
       this.opts.appliers.v4.apply(rendered.v4.text, { holdsSecret: rendered.v4.holdsSecret }),
       this.opts.appliers.v6.apply(rendered.v6.text, { holdsSecret: rendered.v6.holdsSecret }),
     ])
-    return { revision: snapshot.revision, v4, v6, problems }
+    if (v4.status === 'fulfilled' && v6.status === 'fulfilled') {
+      return { revision: snapshot.revision, v4: v4.value, v6: v6.value, problems }
+    }
+    const failed: FamilyNumber[] = []
+    const causes: unknown[] = []
+    for (const [family, s] of [[4, v4], [6, v6]] as const) {
+      if (s.status === 'rejected') {
+        failed.push(family)
+        causes.push(s.reason)
+      }
+    }
+    throw new ApplyError(failed, causes, {
+      ...(v4.status === 'fulfilled' && { v4: v4.value }),
+      ...(v6.status === 'fulfilled' && { v6: v6.value }),
+    })
   }
 
   /** Invariant 5: a bad resource is reported (key, field, reason) — once, not per event. */
@@ -122,4 +215,8 @@ export class Reconciler {
     this.lastProblems = text
     for (const p of problems) this.opts.log.warn({ key: p.key, field: p.field, reason: p.reason }, 'skipped invalid BGP resource')
   }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
 }

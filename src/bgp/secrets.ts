@@ -1,6 +1,7 @@
 import { constants } from 'node:fs'
-import { open } from 'node:fs/promises'
+import { mkdir, open } from 'node:fs/promises'
 import { join } from 'node:path'
+import { watch, type FSWatcher } from 'chokidar'
 import type { Snapshot } from '../api/snapshot.js'
 import type { SecretKeyRef } from '../api/types.js'
 import { isBirdSafeSecret } from '../api/validate/index.js'
@@ -10,8 +11,10 @@ import type { Problem } from './intent/types.js'
 
 /**
  * BGP passwords without Kubernetes: a secretKeyRef {name, key} is the file
- * `<secretsDir>/<name>/<key>` (the layout of a mounted Kubernetes secret). The intent
- * builder takes the values as a map keyed `<name>/<key>`; this module is the only reader.
+ * `<secretsDir>/<name>/<key>`, a regular file (not a symlink) owned by root or by the
+ * agent's user, mode 0600 or 0400. The intent builder takes the values as a map keyed
+ * `<name>/<key>`; this module is the only reader, and it watches the directory so that a
+ * rotated or newly created secret is used without waiting for a datastore event.
  */
 
 /** Secret files larger than this are not passwords (BIRD takes at most 80 characters). */
@@ -28,8 +31,9 @@ export interface SecretsRead {
 }
 
 /**
- * Reads each referenced secret. A file readable by group or others is refused (it holds
- * a BGP password, invariant 7), and so is a value BIRD could not take verbatim. Refused
+ * Reads each referenced secret. A file readable by group or others, owned by another user
+ * or reached through a symlink is refused (it holds a BGP password: whoever can write it or
+ * redirect it chooses what BIRD sends), and so is a value BIRD could not take verbatim. Refused
  * and missing secrets are reported; the intent then leaves their peerings out.
  */
 export async function readSecrets(dir: string, refs: readonly SecretKeyRef[], log: Logger): Promise<SecretsRead> {
@@ -67,15 +71,25 @@ type ReadResult = { kind: 'ok'; text: string } | { kind: 'error'; field: string;
 async function readSecretFile(path: string): Promise<ReadResult> {
   let handle
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
+    // O_NOFOLLOW: a symlink could point the agent at any file root can read
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ELOOP') return { kind: 'error', field: 'file', reason: 'is a symlink; secret files are not followed through symlinks: put the file itself there' }
     return { kind: 'error', field: 'file', reason: code === 'ENOENT' ? 'no such file' : `cannot open: ${(err as Error).message}` }
   }
   try {
     // fstat on the open descriptor: the checks apply to exactly what is read.
     const st = await handle.stat()
     if (!st.isFile()) return { kind: 'error', field: 'file', reason: 'not a regular file' }
+    const self = process.getuid?.() ?? 0
+    if (st.uid !== 0 && st.uid !== self) {
+      return {
+        kind: 'error',
+        field: 'owner',
+        reason: `owned by uid ${st.uid}; must be owned by root${self !== 0 ? ` or uid ${self} (the agent)` : ''}`,
+      }
+    }
     if ((st.mode & 0o077) !== 0) {
       return {
         kind: 'error',
@@ -97,4 +111,27 @@ async function readSecretFile(path: string): Promise<ReadResult> {
 
 function isPathSegment(s: string): boolean {
   return s !== '' && s !== '.' && s !== '..' && !s.includes('/') && !s.includes('\0')
+}
+
+/** How long a secret file must stay unchanged before it is read (an editor writes in steps). */
+const WRITE_SETTLE_MS = 100
+
+/**
+ * Watches the secrets directory (created 0700 when missing) and calls `onChange` when a
+ * secret file appears, changes or goes away, so the config is rendered again from the
+ * same snapshot. Returns the function that stops watching.
+ */
+export async function watchSecrets(dir: string, onChange: () => void, log: Logger): Promise<() => Promise<void>> {
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  const watcher: FSWatcher = watch(dir, {
+    ignoreInitial: true,
+    depth: 1, // <name>/<key>
+    awaitWriteFinish: { stabilityThreshold: WRITE_SETTLE_MS, pollInterval: 25 },
+  })
+  watcher.on('all', (event, path) => {
+    log.info({ event, path }, 'BGP secret changed; re-rendering')
+    onChange()
+  })
+  watcher.on('error', (err) => log.warn({ err }, 'secrets directory watch failed'))
+  return () => watcher.close()
 }

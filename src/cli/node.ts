@@ -14,7 +14,7 @@ import { registerNodeStop } from './node-stop.js'
 export function registerNodeCommands(program: Command): Command {
   const node = program
     .command('node')
-    .description('manage this Calico node: run, stop, remove, status, show, BGP peers, diagnostics')
+    .description('manage this Calico node: run, stop, remove, status, show, BGP peers')
   registerNodeRun(node)
   registerNodeStop(node)
   registerNodeRemove(node)

@@ -20,9 +20,13 @@ export async function stageFile(target: string, text: string, mode: number): Pro
     await fh.writeFile(text)
     await fh.chmod(mode) // the umask may have narrowed or widened `open`'s mode
     await fh.sync()
-  } finally {
-    await fh.close()
+  } catch (err) {
+    // a full disk fails the write after the file was created: leave no torn temp file behind
+    await fh.close().catch(() => undefined)
+    await rm(tmpPath, { force: true })
+    throw err
   }
+  await fh.close()
   return { tmpPath, target }
 }
 

@@ -155,15 +155,25 @@ export function parseEndpoints(list: string): string[] {
   return endpoints
 }
 
-/** Seconds (as operators type them), e.g. "10" or "2.5"; also accepts "500ms" / "10s". */
+/**
+ * A duration as operators type them: seconds ("10", "2.5") or with a unit ("500ms",
+ * "90s"), in milliseconds; undefined when it is not one or lies outside [minMs, maxMs].
+ * The one parser of durations: each caller words its own error.
+ */
+export function parseDurationMs(value: string | number, bounds: { readonly minMs: number; readonly maxMs: number }): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(String(value).trim())
+  if (!m) return undefined
+  const ms = m[2] === 'ms' ? Number(m[1]) : Number(m[1]) * 1000
+  return ms >= bounds.minMs && ms <= bounds.maxMs ? Math.round(ms) : undefined
+}
+
 function parseTimeout(value: string | number | undefined): number {
   if (value === undefined || value === '') return DEFAULT_DATASTORE_TIMEOUT_MS
   const text = String(value).trim()
-  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text)
-  if (!m) throw new SettingsError(`datastore timeout "${text}": expected seconds, e.g. 10 or 2.5s or 500ms`)
-  const ms = m[2] === 'ms' ? Number(m[1]) : Number(m[1]) * 1000
-  if (ms <= 0 || ms > 3_600_000) throw new SettingsError(`datastore timeout "${text}": must be between 1ms and 1h`)
-  return Math.round(ms)
+  if (!/^(\d+(?:\.\d+)?)(ms|s)?$/.test(text)) throw new SettingsError(`datastore timeout "${text}": expected seconds, e.g. 10 or 2.5s or 500ms`)
+  const ms = parseDurationMs(text, { minMs: Number.MIN_VALUE, maxMs: 3_600_000 })
+  if (ms === undefined || ms === 0) throw new SettingsError(`datastore timeout "${text}": must be between 1ms and 1h`)
+  return ms
 }
 
 export function parseLogLevel(value: string): LogLevel {

@@ -8,6 +8,8 @@ export interface HealthState {
   readonly synced: boolean
   /** A config was accepted by BIRD at least once. */
   readonly configApplied: boolean
+  /** The last apply failed with an error and waits for its retry (undefined: none pending). */
+  readonly applyFailure?: { readonly families: readonly IpFamily[]; readonly message: string; readonly attempts: number }
   /** Latest poll of each daemon the agent runs; a family absent here is not checked. */
   readonly bird: ReadonlyMap<IpFamily, { readonly sample: BirdSample; readonly at: number }>
 }
@@ -53,7 +55,7 @@ export function evaluateLiveness(s: HealthState, now: number, t: HealthThreshold
 export function evaluateReadiness(s: HealthState, now: number, t: HealthThresholds): HealthReport {
   const checks: Record<string, Check> = {
     datastore: s.synced ? { ok: true, detail: 'in sync' } : { ok: false, detail: 'datastore not in sync' },
-    config: s.configApplied ? { ok: true, detail: 'applied' } : { ok: false, detail: 'no BIRD config applied yet' },
+    config: configCheck(s),
   }
   if (s.bird.size === 0) checks.bird = { ok: false, detail: 'BIRD not polled yet' }
   const inGrace = now - s.startedAt < t.startupGraceMs
@@ -65,6 +67,15 @@ export function evaluateReadiness(s: HealthState, now: number, t: HealthThreshol
     checks[`bgp${family === 4 ? 'V4' : 'V6'}`] = bgpReady(entry.sample.peers, inGrace)
   }
   return report(checks)
+}
+
+function configCheck(s: HealthState): Check {
+  const f = s.applyFailure
+  if (f !== undefined) {
+    const files = f.families.map((fam) => (fam === 4 ? 'bird.cfg' : 'bird6.cfg')).join(' and ')
+    return { ok: false, detail: `applying ${files} failed ${f.attempts} time(s), retrying: ${f.message}` }
+  }
+  return s.configApplied ? { ok: true, detail: 'applied' } : { ok: false, detail: 'no BIRD config applied yet' }
 }
 
 function bgpReady(peers: Extract<BirdSample, { answering: true }>['peers'], inGrace: boolean): Check {

@@ -43,6 +43,8 @@ export interface Health {
   setSynced(synced: boolean): void
   /** One config apply for one family, successful or not, and how long it took. */
   recordApply(result: { readonly family: IpFamily; readonly ok: boolean; readonly seconds: number }): void
+  /** A failed apply waiting for its retry (readiness fails meanwhile); undefined once one succeeded. */
+  setApplyFailure(failure: HealthState['applyFailure']): void
   /** Latest poll of a daemon; `undefined` = the agent does not run this family (not checked). */
   setBirdState(family: IpFamily, sample: BirdSample | undefined): void
   recordBirdRestart(daemon: BirdDaemonName): void
@@ -124,6 +126,11 @@ export function createHealth(opts: HealthOptions = {}): Health {
     recordApply: ({ family, ok, seconds }) => {
       if (ok) state = { ...state, configApplied: true }
       metrics.recordApply(family, ok, seconds)
+    },
+    setApplyFailure: (failure) => {
+      const { applyFailure: _previous, ...rest } = state
+      state = failure === undefined ? rest : { ...rest, applyFailure: failure }
+      for (const f of [4, 6] as const) metrics.setApplyFailing(f, failure?.families.includes(f) ?? false)
     },
     setBirdState: (family, sample) => {
       if (sample === undefined) bird.delete(family)

@@ -60,6 +60,12 @@ export class StatusMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   })
+  private readonly applyPending = new Gauge({
+    name: 'falconer_config_apply_failing',
+    help: '1 while the last apply of this family failed with an error and a retry is pending',
+    labelNames: ['family'] as const,
+    registers: [this.registry],
+  })
   private readonly synced = new Gauge({
     name: 'falconer_datastore_synced',
     help: '1 when the datastore view is in sync, 0 otherwise',
@@ -77,6 +83,7 @@ export class StatusMetrics {
       throw new RangeError(`maxSeries must be a non-negative integer, not ${maxSeries}`)
     }
     this.synced.set(0)
+    for (const f of [4, 6] as const) this.applyPending.set({ family: familyLabel(f) }, 0)
     const self = this
     new Gauge({
       name: 'falconer_bird_up',
@@ -146,6 +153,10 @@ export class StatusMetrics {
     const labels = { family: familyLabel(family) }
     ;(ok ? this.applies : this.applyFailures).inc(labels)
     this.applyDuration.observe(labels, seconds)
+  }
+
+  setApplyFailing(family: IpFamily, failing: boolean): void {
+    this.applyPending.set({ family: familyLabel(family) }, failing ? 1 : 0)
   }
 
   recordBirdRestart(daemon: BirdDaemonName): void {

@@ -61,7 +61,12 @@ export class ConfigApplier {
         }
         throw err
       }
-      await commitFile(staged)
+      try {
+        await commitFile(staged)
+      } catch (err) {
+        await discardFile(staged)
+        throw err
+      }
     }
 
     let reload: ReloadResult

@@ -5,6 +5,7 @@ import {
   type AutodetectMethod,
 } from '../autodetect/method.js'
 import { NodeRunConfigError } from './errors.js'
+import { parseDurationMs } from '../../settings/settings.js'
 
 /**
  * `falconer node run` flags plus calico/node's environment → one typed NodeRunConfig.
@@ -145,15 +146,13 @@ export function resolveNodeRunConfig(flags: NodeRunFlags, env: Env): NodeRunConf
   }
 }
 
-/** Seconds as operators type them ("30", "2.5"), or "500ms" / "90s". */
 function parseWait(text: string | undefined): number {
   if (text === undefined) return DEFAULT_DATASTORE_WAIT_MS
-  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text)
-  const ms = m ? (m[2] === 'ms' ? Number(m[1]) : Number(m[1]) * 1000) : NaN
-  if (!(ms >= 0 && ms <= 3_600_000)) {
+  const ms = parseDurationMs(text, { minMs: 0, maxMs: 3_600_000 })
+  if (ms === undefined) {
     throw new NodeRunConfigError(`FALCONER_DATASTORE_WAIT: "${text}" is not a duration between 0 and 1h (seconds, e.g. 30 or 500ms)`)
   }
-  return Math.round(ms)
+  return ms
 }
 
 function unsupportedFlag(flag: string): NodeRunConfigError {

@@ -18,6 +18,7 @@ import { EtcdStore } from '../../../src/datastore/etcd-store.js'
 import { affinityKey, resourceKey } from '../../../src/datastore/keys.js'
 import { parseCidr } from '../../../src/datastore/cidr.js'
 import { startSyncer, type Syncer, type SyncStatus } from '../../../src/datastore/syncer.js'
+import type { RetryPolicy } from '../../../src/retry-delay.js'
 import { derivePaths, type Paths } from '../../../src/settings/paths.js'
 import { startEtcd, type EtcdHandle } from '../../helpers/etcd.js'
 import {
@@ -178,8 +179,15 @@ protocol bgp Mesh_10_99_${net}_1 {
 `
 }
 
+export interface ApplyLabOptions {
+  /** Runs once the directories exist, before the first render (e.g. mount a tmpfs on the config dir). */
+  readonly prepare?: (paths: Paths) => Promise<void>
+  /** Backoff of the Reconciler's retries of a failed apply (default the product's). */
+  readonly retry?: RetryPolicy
+}
+
 /** Builds the lab and waits until A's mesh session to B is Established. */
-export async function startApplyLab(t: TeardownHost, net: number): Promise<ApplyLab> {
+export async function startApplyLab(t: TeardownHost, net: number, opts: ApplyLabOptions = {}): Promise<ApplyLab> {
   await removeStaleNamespaces('ap')
   const a = await createNetns(t, 'ap')
   const b = await createNetns(t, 'ap')
@@ -201,6 +209,7 @@ export async function startApplyLab(t: TeardownHost, net: number): Promise<Apply
   for (const dir of [join(paths.confdDir, 'config'), paths.runDir, join(paths.templateOverrideDir, 'partials'), paths.secretsDir]) {
     await mkdir(dir, { recursive: true })
   }
+  await opts.prepare?.(paths)
 
   const etcd = await startEtcd(t)
   const writer = createEtcdClient(etcd.settings)
@@ -240,6 +249,7 @@ export async function startApplyLab(t: TeardownHost, net: number): Promise<Apply
     templates: () => templates.get(),
     appliers: { v4: applier(4), v6: applier(6) },
     log,
+    ...(opts.retry !== undefined && { retry: opts.retry }),
     onResult: (r) => results.push(r),
     onError: (err) => results.errors.push(err),
   })

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { renderConfigs } from '../../../src/bgp/render-configs.js'
 import { PACKAGED_TEMPLATE_DIR } from '../../../src/bgp/render/index.js'
@@ -106,30 +106,57 @@ t.test('apply pipeline against real BIRD: rejected configs and template override
     await sessionStillUp(t)
   })
 
-  await t.test('3b. a datastore value BIRD would reject never reaches the running config', async (t) => {
-    // peerIP 0.0.0.0 passes validation today, and bird -p says "Neighbor must be
-    // configured". Whichever layer catches it (the intent builder, reporting a problem, or
-    // `bird -p`), the running config and BIRD must not change.
+  await t.test('3b. a valid datastore value that an override turns into something BIRD rejects never reaches the running config', async (t) => {
+    // Validation cannot know what an operator's template does with a value: this override
+    // writes a peer's password unquoted, which BIRD's parser refuses. Only peers with a
+    // password are affected (the A-B mesh session has none), so the rejection comes from
+    // `bird -p`, for exactly the change that adds such a peer.
+    const packagedPeer = await readFile(join(PACKAGED_TEMPLATE_DIR, 'partials', 'peer.hbs'), 'utf8')
+    t.match(packagedPeer, 'password "{{password}}";', 'the packaged partial quotes the password')
+    const secretDir = join(paths.secretsDir, 'tor')
+    await mkdir(secretDir, { recursive: true, mode: 0o700 })
+    await writeFile(join(secretDir, 'password'), 'Pa55-word\n', { mode: 0o600 })
+    await chmod(join(secretDir, 'password'), 0o600)
+    const override = join(overrides, 'partials', 'peer.hbs')
+    const fromOverride = lab.results.results.length
+    await writeFile(override, packagedPeer.replace('password "{{password}}";', 'password {{password}};'))
+    const picked = await lab.results.after(fromOverride)
+    t.same([picked.v4.result, picked.v6.result], ['unchanged', 'unchanged'], 'the override alone changes nothing (no peer has a password yet)')
+
     await settledAfterReconfiguration(lab.controlA)
     const status = await birdStatus(lab.controlA)
     const before = await identity(paths.birdConfig)
     const reloads = { ...lab.reloads }
-    const peer = resource('BGPPeer', 'zero-peer', { peerIP: '0.0.0.0', asNumber: 65001 })
+    const peer = resource('BGPPeer', 'with-password', {
+      peerIP: `10.99.${NET}.90`,
+      asNumber: 65001,
+      password: { secretKeyRef: { name: 'tor', key: 'password' } },
+    })
     const { result } = await lab.change(() => lab.put(peer))
+    t.equal(result.v4.result, 'rejected', 'rejected by BIRD')
+    t.same(result.problems.filter((p) => p.key === keyOf(peer)), [], 'validation found nothing wrong with the resource')
     if (result.v4.result === 'rejected') {
-      t.comment(`caught by BIRD: ${result.v4.error.message}`)
-      t.match(result.v4.error.location, { file: paths.birdConfig, line: Number, column: Number, message: 'Neighbor must be configured' })
-    } else {
-      t.equal(result.v4.result, 'unchanged', 'or skipped by the intent builder: nothing to apply')
-      t.ok(result.problems.some((p) => p.key === keyOf(peer)), 'and reported as a problem of that resource', { problems: result.problems })
-      t.comment(`caught by the intent builder: ${JSON.stringify(result.problems)}`)
+      const snapshot = lab.syncer.current()!
+      const secrets = new Map([['tor/password', 'Pa55-word']])
+      const rendered = renderConfigs({ snapshot, nodeName: NODE_A, templates: lab.templates.get(), secrets }).v4.text
+      const badLine = rendered.split('\n').findIndex((l) => l.trim() === 'password Pa55-word;') + 1
+      t.ok(badLine > 0, 'the rendered text has the unquoted password')
+      t.equal(result.v4.error.stage, 'check', 'caught by bird -p')
+      t.match(result.v4.error.location, { file: paths.birdConfig, line: badLine, column: Number }, "BIRD's file:line names the password line")
+      t.comment(`BIRD said: ${result.v4.error.message}`)
     }
     t.same(await identity(paths.birdConfig), before, 'bird.cfg byte-identical')
     t.same(lab.reloads, reloads, 'no configure sent')
     t.ok(sameBirdTime((await birdStatus(lab.controlA)).lastReconfiguration, status.lastReconfiguration), 'BIRD runs the previous config (no reconfiguration)')
     await sessionStillUp(t)
+
     const { result: cleared } = await lab.change(() => lab.remove(keyOf(peer)))
-    t.equal(cleared.v4.result, 'unchanged', 'removing it: the last good config is already in place')
+    t.equal(cleared.v4.result, 'unchanged', 'removing the peer: the last good config is already in place')
+    const fromRemoval = lab.results.results.length
+    await rm(override)
+    const restored = await lab.results.after(fromRemoval)
+    t.same([restored.v4.result, restored.v6.result], ['unchanged', 'unchanged'], 'removing the override: nothing to apply')
+    await rm(secretDir, { recursive: true, force: true })
   })
 
   await t.test('5. template overrides: picked up live; a broken one changes nothing', async (t) => {

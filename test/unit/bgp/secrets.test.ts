@@ -1,5 +1,5 @@
 import t from 'tap'
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { neededSecretRefs, readSecrets } from '../../../src/bgp/secrets.js'
 import { silentLogger } from '../../../src/log.js'
@@ -51,7 +51,6 @@ t.test('readSecrets', async (t) => {
   t.same([...secrets], [
     ['tor/good', 'Pa55word'],
     ['tor/crlf', 'abc'],
-    ['k8s/password', 'linked'],
   ])
   const byKey = new Map(problems.map((p) => [p.key.slice(dir.length + 1), p]))
   t.match(byKey.get('tor/open'), { field: 'mode', reason: /0640.*group or others/ })
@@ -60,6 +59,24 @@ t.test('readSecrets', async (t) => {
   t.match(byKey.get('tor/empty'), { field: 'value' })
   t.match(byKey.get('tor/sub'), { field: 'file', reason: 'not a regular file' })
   t.match(byKey.get('tor/absent'), { field: 'file', reason: 'no such file' })
-  t.equal(problems.length, 7, 'every refused secret is reported once')
+  t.match(byKey.get('k8s/password'), { field: 'file', reason: /is a symlink; secret files are not followed through symlinks/ }, 'a symlink is refused, not followed')
+  t.equal(problems.length, 8, 'every refused secret is reported once')
   t.ok(problems.some((p) => p.field === 'path'), 'a name that would leave the secrets directory is refused')
+})
+
+t.test('readSecrets: a secret owned by another user is refused, naming the owner', async (t) => {
+  const dir = t.testdir({ tor: { theirs: 'Pa55word', ours: 'Pa55word' } })
+  for (const f of ['theirs', 'ours']) chmodSync(join(dir, 'tor', f), 0o600)
+  chownSync(join(dir, 'tor', 'theirs'), 65534, 0)
+  const { secrets, problems } = await readSecrets(dir, [{ name: 'tor', key: 'theirs' }, { name: 'tor', key: 'ours' }], silentLogger)
+  t.same([...secrets.keys()], ['tor/ours'])
+  t.match(problems, [{ key: join(dir, 'tor', 'theirs'), field: 'owner', reason: /^owned by uid 65534; must be owned by root/ }])
+})
+
+t.test('readSecrets: group-readable is refused even when owned by root', async (t) => {
+  const dir = t.testdir({ tor: { group: 'Pa55word' } })
+  chmodSync(join(dir, 'tor', 'group'), 0o640)
+  const { secrets, problems } = await readSecrets(dir, [{ name: 'tor', key: 'group' }], silentLogger)
+  t.equal(secrets.size, 0)
+  t.match(problems, [{ field: 'mode', reason: 'mode 0640 lets group or others read it; chmod 0600 (or 0400)' }])
 })

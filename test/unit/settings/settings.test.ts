@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  DEFAULT_DATASTORE_TIMEOUT_MS, derivePaths, loadSettings, parseClientConfig, parseLogLevel, SettingsError,
+  DEFAULT_DATASTORE_TIMEOUT_MS, derivePaths, loadSettings, parseClientConfig, parseDurationMs, parseLogLevel, SettingsError,
 } from '../../../src/settings/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'falconer-settings-'))
@@ -128,4 +128,17 @@ t.test('health endpoint: loopback:9099 unless told otherwise; 0 turns it off', a
   t.equal(loadSettings({}, { FALCONER_HEALTH_PORT: '0' }).health.port, 0)
   t.throws(() => loadSettings({}, { FALCONER_HEALTH_PORT: 'x' }), { message: /FALCONER_HEALTH_PORT "x"/ })
   t.throws(() => loadSettings({}, { FALCONER_HEALTH_PORT: '70000' }), { message: /expected a port number/ })
+})
+
+t.test('parseDurationMs: the one duration parser (datastore timeout, datastore wait)', async (t) => {
+  const any = { minMs: 0, maxMs: 3_600_000 }
+  t.equal(parseDurationMs('10', any), 10_000)
+  t.equal(parseDurationMs(2.5, any), 2_500)
+  t.equal(parseDurationMs(' 500ms ', any), 500)
+  t.equal(parseDurationMs('90s', any), 90_000)
+  t.equal(parseDurationMs('0', any), 0)
+  t.equal(parseDurationMs('0', { minMs: 1, maxMs: 10 }), undefined, 'below the minimum')
+  t.equal(parseDurationMs('2h', any), undefined, 'unknown unit')
+  t.equal(parseDurationMs('3601', any), undefined, 'above the maximum')
+  t.equal(parseDurationMs('-1', any), undefined)
 })

@@ -59,3 +59,9 @@ t.test('readiness: every peer during the start-up grace, then at least one', asy
   const allUp = evaluateReadiness(state({ startedAt: NOW }, [[4, up(peer('10.0.0.2', 'Established'))]]), NOW, thresholds)
   t.equal(allUp.ok, true, 'ready within the grace once every session is up')
 })
+
+t.test('readiness: a failed apply waiting for its retry is not ready, and says why', async (t) => {
+  const failing = evaluateReadiness(state({ applyFailure: { families: [6], message: 'ENOSPC: no space left on device', attempts: 3 } }), NOW, thresholds)
+  t.equal(failing.ok, false)
+  t.same(failing.checks.config, { ok: false, detail: 'applying bird6.cfg failed 3 time(s), retrying: ENOSPC: no space left on device' })
+})

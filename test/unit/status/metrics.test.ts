@@ -61,3 +61,12 @@ t.test('counters and the private registry', async (t) => {
   t.same(await lines(b, 'falconer_datastore_synced '), ['falconer_datastore_synced 0'], 'two instances do not share state')
   t.throws(() => new StatusMetrics(-1), RangeError)
 })
+
+t.test('falconer_config_apply_failing: 1 per family while a failed apply waits for its retry', async (t) => {
+  const m = new StatusMetrics()
+  t.same(await lines(m, 'falconer_config_apply_failing{'), ['falconer_config_apply_failing{family="ipv4"} 0', 'falconer_config_apply_failing{family="ipv6"} 0'])
+  m.setApplyFailing(6, true)
+  t.same(await lines(m, 'falconer_config_apply_failing{'), ['falconer_config_apply_failing{family="ipv4"} 0', 'falconer_config_apply_failing{family="ipv6"} 1'])
+  m.setApplyFailing(6, false)
+  t.same(await lines(m, 'falconer_config_apply_failing{family="ipv6"'), ['falconer_config_apply_failing{family="ipv6"} 0'])
+})
