@@ -1,6 +1,6 @@
 /**
  * The shipped unit passes `systemd-analyze verify` on this machine's systemd (with
- * ExecStart pointed at this checkout's bin/falconer, since /usr/local/bin/falconer is not
+ * ExecStart pointed at this checkout's bin/falconer, since /usr/bin/falconer is not
  * installed here), and the example environment file is one `node run` accepts.
  */
 import t from 'tap'
@@ -26,11 +26,11 @@ function directives(text: string): Map<string, string[]> {
 
 t.test('systemd-analyze verify accepts the unit', async (t) => {
   const text = await readFile(UNIT, 'utf8')
-  t.match(text, /^ExecStart=\/usr\/local\/bin\/falconer node run --init-system$/m)
+  t.match(text, /^ExecStart=\/usr\/bin\/falconer node run --init-system$/m)
   const dir = await mkdtemp(join(tmpdir(), 'falconer-unit-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   const copy = join(dir, 'falconer.service')
-  await writeFile(copy, text.replace(/^ExecStart=\/usr\/local\/bin\/falconer /m, `ExecStart=${BIN} `))
+  await writeFile(copy, text.replace(/^ExecStart=\/usr\/bin\/falconer /m, `ExecStart=${BIN} `))
   const r = await execa('systemd-analyze', ['verify', copy], { reject: false, timeout: 120_000 })
   t.equal(r.exitCode, 0, r.stderr)
   t.equal(r.stderr, '', 'no warnings either')
