@@ -39,6 +39,8 @@ export interface AgentOptions {
   readonly reloadSettings?: () => Settings
   /** Called once the first config has been applied (for `node run` detach). */
   readonly onReady?: () => void
+  /** Hands out the health model once it exists (the systemd watchdog pings while it is live). */
+  readonly onHealth?: (health: Health) => void
 }
 
 /** How often BIRD is polled for health and metrics, and the agent loop proves it is alive. */
@@ -59,6 +61,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
   }
   try {
     const health = createHealth({ log, host: settings.health.host, port: settings.health.port })
+    opts.onHealth?.(health)
     if (settings.health.port !== 0) {
       await health.server.listen()
       stops.push(() => health.server.close())
