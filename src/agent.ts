@@ -141,8 +141,11 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
     settings,
     ...(opts.reloadSettings !== undefined && { reloadSettings: opts.reloadSettings }),
     log,
-    onSnapshot: (s) => reconciler.submit(s),
-    onStatus: (s) => health.setSynced(s === 'in-sync'),
+    onSnapshot: (s) => {
+      health.setDatastoreRevision(s.revision)
+      reconciler.submit(s)
+    },
+    onStatus: (s) => health.setSyncStatus(s),
     onConnected: (store) => {
       const reporter = new NodeStatusReporter({ store, nodeName, birds, log })
       reporter.start()
@@ -159,8 +162,10 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
 
 function recordApplies(health: Health, r: ReconcileResult): void {
   for (const [family, outcome] of [[4, r.v4], [6, r.v6]] as const) {
+    if (outcome.result !== 'rejected') health.setAppliedRevision(family, r.revision)
     if (outcome.result === 'unchanged') continue
-    health.recordApply({ family, ok: outcome.result === 'applied', seconds: outcome.seconds })
+    if (outcome.result === 'applied') health.recordApply({ family, ok: true, seconds: outcome.seconds })
+    else health.recordApply({ family, ok: false, seconds: outcome.seconds, failedStage: outcome.error.stage })
   }
 }
 
