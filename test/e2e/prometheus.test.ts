@@ -3,8 +3,12 @@
 // run with FALCONER_HEALTH_HOST set to it) and loads the shipped alert rules. The queries
 // an operator writes return what the lab is: every session up, prefixes flowing; when
 // the top-of-rack router goes away, its sessions' series say so on every node.
+// The same lab runs `node diags` (with a BGP password in play, which must not leave the
+// host) and `node checksystem` on a node.
 import t from 'tap'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { REPO_ROOT } from '../helpers/cli.js'
 import { exec, spawnInNetns } from '../helpers/netns.js'
@@ -88,6 +92,74 @@ t.test("an operator's queries: every session up, prefixes > 0, daemons up, in sy
   t.same((await query('falconer_datastore_synced'))?.map(value), [1, 1])
   t.same(await query('falconer_config_applied_revision < on(instance, job) group_left() falconer_datastore_revision'), [], 'configs are current')
   t.ok((await query('sum(falconer_config_applies_total)'))!.every((s) => value(s) >= 2), 'applies counted')
+})
+
+t.test('node diags: one archive with configs, BIRD replies, log, resources, versions, routes; no secret in it', async (t) => {
+  const n1 = lab.nodes[0]!
+  const SECRET = 'diags-Secret-7f3a9c'
+  await mkdir(join(n1.prefix, 'etc/calico/secrets/bgp-secrets'), { recursive: true })
+  await writeFile(join(n1.prefix, 'etc/calico/secrets/bgp-secrets/diags'), SECRET, { mode: 0o600 })
+  await lab.apply('diags-peer.yaml', `apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: diags-peer
+spec:
+  node: ${n1.name}
+  peerIP: 10.99.0.3
+  asNumber: 65003
+  password:
+    secretKeyRef:
+      name: bgp-secrets
+      key: diags
+`)
+  await lab.waitFor('the password in bird.cfg', async () => (await readFile(n1.birdConfig, 'utf8')).includes(SECRET), 60_000, 500)
+
+  const out = await mkdtemp(join(tmpdir(), 'falconer-diags-test-'))
+  t.teardown(() => rm(out, { recursive: true, force: true }))
+  const r = await lab.falconer(n1, ['node', 'diags', '--output-dir', out, '--log-file', n1.log])
+  t.equal(r.code, 0, r.stderr)
+  const m = /^Diags saved to (\S+\.tar\.gz)$/m.exec(r.stdout)
+  t.ok(m, r.stdout)
+  const archive = m![1]!
+  t.comment(r.stdout.trim())
+  const x = join(out, 'x')
+  await mkdir(x)
+  execFileSync('tar', ['-xzf', archive, '-C', x])
+  const [top] = await readdir(x)
+  t.match(top, new RegExp(`^falconer-diags-${n1.name}-`))
+  const base = join(x, top!)
+  const files = (await readdir(base, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(base.length + 1)).sort()
+  t.comment(files.join('\n'))
+  for (const f of [
+    'config/bird.cfg', 'config/bird6.cfg', 'bird/bird-status.txt', 'bird/bird-protocols-all.txt', 'bird/bird-route-count.txt',
+    'bird/bird-memory.txt', 'bird/bird6-protocols-all.txt', 'log/falconer.log', `datastore/nodes/${n1.name}.json`,
+    'datastore/bgppeers/diags-peer.json', 'system/versions.txt', 'system/ip-route-v4.txt', 'system/ip-route-v6.txt',
+  ]) t.ok(files.includes(f), `archive has ${f}`)
+  for (const f of files) {
+    t.notOk((await readFile(join(base, f), 'utf8')).includes(SECRET), `${f} does not hold the secret`)
+  }
+  const text = (f: string) => readFile(join(base, f), 'utf8')
+  t.match(await text('config/bird.cfg'), /password "<redacted>";/, 'the password line is there, its value is not')
+  t.match(await text('bird/bird-protocols-all.txt'), /Mesh_10_99_0_\d+[\s\S]*Established/)
+  t.match(await text('bird/bird-status.txt'), /BIRD 1\.6\.8/)
+  t.match(await text('bird/bird-route-count.txt'), /\d+ of \d+ routes/)
+  t.match(await text('bird/bird-memory.txt'), /Total:/)
+  t.match(await text('log/falconer.log'), /Calico node started successfully/)
+  t.match(await text('datastore/bgppeers/diags-peer.json'), /"secretKeyRef"/)
+  t.match(await text('system/versions.txt'), /^falconer \d+\.\d+\.\d+$/m)
+  t.match(await text('system/ip-route-v4.txt'), /proto bird/, 'host routes, BIRD\'s among them')
+})
+
+t.test('node checksystem on a lab node: every check ok', async (t) => {
+  const r = await lab.falconer(lab.nodes[0]!, ['node', 'checksystem'])
+  t.comment(r.stdout)
+  const lines = r.stdout.split('\n').filter((l) => /^(ok|warning|problem) /.test(l))
+  for (const name of ['BGP daemon', 'IPv4 forwarding', 'IPv6 forwarding', 'capabilities', 'etcd', 'clock', 'Node.js']) {
+    t.ok(lines.some((l) => l.startsWith(`ok      ${name}: `)), `${name} ok`)
+  }
+  t.ok(lines.some((l) => / host BIRD service: /.test(l)), 'the host bird.service check ran')
+  t.equal(r.code, 0, r.stdout + r.stderr)
+  t.match(r.stdout, /System meets the requirements to run falconer\./)
 })
 
 t.test('after the ToR goes away, its sessions\' series change on every node', async (t) => {
