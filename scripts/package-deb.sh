@@ -42,6 +42,7 @@ chmod 0644 "$stage/usr/share/bash-completion/completions/falconer"
 install -m 0644 README.md "$doc/README.md"
 install -m 0644 systemd/README.md "$doc/README.systemd.md"
 install -m 0644 packaging/debian/copyright "$doc/copyright"
+install -D -m 0644 contrib/prometheus/falconer-rules.yml "$doc/examples/prometheus/falconer-rules.yml"
 gzip -9n < packaging/debian/changelog > "$doc/changelog.gz"
 chmod 0644 "$doc/changelog.gz"
 

@@ -56,6 +56,7 @@ t.test('package-deb.sh builds falconer_<version>_all.deb with the promised field
   t.match(listing, /\.\/usr\/share\/bash-completion\/completions\/falconer$/m)
   t.match(listing, /\.\/usr\/share\/doc\/falconer\/changelog\.gz$/m)
   t.match(listing, /\.\/usr\/share\/doc\/falconer\/copyright$/m)
+  t.match(listing, /\.\/usr\/share\/doc\/falconer\/examples\/prometheus\/falconer-rules\.yml$/m)
   t.match(listing, /\.\/usr\/lib\/falconer\/node_modules\/etcd3\/package\.json$/m, 'production dependencies')
   t.notMatch(listing, /node_modules\/(typescript|tap)\//, 'no development dependencies')
   t.notMatch(listing, /usr\/lib\/falconer\/dist\/.*\.map$/m, 'no source maps')
