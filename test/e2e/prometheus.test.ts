@@ -14,6 +14,8 @@ import { REPO_ROOT } from '../helpers/cli.js'
 import { exec, spawnInNetns } from '../helpers/netns.js'
 import { startLab, topology, waitMeshRoutes } from '../helpers/lab.js'
 
+// A lab, a Prometheus, diags and a ToR outage: more than the default file timeout when loaded.
+t.setTimeout(600_000)
 const lab = await startLab(t, { name: 'pm', nodes: 2 })
 const infra = lab.infra!
 const PROM = '127.0.0.1:9090'

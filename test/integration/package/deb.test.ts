@@ -16,6 +16,9 @@ import { join, relative } from 'node:path'
 import { execa } from 'execa'
 import { REPO_ROOT, ensureBuilt } from '../../helpers/cli.js'
 
+// npm ci, lintian (slow on a loaded machine) and three dpkg runs: more than the default file timeout.
+t.setTimeout(900_000)
+
 const VERSION = (JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version
 const UNIT = 'falconer.service'
 
