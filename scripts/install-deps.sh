@@ -14,6 +14,9 @@ have gobgpd || need_pkgs+=(gobgpd)
 have ip || need_pkgs+=(iproute2)
 have openssl || need_pkgs+=(openssl)
 have systemd-analyze || need_pkgs+=(systemd)
+have prometheus || need_pkgs+=(prometheus)  # prometheus + promtool: rules tests, lab scrape
+have lintian || need_pkgs+=(lintian)        # the Debian package test
+have python3 || need_pkgs+=(python3)        # the sd_notify test's datagram listener
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: missing ${need_pkgs[*]}; run as root (apt-get install needs it)" >&2

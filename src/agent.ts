@@ -41,6 +41,8 @@ export interface AgentOptions {
   readonly reloadSettings?: () => Settings
   /** Called once the first config has been applied (for `node run` detach). */
   readonly onReady?: () => void
+  /** Hands out the health model once it exists (the systemd watchdog pings while it is live). */
+  readonly onHealth?: (health: Health) => void
 }
 
 /** How often BIRD is polled for health and metrics, and the agent loop proves it is alive. */
@@ -77,6 +79,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
   }
   try {
     const health = createHealth({ log, host: settings.health.host, port: settings.health.port })
+    opts.onHealth?.(health)
     if (settings.health.port !== 0) {
       await health.server.listen()
       stops.push(() => health.server.close())
@@ -128,7 +131,7 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
     log,
     onResult: (r) => {
       health.setApplyFailure(undefined)
-      recordApplies(health, r)
+      recordApplies(health, r, r.revision)
       if (!ready && r.v4.result !== 'rejected' && r.v6.result !== 'rejected') {
         ready = true
         opts.onReady?.()
@@ -161,8 +164,11 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
     settings,
     ...(opts.reloadSettings !== undefined && { reloadSettings: opts.reloadSettings }),
     log,
-    onSnapshot: (s) => reconciler.submit(s),
-    onStatus: (s) => health.setSynced(s === 'in-sync'),
+    onSnapshot: (s) => {
+      health.setDatastoreRevision(s.revision)
+      reconciler.submit(s)
+    },
+    onStatus: (s) => health.setSyncStatus(s),
     onConnected: (store) => {
       const reporter = new NodeStatusReporter({ store, nodeName, birds, log })
       reporter.start()
@@ -177,10 +183,18 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
   stops.push(() => poller.stop())
 }
 
-function recordApplies(health: Health, r: { readonly v4?: ApplyOutcome; readonly v6?: ApplyOutcome }): void {
+function recordApplies(
+  health: Health,
+  r: { readonly v4?: ApplyOutcome; readonly v6?: ApplyOutcome },
+  /** The snapshot's revision, when the whole run completed. */
+  revision?: number,
+): void {
   for (const [family, outcome] of [[4, r.v4], [6, r.v6]] as const) {
-    if (outcome === undefined || outcome.result === 'unchanged') continue
-    health.recordApply({ family, ok: outcome.result === 'applied', seconds: outcome.seconds })
+    if (outcome === undefined) continue
+    if (revision !== undefined && outcome.result !== 'rejected') health.setAppliedRevision(family, revision)
+    if (outcome.result === 'unchanged') continue
+    if (outcome.result === 'applied') health.recordApply({ family, ok: true, seconds: outcome.seconds })
+    else health.recordApply({ family, ok: false, seconds: outcome.seconds, failedStage: outcome.error.stage })
   }
 }
 

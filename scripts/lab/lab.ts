@@ -621,7 +621,14 @@ export class Lab {
       cmd: process.execPath,
       args: [this.bin, ...this.agentCommand(node)],
       log: node.log,
-      env: { ...this.nodeEnv(), CALICO_IPV4POOL_CIDR: POOL_V4, CALICO_IPV6POOL_CIDR: POOL_V6, ...this.#agentEnv },
+      // Health and /metrics on the node's lab address, so a Prometheus in the lab can scrape it.
+      env: {
+        ...this.nodeEnv(),
+        CALICO_IPV4POOL_CIDR: POOL_V4,
+        CALICO_IPV6POOL_CIDR: POOL_V6,
+        FALCONER_HEALTH_HOST: node.plan.ipv4,
+        ...this.#agentEnv,
+      },
       cwd: this.repoRoot,
     })
     this.#agents.set(node.name, agent)

@@ -49,6 +49,11 @@ export function shouldExitWhenDone(): boolean {
   return exitWhenDone
 }
 
+/** For commands that open a datastore client themselves (not through withStore). */
+export function exitWhenDoneAfterDatastore(): void {
+  exitWhenDone = true
+}
+
 /** Bound on closing the etcd client, so a dead datastore can never keep the process alive. */
 const CLOSE_TIMEOUT_MS = 2_000
 

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { VERSION } from '../version.js'
 import { registerApplyCommands } from './apply.js'
 import { registerBirdCommands } from './bird.js'
+import { registerCompletionCommand } from './completion.js'
 import { registerConfigCommands } from './config.js'
 import { shouldExitWhenDone } from './context.js'
 import { registerDeleteCommand } from './delete.js'
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerGetCommand(program)
   registerNodeCommands(program)
   registerBirdCommands(program)
+  registerCompletionCommand(program)
   return program
 }
 

@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
 import { registerNodeAutodetect } from './node-autodetect.js'
 import { registerNodeBgpCommands } from './node-bgp-peer.js'
+import { registerNodeChecksystem } from './node-checksystem.js'
+import { registerNodeDiags } from './node-diags.js'
 import { registerNodeRemove } from './node-remove.js'
 import { registerNodeRun } from './node-run.js'
 import { registerNodeShow } from './node-show.js'
@@ -22,5 +24,7 @@ export function registerNodeCommands(program: Command): Command {
   registerNodeShow(node)
   registerNodeStatus(node)
   registerNodeBgpCommands(node)
+  registerNodeDiags(node)
+  registerNodeChecksystem(node)
   return node
 }

@@ -1,24 +1,38 @@
 import { BirdUnavailableError } from '../bird/control/index.js'
+import type { RouteCounts } from '../bird/replies/protocol-details.js'
+import { timestampToDate } from '../bird/replies/timestamp.js'
 import { queryProtocols, type BirdQuery } from './bird-queries.js'
 import { peerRows, peerSamples } from './peers.js'
-import type { BirdSample, IpFamily } from './samples.js'
+import type { BirdSample, IpFamily, RouteCountsSample } from './samples.js'
 
 /**
  * One poll of a daemon for health and metrics: its BGP sessions and per-protocol route
  * counts from `show protocols all`. A daemon that does not answer is a sample too.
  */
-export async function sampleBird(bird: BirdQuery, family: IpFamily): Promise<BirdSample> {
+export async function sampleBird(bird: BirdQuery, family: IpFamily, now: () => Date = () => new Date()): Promise<BirdSample> {
   try {
     const protocols = await queryProtocols(bird)
+    const at = now()
+    const byName = new Map(protocols.map((p) => [p.name, p]))
     return {
       answering: true,
-      peers: peerSamples(peerRows(protocols, family)),
-      routes: protocols
-        .filter((p) => p.routes !== undefined)
-        .map((p) => ({ protocol: p.name, imported: p.routes!.imported, exported: p.routes!.exported })),
+      peers: peerSamples(peerRows(protocols, family)).map((peer) => {
+        const p = byName.get(peer.protocol)
+        const since = p && timestampToDate(p.since, at)
+        return {
+          ...peer,
+          ...(since !== undefined && { sinceMs: since.getTime() }),
+          ...(p?.routes !== undefined && { routes: counts(p.routes) }),
+        }
+      }),
+      routes: protocols.flatMap((p) => (p.routes === undefined ? [] : [{ protocol: p.name, ...counts(p.routes) }])),
     }
   } catch (err) {
     if (err instanceof BirdUnavailableError) return { answering: false, reason: err.message }
     return { answering: false, reason: err instanceof Error ? err.message : String(err) }
   }
+}
+
+function counts(r: RouteCounts): RouteCountsSample {
+  return { imported: r.imported, exported: r.exported, preferred: r.preferred, ...(r.filtered !== undefined && { filtered: r.filtered }) }
 }

@@ -12,7 +12,8 @@ import {
   type HealthState,
   type HealthThresholds,
 } from './health-model.js'
-import { DEFAULT_MAX_SERIES, StatusMetrics } from './metrics.js'
+import type { SyncStatus } from '../datastore/syncer.js'
+import { DEFAULT_MAX_SERIES, StatusMetrics, type ReloadFailureStage } from './metrics.js'
 import type { BirdSample, IpFamily } from './samples.js'
 
 export interface HealthOptions {
@@ -41,8 +42,20 @@ export interface Health {
   /** The agent loop is alive; call at least every `heartbeatTimeoutMs`. */
   heartbeat(): void
   setSynced(synced: boolean): void
+  /** The syncer's status; also sets `synced`, and counts a lost view as a datastore error. */
+  setSyncStatus(status: SyncStatus): void
+  /** Revision of the newest snapshot received (the intent). */
+  setDatastoreRevision(revision: number): void
+  /** BIRD runs the config of this revision's intent (applied, or unchanged by it). */
+  setAppliedRevision(family: IpFamily, revision: number): void
   /** One config apply for one family, successful or not, and how long it took. */
-  recordApply(result: { readonly family: IpFamily; readonly ok: boolean; readonly seconds: number }): void
+  recordApply(result: {
+    readonly family: IpFamily
+    readonly ok: boolean
+    readonly seconds: number
+    /** Where a failed apply stopped (default 'error'). */
+    readonly failedStage?: ReloadFailureStage
+  }): void
   /** A failed apply waiting for its retry (readiness fails meanwhile); undefined once one succeeded. */
   setApplyFailure(failure: HealthState['applyFailure']): void
   /** Latest poll of a daemon; `undefined` = the agent does not run this family (not checked). */
@@ -61,7 +74,7 @@ export function createHealth(opts: HealthOptions = {}): Health {
   const now = opts.now ?? Date.now
   const log = opts.log ?? silentLogger
   const thresholds: HealthThresholds = { ...DEFAULT_THRESHOLDS, ...opts.thresholds }
-  const metrics = new StatusMetrics(opts.maxSeries ?? DEFAULT_MAX_SERIES)
+  const metrics = new StatusMetrics(opts.maxSeries ?? DEFAULT_MAX_SERIES, now)
   const bird = new Map<IpFamily, { sample: BirdSample; at: number }>()
   const started = now()
   let state: Omit<HealthState, 'bird'> = { startedAt: started, lastHeartbeat: started, synced: false, configApplied: false }
@@ -123,9 +136,15 @@ export function createHealth(opts: HealthOptions = {}): Health {
       state = { ...state, synced }
       metrics.setSynced(synced)
     },
-    recordApply: ({ family, ok, seconds }) => {
+    setSyncStatus: (status) => {
+      state = { ...state, synced: status === 'in-sync' }
+      metrics.setSyncStatus(status)
+    },
+    setDatastoreRevision: (revision) => metrics.setDatastoreRevision(revision),
+    setAppliedRevision: (family, revision) => metrics.setAppliedRevision(family, revision),
+    recordApply: ({ family, ok, seconds, failedStage }) => {
       if (ok) state = { ...state, configApplied: true }
-      metrics.recordApply(family, ok, seconds)
+      metrics.recordApply(family, ok, seconds, failedStage)
     },
     setApplyFailure: (failure) => {
       const { applyFailure: _previous, ...rest } = state

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { BirdDaemonName } from '../bird/supervisor/daemons.js'
-import { isEstablished, type BirdSample, type IpFamily, type PeerSample } from './samples.js'
+import type { SyncStatus } from '../datastore/syncer.js'
+import { isEstablished, type BirdSample, type IpFamily, type PeerSample, type RouteCountsSample } from './samples.js'
 
 /** BGP FSM states as numbers (RFC 4271 order), so one gauge series per peer tracks its state. */
 export const SESSION_STATE_VALUES: Readonly<Record<string, number>> = {
@@ -20,6 +21,12 @@ export function sessionStateValue(bgpState: string): number {
 export const DEFAULT_MAX_SERIES = 100
 
 const familyLabel = (f: IpFamily) => (f === 4 ? 'ipv4' : 'ipv6')
+const daemonOf = (f: IpFamily): BirdDaemonName => (f === 4 ? 'bird' : 'bird6')
+const SYNC_STATES: readonly SyncStatus[] = ['syncing', 'in-sync', 'resyncing', 'disconnected']
+const ROUTE_KINDS = ['imported', 'exported', 'filtered', 'preferred'] as const
+
+/** Why a config did not get into BIRD: `bird -p` refused it, or BIRD's `configure` did. */
+export type ReloadFailureStage = 'check' | 'configure' | 'error'
 
 /**
  * falconer's Prometheus metrics, in a registry of their own (never prom-client's global
@@ -34,6 +41,9 @@ export class StatusMetrics {
   readonly registry = new Registry()
   private readonly samples = new Map<IpFamily, BirdSample>()
   private readonly droppedKeys = new Set<string>()
+  /** Per exported session (family/protocol): what the previous sample said, to count changes. */
+  private readonly lastState = new Map<string, { bgpState: string; sinceMs: number | undefined; labels: SessionLabels }>()
+  private syncStatus: SyncStatus | undefined
 
   private readonly dropped = new Counter({
     name: 'falconer_metric_series_dropped_total',
@@ -77,14 +87,102 @@ export class StatusMetrics {
     labelNames: ['daemon'] as const,
     registers: [this.registry],
   })
+  private readonly reloadFailures = new Counter({
+    name: 'falconer_bird_reload_failures_total',
+    help: 'Configs that did not get into BIRD, by stage: check (bird -p refused it), configure (BIRD refused the reload), error (the apply failed otherwise)',
+    labelNames: ['daemon', 'stage'] as const,
+    registers: [this.registry],
+  })
+  private readonly configLoaded = new Gauge({
+    name: 'falconer_bird_config_loaded_timestamp_seconds',
+    help: 'When BIRD last loaded a new config from falconer (Unix time); time() minus this is the config age',
+    labelNames: ['daemon'] as const,
+    registers: [this.registry],
+  })
+  private readonly appliedRevision = new Gauge({
+    name: 'falconer_config_applied_revision',
+    help: 'Datastore revision of the newest intent whose config BIRD runs (applied, or unchanged by it)',
+    labelNames: ['family'] as const,
+    registers: [this.registry],
+  })
+  private readonly datastoreRevision = new Gauge({
+    name: 'falconer_datastore_revision',
+    help: 'Datastore revision of the newest consistent snapshot the agent received (the intent)',
+    registers: [this.registry],
+  })
+  private readonly datastoreErrors = new Counter({
+    name: 'falconer_datastore_errors_total',
+    help: 'Times the datastore view was lost (watch failed and a resync started, or the connection dropped)',
+    registers: [this.registry],
+  })
+  private readonly stateChanges = new Counter({
+    name: 'falconer_bgp_session_state_changes_total',
+    help: 'BGP session state changes seen between polls (a session that went down and came back between two polls counts 2)',
+    labelNames: ['family', 'peer', 'type'] as const,
+    registers: [this.registry],
+  })
 
-  constructor(readonly maxSeries: number = DEFAULT_MAX_SERIES) {
+  constructor(
+    readonly maxSeries: number = DEFAULT_MAX_SERIES,
+    private readonly now: () => number = Date.now,
+  ) {
     if (!Number.isInteger(maxSeries) || maxSeries < 0) {
       throw new RangeError(`maxSeries must be a non-negative integer, not ${maxSeries}`)
     }
     this.synced.set(0)
     for (const f of [4, 6] as const) this.applyPending.set({ family: familyLabel(f) }, 0)
+    this.datastoreErrors.inc(0)
     const self = this
+    new Gauge({
+      name: 'falconer_datastore_sync_state',
+      help: 'The agent\'s datastore sync state: 1 for the current one of syncing, in-sync, resyncing, disconnected',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset()
+        if (self.syncStatus === undefined) return
+        for (const state of SYNC_STATES) this.set({ state }, state === self.syncStatus ? 1 : 0)
+      },
+    })
+    new Gauge({
+      name: 'falconer_bgp_session_up',
+      help: '1 when the BGP session is Established, 0 otherwise',
+      labelNames: ['family', 'peer', 'type'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset()
+        for (const { family, peer } of self.capped(self.peers())) this.set(sessionLabels(family, peer), isEstablished(peer) ? 1 : 0)
+      },
+    })
+    new Gauge({
+      name: 'falconer_bgp_session_uptime_seconds',
+      help: 'Seconds since an Established session came up (BIRD\'s clock); 0 when not Established',
+      labelNames: ['family', 'peer', 'type'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset()
+        const at = self.now()
+        for (const { family, peer } of self.capped(self.peers())) {
+          const up = isEstablished(peer) && peer.sinceMs !== undefined ? Math.max(0, (at - peer.sinceMs) / 1000) : 0
+          this.set(sessionLabels(family, peer), up)
+        }
+      },
+    })
+    for (const kind of ROUTE_KINDS) {
+      new Gauge({
+        name: `falconer_bgp_session_prefixes_${kind}`,
+        help: `Prefixes ${kind} by the BGP session (BIRD's "Routes:" line${kind === 'filtered' ? '; only with import keep filtered' : ''})`,
+        labelNames: ['family', 'peer', 'type'] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset()
+          for (const { family, peer } of self.capped(self.peers())) {
+            const value = routeCount(peer.routes, kind)
+            if (value !== undefined) this.set(sessionLabels(family, peer), value)
+          }
+        },
+      })
+    }
     new Gauge({
       name: 'falconer_bird_up',
       help: '1 when the BIRD daemon answers its control socket',
@@ -122,7 +220,7 @@ export class StatusMetrics {
         }
       },
     })
-    for (const direction of ['imported', 'exported'] as const) {
+    for (const direction of ROUTE_KINDS) {
       const name = `falconer_bird_routes_${direction}`
       new Gauge({
         name,
@@ -132,7 +230,8 @@ export class StatusMetrics {
         collect() {
           this.reset()
           for (const { family, routes } of self.capped(self.protocolRoutes())) {
-            this.set({ family: familyLabel(family), protocol: routes.protocol }, routes[direction])
+            const value = routeCount(routes, direction)
+            if (value !== undefined) this.set({ family: familyLabel(family), protocol: routes.protocol }, value)
           }
         },
       })
@@ -143,16 +242,36 @@ export class StatusMetrics {
     if (sample === undefined) this.samples.delete(family)
     else this.samples.set(family, sample)
     this.countDropped()
+    this.countStateChanges()
   }
 
   setSynced(synced: boolean): void {
     this.synced.set(synced ? 1 : 0)
   }
 
-  recordApply(family: IpFamily, ok: boolean, seconds: number): void {
+  /** Every status the syncer reports; losing the view (resync, disconnect) counts as an error. */
+  setSyncStatus(status: SyncStatus): void {
+    const lost = (status === 'resyncing' || status === 'disconnected') && this.syncStatus !== status && this.syncStatus !== undefined
+    if (lost) this.datastoreErrors.inc()
+    this.syncStatus = status
+    this.setSynced(status === 'in-sync')
+  }
+
+  setDatastoreRevision(revision: number): void {
+    this.datastoreRevision.set(revision)
+  }
+
+  /** BIRD runs the config of this revision's intent (just applied, or already identical). */
+  setAppliedRevision(family: IpFamily, revision: number): void {
+    this.appliedRevision.set({ family: familyLabel(family) }, revision)
+  }
+
+  recordApply(family: IpFamily, ok: boolean, seconds: number, failedStage?: ReloadFailureStage): void {
     const labels = { family: familyLabel(family) }
     ;(ok ? this.applies : this.applyFailures).inc(labels)
     this.applyDuration.observe(labels, seconds)
+    if (ok) this.configLoaded.set({ daemon: daemonOf(family) }, this.now() / 1000)
+    else this.reloadFailures.inc({ daemon: daemonOf(family), stage: failedStage ?? 'error' })
   }
 
   setApplyFailing(family: IpFamily, failing: boolean): void {
@@ -161,6 +280,31 @@ export class StatusMetrics {
 
   recordBirdRestart(daemon: BirdDaemonName): void {
     this.restarts.inc({ daemon })
+  }
+
+  /**
+   * Compares each exported session with the previous sample: a different state is one
+   * change; the same state with a different start time means it left and came back.
+   * Sessions that are gone lose their series, so churn does not grow the scrape.
+   */
+  private countStateChanges(): void {
+    const seen = new Set<string>()
+    for (const { key, family, peer } of this.capped(this.peers())) {
+      seen.add(key)
+      const labels = sessionLabels(family, peer)
+      const before = this.lastState.get(key)
+      if (before === undefined) this.stateChanges.inc(labels, 0)
+      else if (before.bgpState !== peer.bgpState) this.stateChanges.inc(labels, 1)
+      else if (before.sinceMs !== undefined && peer.sinceMs !== undefined && before.sinceMs !== peer.sinceMs) this.stateChanges.inc(labels, 2)
+      this.lastState.set(key, { bgpState: peer.bgpState, sinceMs: peer.sinceMs, labels })
+    }
+    for (const [key, { labels }] of this.lastState) {
+      const family = Number(key.split('/')[0]) as IpFamily
+      // A daemon that does not answer says nothing about its sessions: keep them.
+      if (seen.has(key) || !this.samples.get(family)?.answering) continue
+      this.lastState.delete(key)
+      this.stateChanges.remove(labels)
+    }
   }
 
   private peers(): { key: string; family: IpFamily; peer: PeerSample }[] {
@@ -196,9 +340,18 @@ export class StatusMetrics {
     }
     over('falconer_bgp_session_state', this.peers().map((p) => p.key))
     const routes = this.protocolRoutes().map((r) => r.key)
-    over('falconer_bird_routes_imported', routes)
-    over('falconer_bird_routes_exported', routes)
+    for (const kind of ROUTE_KINDS) over(`falconer_bird_routes_${kind}`, routes)
   }
+}
+
+type SessionLabels = { family: string; peer: string; type: string }
+
+function sessionLabels(family: IpFamily, peer: PeerSample): SessionLabels {
+  return { family: familyLabel(family), peer: peer.peerIP, type: peer.type }
+}
+
+function routeCount(routes: RouteCountsSample | undefined, kind: (typeof ROUTE_KINDS)[number]): number | undefined {
+  return routes?.[kind]
 }
 
 function sortByKey<T extends { key: string }>(series: T[]): T[] {

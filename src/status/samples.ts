@@ -10,12 +10,22 @@ export interface PeerSample {
   readonly type: PeerType
   /** BGP state as BIRD prints it (`Established`, `Active`, …); '' when BIRD did not say. */
   readonly bgpState: string
+  /** When the protocol entered its current state (ms since the epoch), when BIRD's time could be read. */
+  readonly sinceMs?: number
+  /** The session's route counts, when BIRD printed them (an up session). */
+  readonly routes?: RouteCountsSample
 }
 
-export interface ProtocolRoutes {
-  readonly protocol: string
+/** BIRD's "Routes:" line; `filtered` only with `import keep filtered`. */
+export interface RouteCountsSample {
   readonly imported: number
   readonly exported: number
+  readonly filtered?: number
+  readonly preferred: number
+}
+
+export interface ProtocolRoutes extends RouteCountsSample {
+  readonly protocol: string
 }
 
 /** What one poll of a BIRD daemon's control socket found. */

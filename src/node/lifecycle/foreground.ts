@@ -6,6 +6,7 @@ import type { Say } from '../startup/say.js'
 import { runStartup, type StartupDeps, type StartupResult } from '../startup/startup.js'
 import { removePidFile, runningAgent, writePidFile } from './agent-process.js'
 import { LifecycleError } from './errors.js'
+import { SdNotifier } from './sd-notify.js'
 
 /**
  * `node run --init-system` (and `--detach=false`): this process is the agent. It claims
@@ -28,6 +29,8 @@ export interface ForegroundOptions {
   readonly reloadSettings?: () => Settings
   readonly signal: AbortSignal
   readonly say: Say
+  /** systemd's notify protocol; default from this process's environment (a no-op outside systemd). */
+  readonly notifier?: SdNotifier
 }
 
 export async function runForeground(o: ForegroundOptions): Promise<StartupResult | undefined> {
@@ -37,6 +40,14 @@ export async function runForeground(o: ForegroundOptions): Promise<StartupResult
     throw new LifecycleError(`A falconer agent is already running on this host (pid ${other}). Stop it first with 'falconer node stop'.`)
   }
   await writePidFile(pidFile, process.pid)
+  // Type=notify: READY=1 once the first config is applied, so `systemctl start` returns
+  // when the node routes; watchdog pings from the start (startup may wait for etcd), then
+  // only while the agent's liveness holds; STOPPING=1 as soon as the stop begins.
+  const notify = o.notifier ?? new SdNotifier({ log: o.log })
+  let live: (() => boolean) | undefined
+  notify.startWatchdog(() => live?.() ?? true)
+  const onStop = () => void notify.stopping()
+  o.signal.addEventListener('abort', onStop, { once: true })
   try {
     let result: StartupResult
     try {
@@ -70,12 +81,19 @@ export async function runForeground(o: ForegroundOptions): Promise<StartupResult
           if (ready) return
           ready = true
           o.say(READY_LINE)
+          void notify.ready(READY_LINE)
+        },
+        onHealth: (health) => {
+          live = () => health.liveness().ok
         },
       },
       o.signal,
     )
     return result
   } finally {
+    o.signal.removeEventListener('abort', onStop)
+    notify.stopWatchdog()
+    await notify.flushed()
     await removePidFile(pidFile, process.pid)
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The shipped unit passes `systemd-analyze verify` on this machine's systemd (with
- * ExecStart pointed at this checkout's bin/falconer, since /usr/local/bin/falconer is not
+ * ExecStart pointed at this checkout's bin/falconer, since /usr/bin/falconer is not
  * installed here), and the example environment file is one `node run` accepts.
  */
 import t from 'tap'
@@ -26,11 +26,11 @@ function directives(text: string): Map<string, string[]> {
 
 t.test('systemd-analyze verify accepts the unit', async (t) => {
   const text = await readFile(UNIT, 'utf8')
-  t.match(text, /^ExecStart=\/usr\/local\/bin\/falconer node run --init-system$/m)
+  t.match(text, /^ExecStart=\/usr\/bin\/falconer node run --init-system$/m)
   const dir = await mkdtemp(join(tmpdir(), 'falconer-unit-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   const copy = join(dir, 'falconer.service')
-  await writeFile(copy, text.replace(/^ExecStart=\/usr\/local\/bin\/falconer /m, `ExecStart=${BIN} `))
+  await writeFile(copy, text.replace(/^ExecStart=\/usr\/bin\/falconer /m, `ExecStart=${BIN} `))
   const r = await execa('systemd-analyze', ['verify', copy], { reject: false, timeout: 120_000 })
   t.equal(r.exitCode, 0, r.stderr)
   t.equal(r.stderr, '', 'no warnings either')
@@ -40,6 +40,9 @@ t.test('the unit restarts with a budget and is hardened to what BGP needs', asyn
   const d = directives(await readFile(UNIT, 'utf8'))
   t.same(d.get('EnvironmentFile'), ['/etc/calico/calico.env'])
   t.same(d.get('Restart'), ['always'])
+  t.same(d.get('Type'), ['notify'], 'ready when the first config is applied')
+  t.same(d.get('NotifyAccess'), ['all'], 'systemd-notify, a child, sends the messages')
+  t.ok(Number(d.get('WatchdogSec')?.[0]) > 0, 'WatchdogSec')
   t.ok(Number(d.get('RestartSec')?.[0]) > 0, 'RestartSec')
   t.ok(d.has('StartLimitIntervalSec') && d.has('StartLimitBurst'), 'a start limit')
   t.same(d.get('NoNewPrivileges'), ['yes'])

@@ -1,0 +1,21 @@
+/**
+ * `node checksystem` finds what is wrong and says how to fix it: against a datastore that
+ * is not there, the etcd and clock checks are problems with a fix, and the exit status is 1.
+ * (The all-ok run is in the lab, test/e2e/prometheus.test.ts.)
+ */
+import t from 'tap'
+import { ensureBuilt, runCli } from '../../helpers/cli.js'
+import { freePort } from '../../helpers/etcd.js'
+
+t.before(ensureBuilt)
+
+t.test('an unreachable etcd is a problem with a fix; exit 1', async (t) => {
+  const port = await freePort()
+  const r = await runCli(['node', 'checksystem', '--datastore-timeout', '2'], { env: { ETCD_ENDPOINTS: `http://127.0.0.1:${port}`, DATASTORE_TYPE: 'etcdv3' } })
+  t.equal(r.code, 1, r.stdout + r.stderr)
+  t.match(r.stdout, new RegExp(`^problem etcd: http://127\\.0\\.0\\.1:${port}: .*\\n {8}fix: check ETCD_ENDPOINTS`, 'm'))
+  t.match(r.stdout, /^problem clock: cannot read etcd's time: .*\n {8}fix: make etcd reachable first$/m)
+  t.match(r.stdout, /^ok {6}Node\.js: v\d+\.\d+\.\d+$/m)
+  t.match(r.stdout, /^ok {6}BGP daemon: bird 1\.6\.8, bird6 1\.6\.8$/m)
+  t.match(r.stdout, /^\d+ problem\(s\) found\.$/m)
+})
