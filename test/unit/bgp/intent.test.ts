@@ -207,6 +207,9 @@ t.test('peer options', async (t) => {
     sourceAddress: '10.99.0.1',
     passive: false,
     nextHopKeep: false,
+    nextHopSelf: false,
+    importFilters: [],
+    exportFilters: [],
   })
   t.equal(peerNamed(f, 'Global_10_99_0_202').sourceAddress, undefined)
   t.equal(peerNamed(f, 'Global_10_99_0_203').nextHopKeep, false, 'iBGP: never next hop keep')
@@ -287,7 +290,7 @@ t.test('problems: a bad resource is reported and skipped, the rest is used', asy
     peers: [
       peer('bad-ip', { peerIP: '10.99.0.256', asNumber: 65001 }),
       peer('bad-selector', { peerSelector: "role == 'x" }),
-      peer('no-as', { peerIP: '10.99.0.201' }),
+      peer('bad-local-as', { peerIP: '10.99.0.201', localASNumber: 0 }),
       peer('good', { peerIP: '10.99.0.202', asNumber: 65001 }),
     ],
   })
@@ -301,8 +304,8 @@ t.test('problems: a bad resource is reported and skipped, the rest is used', asy
     'bgpconfigurations/default spec.listenPort',
     'bgpconfigurations/default spec.logSeverityScreen',
     'bgppeers/bad-ip spec.peerIP',
+    'bgppeers/bad-local-as spec.localASNumber',
     'bgppeers/bad-selector spec.peerSelector',
-    'bgppeers/no-as spec.asNumber',
     'nodes/bad-address spec.bgp.ipv4Address',
     'nodes/bad-as spec.bgp.asNumber',
   ])
@@ -344,4 +347,34 @@ t.test('holdsPassword tells the applier which files must be 0600', async (t) => 
   t.equal(holdsPassword(i.v4), true)
   t.equal(holdsPassword(i.v6), false)
   t.equal(holdsPassword(buildIntent({ snapshot: s, nodeName: 'node-1' }).v4), false, 'no secret, no password in the file')
+})
+
+t.test('current-Calico BGPPeer fields: peer without asNumber, localASNumber, reversePeering, filters', async (t) => {
+  const s = snapshot({
+    nodes: [
+      node('a', { v4: '10.99.0.1/24', as: 64600, labels: { edge: 'true' } }),
+      node('b', { v4: '10.99.0.2/24', labels: { rr: 'true' } }),
+    ],
+    configs: [meshOff],
+    peers: [
+      // No asNumber: the session is in this node's own AS (iBGP).
+      peer('tor', { node: 'a', peerIP: '10.99.0.254' }),
+      // localASNumber: a speaks as 65500 to b; b peers back expecting 65500.
+      peer('to-b', { node: 'a', peerSelector: 'has(rr)', localASNumber: 65500 }),
+      peer('manual', { node: 'b', peerIP: '10.99.0.1', asNumber: 64600, reversePeering: 'Manual' }),
+      peer('filtered', { node: 'b', peerIP: '10.99.0.250', asNumber: 65000, filters: ['missing'] }),
+    ],
+  })
+  const a = v4({ snapshot: s, nodeName: 'a' })
+  t.match(peerNamed(a, 'Node_10_99_0_254'), { asNumber: 64600, internal: true })
+  t.match(peerNamed(a, 'Node_10_99_0_2'), { asNumber: 64512, localAs: 65500, internal: false })
+  t.same(names(a), ['Node_10_99_0_2', 'Node_10_99_0_254'], 'Manual: a does not peer back with b for BGPPeer manual')
+  const i = buildIntent({ snapshot: s, nodeName: 'b' })
+  const b = enabled(i.v4)
+  t.match(peerNamed(b, 'Node_10_99_0_1'), { asNumber: 64600, internal: false })
+  t.equal(b.peers.find((p) => p.address === '10.99.0.250'), undefined, 'a peer naming a missing BGPFilter is withheld')
+  t.match(i.problems, [{ key: '/calico/resources/v3/projectcalico.org/bgppeers/filtered', field: 'spec.filters', reason: /missing/ }])
+  // The reverse of to-b on b: peers with a in the AS a presents (65500), not a's own.
+  const reverse = snapshot({ ...{ nodes: [...s.nodes.values()] }, configs: [meshOff], peers: [peer('to-b', { node: 'a', peerSelector: 'has(rr)', localASNumber: 65500 })] })
+  t.match(peerNamed(v4({ snapshot: reverse, nodeName: 'b' }), 'Node_10_99_0_1'), { asNumber: 65500 })
 })
