@@ -78,7 +78,8 @@ spec:
   t.pass('removing the filter brings the blocks back')
 })
 
-t.test("nextHopMode: Self and Keep decide the next hop the ToR sees for another node's block", async (t) => {
+// Toward an eBGP peer BIRD already announces itself (Auto = Self here); Keep is what changes the wire.
+t.test("nextHopMode: Keep passes on another node's next hop; Self announces this node", async (t) => {
   const via = (rib: WirePath[]) => rib.find((p) => n2v4.includes(p.prefix) && p.neighbor === topology.canonicalCidr(n1.plan.ipv4))
   await lab.apply('tor-self.yaml', torPeer('  nextHopMode: Self\n'))
   await lab.waitFor('the ToR to see node-1 as next hop of node-2 blocks via node-1', async () => via(await torPaths(4))?.nexthop === n1.plan.ipv4, 60_000, 1_000)

@@ -12,7 +12,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 /** One peering before its password is resolved. `from`: the resource it comes from. */
 interface Candidate {
   readonly peer: Mutable<PeerIntent>
-  readonly passwordRef: SecretKeyRef | undefined
+  /** 'unusable': a password is configured but its reference itself is invalid. */
+  readonly passwordRef: SecretKeyRef | 'unusable' | undefined
   readonly from: string
 }
 
@@ -23,7 +24,7 @@ interface Options {
   readonly gracefulRestartTime: number | undefined
   readonly ttlSecurityHops: number | undefined
   readonly allowLocalAs: number | undefined
-  readonly passwordRef: SecretKeyRef | undefined
+  readonly passwordRef: SecretKeyRef | 'unusable' | undefined
   readonly keepNextHop: boolean
   readonly localAs?: number
   readonly nextHopMode: ParsedPeer['nextHopMode']
@@ -64,7 +65,9 @@ export function peerings(ctx: Context, self: NodeView, address: string, f: IPFam
     // Taken even when its password is missing: a mesh session must not stand in for a
     // peering the operator configured with a password.
     taken.set(slot, p)
-    if (c.passwordRef !== undefined) {
+    if (c.passwordRef === 'unusable') {
+      p.withheld = 'password-unavailable'
+    } else if (c.passwordRef !== undefined) {
       // Looked up once per resource and secret: thousands of sessions may share one.
       const [key, field] =
         p.kind === 'Mesh' ? [ctx.prepared.defaults.key, 'spec.nodeMeshPassword'] : [c.from, 'spec.password.secretKeyRef']
@@ -74,8 +77,9 @@ export function peerings(ctx: Context, self: NodeView, address: string, f: IPFam
         password = secretValue(ctx, c.passwordRef, key, field)
         passwords.set(memo, password)
       }
-      if (password === null) return
-      p.password = password
+      // Never without its password: held down, but listed so the operator sees it.
+      if (password === null) p.withheld = 'password-unavailable'
+      else p.password = password
     }
     out.push(p)
   }
@@ -88,7 +92,7 @@ export function peerings(ctx: Context, self: NodeView, address: string, f: IPFam
   }
   for (const peer of ctx.prepared.peers) reverse(h, peer, accept)
   const mesh = meshState(ctx, self)
-  if (mesh.state === 'on') meshPeers(h, accept)
+  if (mesh.state === 'on' || mesh.why === 'password-unavailable') meshPeers(h, accept)
   out.sort((a, b) => cmp(a.name, b.name))
   return { peers: out, mesh }
 }
@@ -288,7 +292,7 @@ function meshState(ctx: Context, self: NodeView): MeshState {
 /** Every other node with an address of this family, unless either side is a route reflector. */
 function meshPeers(h: Here, accept: Accept): void {
   const d = h.ctx.prepared.defaults
-  const password = d.meshPassword !== undefined && d.meshPassword !== 'invalid' ? d.meshPassword : undefined
+  const password = d.meshPassword === 'invalid' ? 'unusable' : d.meshPassword
   for (const node of h.ctx.prepared.nodeList) {
     const other = addressOf(node, h.f)
     if (node.name === h.self.name || other === undefined || other === h.address || node.clusterId !== undefined) continue
@@ -312,11 +316,11 @@ function secretValue(ctx: Context, ref: SecretKeyRef, key: string, field: string
   const id = secretId(ref)
   const value = ctx.secrets.get(id)
   if (value === undefined) {
-    ctx.problems.add(key, field, `secret ${id} is not available; peerings that need it are left out`)
+    ctx.problems.add(key, field, `secret ${id} is not available; sessions that need it are held down (disabled) until it is`)
     return null
   }
   if (!isBirdSafeSecret(value)) {
-    ctx.problems.add(key, field, `secret ${id} is not a usable BGP password (1-80 printable ASCII, no " or \\); peerings that need it are left out`)
+    ctx.problems.add(key, field, `secret ${id} is not a usable BGP password (1-80 printable ASCII, no " or \\); sessions that need it are held down (disabled)`)
     return null
   }
   return value

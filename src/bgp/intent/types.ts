@@ -62,6 +62,12 @@ export interface PeerIntent {
    */
   readonly importFilters: readonly string[]
   readonly exportFilters: readonly string[]
+  /**
+   * Present: the session is configured but held down (BIRD `disabled`), because its BGP
+   * password could not be read. Shown, not dropped, so `node status`, CalicoNodeStatus and
+   * the session-state metric all show it; it never comes up without its password.
+   */
+  readonly withheld?: 'password-unavailable'
 }
 
 /** One rule of a BGPFilter: all its conditions must hold for `action` to apply. */

@@ -24,6 +24,7 @@ const peer: PeerView = {
   filtered: true,
   importFilters: ['sample'],
   exportFilters: ['sample'],
+  withheld: 'sample',
 }
 
 export const SAMPLE_VIEWS: readonly ConfigView[] = [

@@ -84,6 +84,8 @@ export interface PeerView {
   readonly filtered: boolean
   readonly importFilters: readonly string[]
   readonly exportFilters: readonly string[]
+  /** Held down (`disabled`) and why, in fixed text. */
+  readonly withheld: string | null
 }
 
 export function configView(intent: FamilyIntent, family: Family): ConfigView {
@@ -184,5 +186,6 @@ function peerView(p: PeerIntent): PeerView {
     filtered: p.importFilters.length > 0 || p.exportFilters.length > 0,
     importFilters: p.importFilters,
     exportFilters: p.exportFilters,
+    withheld: p.withheld === 'password-unavailable' ? 'BGP password not available' : null,
   }
 }

@@ -53,6 +53,8 @@ const STATEMENTS: readonly RegExp[] = [
   '  next hop keep;',
   `  allow local as ${N};`,
   '  next hop self;',
+  '  disabled;',
+  '  description "withheld: BGP password not available";',
   'function calico_export_to_bgp_peers_rules\\(\\)',
   '  calico_export_to_bgp_peers_rules\\(\\);',
   `  if \\( defined\\(source\\) && source = RTS_INHERIT && \\(dest = RTD_ROUTER \\|\\| dest = RTD_MULTIPATH\\) && net ~ ${CIDR} \\) then reject;`,

@@ -218,7 +218,7 @@ t.test('peer options', async (t) => {
   t.match(peerNamed(f, 'Global_10_99_0_206'), { ttlSecurityHops: 2, allowLocalAs: 1 })
 })
 
-t.test('passwords come from the secrets map; a missing one skips the peering', async (t) => {
+t.test('passwords come from the secrets map; a missing one holds the sessions down, never up without it', async (t) => {
   const parts: SnapshotParts = {
     nodes: threeNodes(),
     configs: [bgpConfig('default', { nodeMeshPassword: { secretKeyRef: { name: 's', key: 'mesh' } } })],
@@ -232,16 +232,32 @@ t.test('passwords come from the secrets map; a missing one skips the peering', a
     ['Mesh_10_99_0_3', 'm'],
   ])
   const noTor = buildIntent({ snapshot: snapshot(parts), nodeName: 'node-1', secrets: new Map([['s/mesh', 'm']]) })
-  t.same(names(noTor.v4), ['Mesh_10_99_0_2', 'Mesh_10_99_0_3'])
+  t.same(enabled(noTor.v4).peers.map((p) => [p.name, p.password, p.withheld]), [
+    ['Global_10_99_0_254', undefined, 'password-unavailable'],
+    ['Mesh_10_99_0_2', 'm', undefined],
+    ['Mesh_10_99_0_3', 'm', undefined],
+  ])
   t.same(noTor.problems, [
-    { key: key('bgppeers', 'tor'), field: 'spec.password.secretKeyRef', reason: 'secret s/tor is not available; peerings that need it are left out' },
+    {
+      key: key('bgppeers', 'tor'),
+      field: 'spec.password.secretKeyRef',
+      reason: 'secret s/tor is not available; sessions that need it are held down (disabled) until it is',
+    },
   ])
   const noMesh = buildIntent({ snapshot: snapshot(parts), nodeName: 'node-1', secrets: new Map([['s/tor', 't']]) })
-  t.same(names(noMesh.v4), ['Global_10_99_0_254'])
+  t.same(enabled(noMesh.v4).peers.map((p) => [p.name, p.password, p.withheld]), [
+    ['Global_10_99_0_254', 't', undefined],
+    ['Mesh_10_99_0_2', undefined, 'password-unavailable'],
+    ['Mesh_10_99_0_3', undefined, 'password-unavailable'],
+  ])
   t.same(enabled(noMesh.v4).mesh, { state: 'off', why: 'password-unavailable' })
   t.match(noMesh.problems, [{ key: key('bgpconfigurations', 'default'), field: 'spec.nodeMeshPassword' }])
   const unsafe = buildIntent({ snapshot: snapshot(parts), nodeName: 'node-1', secrets: new Map([['s/mesh', 'm'], ['s/tor', 'a"b']]) })
-  t.same(names(unsafe.v4), ['Mesh_10_99_0_2', 'Mesh_10_99_0_3'], 'a value BIRD cannot take is never rendered')
+  t.same(
+    enabled(unsafe.v4).peers.map((p) => [p.name, p.password ?? null]),
+    [['Global_10_99_0_254', null], ['Mesh_10_99_0_2', 'm'], ['Mesh_10_99_0_3', 'm']],
+    'a value BIRD cannot take is never rendered',
+  )
   t.match(unsafe.problems, [{ key: key('bgppeers', 'tor'), reason: /not a usable BGP password/ }])
 })
 

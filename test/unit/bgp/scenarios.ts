@@ -166,7 +166,7 @@ export const SCENARIOS: readonly Scenario[] = [
       {
         key: peerKey('tor-missing-secret'),
         field: 'spec.password.secretKeyRef',
-        reason: 'secret bgp-secrets/absent is not available; peerings that need it are left out',
+        reason: 'secret bgp-secrets/absent is not available; sessions that need it are held down (disabled) until it is',
       },
     ],
   },
