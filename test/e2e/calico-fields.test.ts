@@ -128,3 +128,51 @@ spec:
   const status = await lab.nodeStatus(n2)
   t.ok(peersOf(status, 4).some((p) => p.peerAddress === '10.99.1.2'), 'node-2 has a session configured to 10.99.1.2')
 })
+
+t.test('a password secret that is missing: the session is listed, held down, with the reason', async (t) => {
+  await lab.apply(
+    'locked.yaml',
+    `apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: locked
+spec:
+  node: node-1
+  peerIP: 10.99.0.250
+  asNumber: 65000
+  password:
+    secretKeyRef: {name: bgp-secrets, key: missing}
+`,
+  )
+  const row = await lab.waitFor('node-1 to list the held-down session', async () =>
+    peersOf(await lab.nodeStatus(n1), 4).find((p) => p.peerAddress === '10.99.0.250'),
+  60_000, 1_000)
+  t.match(row, { bgpState: '', info: 'withheld: BGP password not available' })
+  const config = await lab.birdc(n1, 4, ['show', 'protocols', 'all', 'Node_10_99_0_250'])
+  t.match(config, /Description:\s+withheld: BGP password not available/)
+  t.notMatch(config, /BGP state:\s+Established/, 'never up without its password')
+})
+
+t.test('reversePeering: Auto makes the selected node peer back; Manual leaves it to the mesh', async (t) => {
+  const peerOf = async (node: typeof n1, address: string) =>
+    peersOf(await lab.nodeStatus(node), 4).find((p) => p.peerAddress === address)
+  // node-1 peers with every other node (node-2) by its own BGPPeer.
+  const manifest = (mode: string) => `apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: one-to-all
+spec:
+  node: node-1
+  peerSelector: all()
+  reversePeering: ${mode}
+`
+  await lab.apply('reverse-manual.yaml', manifest('Manual'))
+  await lab.waitFor("node-1's BGPPeer session to node-2", async () => (await peerOf(n1, n2.plan.ipv4))?.type === 'NodePeer', 60_000, 1_000)
+  t.equal((await peerOf(n2, n1.plan.ipv4))?.type, 'NodeMesh', 'Manual: node-2 does not peer back for the BGPPeer (its mesh session remains)')
+  await lab.apply('reverse-auto.yaml', manifest('Auto'))
+  await lab.waitFor('node-2 to peer back', async () => (await peerOf(n2, n1.plan.ipv4))?.type === 'NodePeer', 60_000, 1_000)
+  t.pass('Auto: node-2 peers back with node-1 (node specific)')
+  await lab.waitFor('the session to be Established on both ends', async () =>
+    (await peerOf(n2, n1.plan.ipv4))?.bgpState === 'Established' && (await peerOf(n1, n2.plan.ipv4))?.bgpState === 'Established', 60_000, 1_000)
+  t.pass('Established both ways')
+})
