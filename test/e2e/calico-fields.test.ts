@@ -4,6 +4,9 @@
 import t from 'tap'
 import { allBlocks, peersOf, startLab, topology, waitTorRoutes } from '../helpers/lab.js'
 
+// Six scenarios on one lab, each waiting for BGP to converge: minutes on a loaded machine.
+t.setTimeout(900_000)
+
 const lab = await startLab(t, { name: 'cf', nodes: 2 })
 const [n1, n2] = lab.nodes as [(typeof lab.nodes)[number], (typeof lab.nodes)[number]]
 

@@ -45,7 +45,12 @@ function parseRule(v: unknown, path: string, family: IPFamily): BGPFilterRule {
   }
   assignOptionalText(rule, 'source', o, path, (x, p) => asEnum(x, p, ['RemotePeers'] as const))
   assignOptionalText(rule, 'interface', o, path, parseInterfacePattern)
-  return rule
+  // Calico's field order (BGPFilterRuleV4/V6), so the stored JSON is what calicoctl writes.
+  const ordered: Record<string, unknown> = {}
+  for (const key of ['cidr', 'prefixLength', 'source', 'interface', 'matchOperator', 'action'] as const) {
+    if (rule[key] !== undefined) ordered[key] = rule[key]
+  }
+  return ordered as unknown as BGPFilterRule
 }
 
 export function parseBGPFilterSpec(v: unknown, path: string): BGPFilterSpec {

@@ -61,3 +61,25 @@ t.test('a List of mixed kinds in JSON, booleans and all', async (t) => {
   t.same([applied.code, applied.stderr], [0, ''])
   t.match(await raw('ippools', 'p1'), /"labels":\{"tier":"1"\}\},"spec":\{"cidr":"10.50.0.0\/16","blockSize":26,"natOutgoing":true\}/)
 })
+
+t.test('BGPFilter: apply, get, delete; a filter falconer cannot render is refused naming the field', async (t) => {
+  const manifest = [
+    'apiVersion: projectcalico.org/v3',
+    'kind: BGPFilter',
+    'metadata: {name: tor-export}',
+    'spec:',
+    '  exportV4:',
+    '  - {action: Reject, matchOperator: In, cidr: 10.50.0.0/16, prefixLength: {min: 24}}',
+  ].join('\n')
+  const applied = await cli(['apply', '-f', '-'], { input: manifest })
+  t.same([applied.code, applied.stdout, applied.stderr], [0, "Successfully applied 1 'BGPFilter' resource(s)\n", ''])
+  t.match(await raw('bgpfilters', 'tor-export'), /"spec":\{"exportV4":\[\{"cidr":"10.50.0.0\/16","prefixLength":\{"min":24\},"matchOperator":"In","action":"Reject"\}\]\}\}$/)
+  const got = await cli(['get', 'bgpfilters'])
+  t.same([got.code, got.stdout], [0, 'NAME         \ntor-export   \n\n'])
+  const refused = await cli(['apply', '-f', '-'], { input: manifest.replace('action: Reject', 'action: Reject, peerType: eBGP') })
+  t.not(refused.code, 0)
+  t.match(refused.stderr, /spec\.exportV4\[0\]\.peerType.*not supported by falconer/)
+  const deleted = await cli(['delete', 'bgpfilter', 'tor-export'])
+  t.same([deleted.code, deleted.stdout], [0, "Successfully deleted 1 'BGPFilter' resource(s)\n"])
+  t.equal(await raw('bgpfilters', 'tor-export'), '')
+})
