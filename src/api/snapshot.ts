@@ -1,4 +1,4 @@
-import type { BGPConfiguration, BGPPeer, BlockAffinity, IPPool, Node } from './types.js'
+import type { BGPConfiguration, BGPFilter, BGPPeer, BlockAffinity, IPPool, Node } from './types.js'
 
 /**
  * A consistent view of the BGP-relevant datastore at one etcd revision.
@@ -14,6 +14,7 @@ export interface Snapshot {
   readonly bgpPeers: ReadonlyMap<string, BGPPeer>
   /** `default` and `node.<name>`. */
   readonly bgpConfigurations: ReadonlyMap<string, BGPConfiguration>
+  readonly bgpFilters: ReadonlyMap<string, BGPFilter>
   readonly ipPools: ReadonlyMap<string, IPPool>
   /** Keyed by `<node>/<cidr>`. */
   readonly blockAffinities: ReadonlyMap<string, BlockAffinity>
@@ -30,6 +31,7 @@ export function emptySnapshot(revision = 0): Snapshot {
     nodes: new Map(),
     bgpPeers: new Map(),
     bgpConfigurations: new Map(),
+    bgpFilters: new Map(),
     ipPools: new Map(),
     blockAffinities: new Map(),
     invalid: new Map(),

@@ -76,7 +76,20 @@ export interface BGPPeerSpec {
   maxRestartTime?: string
   ttlSecurity?: number
   numAllowedLocalASNumbers?: number
+  /** This node's AS toward this peer (BIRD `local as`), instead of the node's own AS. */
+  localASNumber?: number
+  /** Auto: BIRD's default (self toward eBGP, unchanged toward iBGP); Self / Keep force it. */
+  nextHopMode?: NextHopMode
+  /** Manual: the selected nodes do not peer back automatically. */
+  reversePeering?: ReversePeering
+  /** Gateway the peer is reached through: a static route to the peer via it. */
+  reachableBy?: string
+  /** BGPFilter names, applied in this order before the default export/import policy. */
+  filters?: string[]
 }
+
+export type NextHopMode = 'Auto' | 'Self' | 'Keep'
+export type ReversePeering = 'Auto' | 'Manual'
 
 export type BGPPeer = Resource<'BGPPeer', BGPPeerSpec>
 
@@ -114,9 +127,36 @@ export interface BGPConfigurationSpec {
   /** Go duration string. */
   nodeMeshMaxRestartTime?: string
   bindMode?: 'None' | 'NodeIP'
+  /** Which pools' routes BIRD programs into the kernel (see intent/prepare.ts). */
+  programClusterRoutes?: ProgramClusterRoutes
 }
 
+export type ProgramClusterRoutes = 'Enabled' | 'Disabled' | 'EnabledIPIPOnly' | 'EnabledNoEncapOnly'
+
 export type BGPConfiguration = Resource<'BGPConfiguration', BGPConfigurationSpec>
+
+// ---- BGPFilter ------------------------------------------------------------
+
+export type BGPFilterAction = 'Accept' | 'Reject'
+export type BGPFilterMatchOperator = 'Equal' | 'NotEqual' | 'In' | 'NotIn'
+
+export interface BGPFilterRule {
+  action: BGPFilterAction
+  cidr?: string
+  matchOperator?: BGPFilterMatchOperator
+  prefixLength?: { min?: number; max?: number }
+  source?: 'RemotePeers'
+  interface?: string
+}
+
+export interface BGPFilterSpec {
+  exportV4?: BGPFilterRule[]
+  importV4?: BGPFilterRule[]
+  exportV6?: BGPFilterRule[]
+  importV6?: BGPFilterRule[]
+}
+
+export type BGPFilter = Resource<'BGPFilter', BGPFilterSpec>
 
 // ---- IPPool ---------------------------------------------------------------
 
@@ -216,11 +256,11 @@ export interface BlockAffinity {
 
 // ---- unions ----------------------------------------------------------------
 
-export type AnyResource = Node | BGPPeer | BGPConfiguration | IPPool | CalicoNodeStatus | WorkloadEndpoint
+export type AnyResource = Node | BGPPeer | BGPConfiguration | BGPFilter | IPPool | CalicoNodeStatus | WorkloadEndpoint
 export type ResourceKind = AnyResource['kind']
 
 export const KINDS: readonly ResourceKind[] = [
-  'Node', 'BGPPeer', 'BGPConfiguration', 'IPPool', 'CalicoNodeStatus', 'WorkloadEndpoint',
+  'Node', 'BGPPeer', 'BGPConfiguration', 'BGPFilter', 'IPPool', 'CalicoNodeStatus', 'WorkloadEndpoint',
 ]
 
 /** etcd path segment per kind (Calico v3 layout). */
@@ -228,6 +268,7 @@ export const PLURALS: Record<ResourceKind, string> = {
   Node: 'nodes',
   BGPPeer: 'bgppeers',
   BGPConfiguration: 'bgpconfigurations',
+  BGPFilter: 'bgpfilters',
   IPPool: 'ippools',
   CalicoNodeStatus: 'caliconodestatuses',
   WorkloadEndpoint: 'workloadendpoints',

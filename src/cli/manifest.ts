@@ -1,10 +1,14 @@
-import { LineCounter, parseAllDocuments } from 'yaml'
+import { LineCounter, parseAllDocuments, type ScalarTag, type Tags } from 'yaml'
+import { ManifestValueError, resourceShape, toCalicoJson, type YamlValue } from '../api/manifest-shapes.js'
+import { NON_STRING_START, resolvePlainScalar } from '../api/yaml11.js'
 
 /**
  * Reading `-f FILE` input the way calicoctl does: YAML or JSON, several YAML documents
  * separated by `---`, a top-level sequence of resources, and list resources
  * (`kind: List`, `kind: BGPPeerList`, v1 `kind: bgpPeerList`) whose `items` are the
- * resources. Pure: text in, plain objects out; what they mean is decided elsewhere.
+ * resources. Scalars are read as calicoctl's YAML 1.1 reader reads them and stored as its
+ * YAML-to-JSON step stores them (see ../api/manifest-shapes.ts): a label written `yes` is
+ * the string "true". Pure: text in, plain objects out; what they mean is decided elsewhere.
  */
 
 export interface ManifestDocument {
@@ -24,9 +28,28 @@ export class ManifestError extends Error {
   }
 }
 
+/**
+ * Plain scalars that are not strings, as go-yaml v2 resolves them. One tag sees every plain
+ * scalar that could be one and returns what Go would (possibly the text itself).
+ */
+const goScalar: ScalarTag = {
+  tag: 'tag:yaml.org,2002:int',
+  default: true,
+  test: NON_STRING_START,
+  resolve: (text: string) => resolvePlainScalar(text),
+}
+
+const KEPT_TAGS = ['tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq', 'tag:yaml.org,2002:str', 'tag:yaml.org,2002:merge']
+
+/** YAML 1.1 collections, strings and merge keys from the library; scalars resolved like Go. */
+const goTags = (tags: Tags): Tags => [
+  ...tags.filter((t) => typeof t === 'object' && KEPT_TAGS.includes(t.tag)),
+  goScalar,
+]
+
 export function parseManifest(text: string): ManifestDocument[] {
   const lineCounter = new LineCounter()
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true })
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, version: '1.1', customTags: goTags, merge: true })
   // An input with nothing but comments is an empty stream, not an error.
   if (!Array.isArray(docs)) return []
   for (const doc of docs) {
@@ -40,16 +63,21 @@ export function parseManifest(text: string): ManifestDocument[] {
   for (const doc of docs) {
     if (doc.contents === null) continue
     const line = lineCounter.linePos(doc.contents.range[0]).line
-    const value: unknown = doc.toJS({ maxAliasCount: 100 })
+    const value = doc.toJS({ maxAliasCount: 100, mapAsMap: true }) as YamlValue
     if (value === null || value === undefined) continue
-    if (Array.isArray(value)) {
-      const seq = doc.contents as { items?: { range?: [number, number, number] }[] }
-      value.forEach((item, i) => {
-        const start = seq.items?.[i]?.range?.[0]
-        out.push(...flatten(item, start === undefined ? line : lineCounter.linePos(start).line))
-      })
-    } else {
-      out.push(...flatten(value, line))
+    try {
+      if (Array.isArray(value)) {
+        const seq = doc.contents as { items?: { range?: [number, number, number] }[] }
+        value.forEach((item: YamlValue, i: number) => {
+          const start = seq.items?.[i]?.range?.[0]
+          out.push(...flatten(item, start === undefined ? line : lineCounter.linePos(start).line))
+        })
+      } else {
+        out.push(...flatten(value, line))
+      }
+    } catch (err) {
+      if (err instanceof ManifestValueError) throw new ManifestError(`line ${line}: ${err.message}`, line)
+      throw err
     }
   }
   return out
@@ -61,23 +89,26 @@ function yamlReason(message: string): string {
   return firstLine.replace(/ at line \d+, column \d+:?$/, '')
 }
 
-function flatten(value: unknown, line: number): ManifestDocument[] {
-  if (!isMapping(value)) {
-    throw new ManifestError(`line ${line}: expected a resource (a mapping with apiVersion, kind, metadata, spec), found ${describe(value)}`, line)
+function flatten(raw: YamlValue, line: number): ManifestDocument[] {
+  if (!(raw instanceof Map)) {
+    throw new ManifestError(`line ${line}: expected a resource (a mapping with apiVersion, kind, metadata, spec), found ${describe(toCalicoJson(raw, 'any'))}`, line)
   }
-  if (!isListKind(value.kind)) return [{ line, value }]
-  const items = value.items ?? []
-  if (!Array.isArray(items)) {
-    throw new ManifestError(`line ${line}: ${String(value.kind)}.items must be a sequence of resources`, line)
+  const kind = raw.get('kind')
+  if (!isListKind(kind)) return [{ line, value: toCalicoJson(raw, resourceShape(kind)) as Record<string, unknown> }]
+  const itemKind = listItemKind(String(kind))
+  const rawItems = raw.get('items') ?? []
+  if (!Array.isArray(rawItems)) {
+    throw new ManifestError(`line ${line}: ${String(kind)}.items must be a sequence of resources`, line)
   }
-  const itemKind = listItemKind(String(value.kind))
-  return items.map((item: unknown) => {
-    if (!isMapping(item)) {
-      throw new ManifestError(`line ${line}: ${String(value.kind)}.items holds ${describe(item)}, expected resources`, line)
+  const apiVersion = toCalicoJson(raw.get('apiVersion') ?? null, 'string')
+  return (rawItems as YamlValue[]).map((entry) => {
+    if (!(entry instanceof Map)) {
+      throw new ManifestError(`line ${line}: ${String(kind)}.items holds ${describe(toCalicoJson(entry, 'any'))}, expected resources`, line)
     }
+    const item = toCalicoJson(entry, resourceShape(entry.get('kind') ?? itemKind)) as Record<string, unknown>
     // Items of a typed list (BGPPeerList) may leave out their own apiVersion and kind.
     const inherited: Record<string, unknown> = {}
-    if (item.apiVersion === undefined && value.apiVersion !== undefined) inherited.apiVersion = value.apiVersion
+    if (item.apiVersion === undefined && apiVersion !== null) inherited.apiVersion = apiVersion
     if (item.kind === undefined && itemKind !== undefined) inherited.kind = itemKind
     return { line, value: { ...inherited, ...item } }
   })
@@ -91,10 +122,6 @@ function isListKind(kind: unknown): boolean {
 function listItemKind(listKind: string): string | undefined {
   const base = listKind.slice(0, -'List'.length)
   return base === '' ? undefined : base
-}
-
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
 function describe(v: unknown): string {

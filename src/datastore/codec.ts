@@ -17,12 +17,37 @@ export interface StoredKv {
   readonly mod_revision: string
 }
 
-/** Calico's JSON, field order as Calico writes it; resourceVersion is the key's revision, never stored. */
+/**
+ * Calico's JSON, byte for byte where it has one form: field order as Calico writes it,
+ * labels and annotations in key order (Go marshals a map sorted by key; a JS object would
+ * put "10" before "a"), and <, >, & escaped as Go's encoder escapes them. resourceVersion is
+ * the key's revision, never stored.
+ */
 export function encodeResource(r: AnyResource): string {
-  const { resourceVersion: _notStored, ...metadata } = r.metadata
-  const out: Record<string, unknown> = { kind: r.kind, apiVersion: r.apiVersion, metadata, spec: r.spec }
-  if (r.status !== undefined) out['status'] = r.status
-  return JSON.stringify(out)
+  const { resourceVersion: _notStored, labels, annotations, ...rest } = r.metadata
+  const field = (k: string, json: string): string => `${JSON.stringify(k)}:${json}`
+  // ObjectMeta's Go field order puts labels and annotations before these.
+  const after = new Set(['ownerReferences', 'finalizers', 'managedFields'])
+  const entries = Object.entries(rest).filter(([, v]) => v !== undefined)
+  const metadata = [
+    ...entries.filter(([k]) => !after.has(k)).map(([k, v]) => field(k, JSON.stringify(v))),
+    ...(labels !== undefined ? [field('labels', sortedMapJson(labels))] : []),
+    ...(annotations !== undefined ? [field('annotations', sortedMapJson(annotations))] : []),
+    ...entries.filter(([k]) => after.has(k)).map(([k, v]) => field(k, JSON.stringify(v))),
+  ]
+  let text = `{"kind":${JSON.stringify(r.kind)},"apiVersion":${JSON.stringify(r.apiVersion)},"metadata":{${metadata.join(',')}},"spec":${JSON.stringify(r.spec)}`
+  if (r.status !== undefined) text += `,"status":${JSON.stringify(r.status)}`
+  return goEscape(text + '}')
+}
+
+function sortedMapJson(m: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(m).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(m[k])}`).join(',')}}`
+}
+
+/** Go's json.Marshal HTML-safe escapes; these characters only occur inside JSON strings. */
+function goEscape(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /** RFC 3339 at second precision, as Go's metav1.Time marshals. */

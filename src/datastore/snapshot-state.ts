@@ -20,6 +20,7 @@ export interface KeyChange {
 export const SYNCED_PREFIXES: readonly string[] = [
   IPAM_HOST_ROOT,
   resourcePrefix('BGPConfiguration'),
+  resourcePrefix('BGPFilter'),
   resourcePrefix('BGPPeer'),
   resourcePrefix('IPPool'),
   resourcePrefix('Node'),
@@ -58,9 +59,9 @@ function slotOf(key: string): Slot | undefined {
     }
   }
   if (parsed?.type !== 'resource') return undefined
-  const map = ({ Node: 'nodes', BGPPeer: 'bgpPeers', BGPConfiguration: 'bgpConfigurations', IPPool: 'ipPools' } as const)[
-    parsed.kind as 'Node' | 'BGPPeer' | 'BGPConfiguration' | 'IPPool'
-  ]
+  const map = (
+    { Node: 'nodes', BGPPeer: 'bgpPeers', BGPConfiguration: 'bgpConfigurations', BGPFilter: 'bgpFilters', IPPool: 'ipPools' } as const
+  )[parsed.kind as 'Node' | 'BGPPeer' | 'BGPConfiguration' | 'BGPFilter' | 'IPPool']
   if (map === undefined) return undefined
   return {
     map,

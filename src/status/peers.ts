@@ -77,7 +77,8 @@ export function peerRows(protocols: readonly (Protocol | ProtocolDetails)[], fam
       state: p.state,
       since: p.since,
       bgpState: FSM_STATES.has(bgpState) ? bgpState : '',
-      info: p.info.split(/\s+/).filter((w) => w !== '').join(' '),
+      // A session falconer holds down says why in its description.
+      info: 'description' in p && p.description?.startsWith('withheld:') === true ? p.description : p.info.split(/\s+/).filter((w) => w !== '').join(' '),
     })
   }
   return rows

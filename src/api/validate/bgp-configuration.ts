@@ -5,7 +5,7 @@ import { formatCommunity, looksLikeCommunityValue, parseCommunityName, parseComm
 import { parseRestartTime } from './duration.js'
 import {
   asArray, asBoolean, asEnum, asInteger, asObject, asString, assignOptional, assignOptionalText, checkFields, child,
-  copyPreserved, item, optional, optionalText, required,
+  copyPreserved, isAbsent, item, optional, optionalText, ownField, required,
 } from './fields.js'
 import { parseInterfacePattern } from './interface-pattern.js'
 import { parseCidr } from './ip.js'
@@ -25,6 +25,7 @@ const FIELDS = [
   'nodeMeshPassword',
   'nodeMeshMaxRestartTime',
   'bindMode',
+  'programClusterRoutes',
 ] as const
 
 /**
@@ -32,7 +33,18 @@ const FIELDS = [
  * never more, so they are kept rather than rejected: rejecting `default` would drop the
  * cluster's AS number and mesh setting.
  */
-const PRESERVED = ['serviceLoadBalancerIPs', 'localWorkloadPeeringIPV4', 'localWorkloadPeeringIPV6', 'programClusterRoutes'] as const
+const PRESERVED = ['serviceLoadBalancerIPs', 'localWorkloadPeeringIPV4', 'localWorkloadPeeringIPV6'] as const
+
+/**
+ * Fields falconer does not render and whose absence would change more than what is
+ * advertised: refused with why (an unset field is fine).
+ */
+const REFUSED: Readonly<Record<string, string>> = {
+  ipv4NormalRoutePriority:
+    'not supported by falconer: it does not set kernel route metrics for BGP routes (leave it unset)',
+  ipv6NormalRoutePriority:
+    'not supported by falconer: it does not set kernel route metrics for BGP routes (leave it unset)',
+}
 
 const SEVERITIES: readonly LogSeverity[] = ['Debug', 'Info', 'Warning', 'Error', 'Fatal', 'None']
 
@@ -96,7 +108,10 @@ const strings =
 
 export function parseBGPConfigurationSpec(v: unknown, path: string): BGPConfigurationSpec {
   const o = asObject(v ?? {}, path)
-  checkFields(o, path, [...FIELDS, ...PRESERVED])
+  checkFields(o, path, [...FIELDS, ...PRESERVED, ...Object.keys(REFUSED)])
+  for (const [key, why] of Object.entries(REFUSED)) {
+    if (!isAbsent(ownField(o, key))) throw new ValidationError(child(path, key), why)
+  }
   const spec: BGPConfigurationSpec = {}
 
   assignOptionalText(spec, 'logSeverityScreen', o, path, (x, p) => asEnum(x, p, SEVERITIES))
@@ -131,6 +146,9 @@ export function parseBGPConfigurationSpec(v: unknown, path: string): BGPConfigur
   if (meshRestart !== undefined) spec.nodeMeshMaxRestartTime = meshRestart
 
   assignOptionalText(spec, 'bindMode', o, path, (x, p) => asEnum(x, p, ['None', 'NodeIP'] as const))
+  assignOptionalText(spec, 'programClusterRoutes', o, path, (x, p) =>
+    asEnum(x, p, ['Enabled', 'Disabled', 'EnabledIPIPOnly', 'EnabledNoEncapOnly'] as const),
+  )
   copyPreserved(o, path, PRESERVED, spec)
   return spec
 }

@@ -15,6 +15,8 @@ const ALIASES: Readonly<Record<string, ResourceKind>> = {
   bgpconfigurations: 'BGPConfiguration',
   bgpconfig: 'BGPConfiguration',
   bgpconfigs: 'BGPConfiguration',
+  bgpfilter: 'BGPFilter',
+  bgpfilters: 'BGPFilter',
   ippool: 'IPPool',
   ippools: 'IPPool',
   ipp: 'IPPool',

@@ -1,6 +1,7 @@
 import { API_VERSION, KINDS, type AnyResource, type ObjectMeta, type ResourceKind, type ResourceOfKind } from '../types.js'
 import { ValidationError } from '../errors.js'
 import { parseBGPConfigurationSpec, checkBGPConfigurationName } from './bgp-configuration.js'
+import { parseBGPFilterSpec } from './bgp-filter.js'
 import { parseBGPPeerSpec } from './bgp-peer.js'
 import { parseCalicoNodeStatusSpec, parseCalicoNodeStatusStatus } from './calico-node-status.js'
 import { asObject, checkFields, describe, isAbsent, type Obj } from './fields.js'
@@ -24,6 +25,7 @@ const RULES: { readonly [K in ResourceKind]: KindRules<K> } = {
     metadata: { namespaced: false, name: checkBGPConfigurationName },
     spec: parseBGPConfigurationSpec,
   },
+  BGPFilter: { metadata: { namespaced: false }, spec: parseBGPFilterSpec },
   IPPool: { metadata: { namespaced: false }, spec: parseIPPoolSpec },
   CalicoNodeStatus: {
     metadata: { namespaced: false },

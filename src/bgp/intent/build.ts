@@ -1,3 +1,4 @@
+import { familyFilters } from './filters.js'
 import { affinityKey } from './keys.js'
 import type { Context, NodeConfig } from './context.js'
 import { addressOf } from './nodes.js'
@@ -75,6 +76,7 @@ function family(ctx: Context, base: FamilyBase, f: IPFamily): FamilyIntent {
     serviceAddresses: uniqueSorted(ctx.prepared.defaults.serviceAddresses.filter((c) => c.family === f).map((c) => c.cidr)),
     communities: communitiesFor(ctx, f),
     peers,
+    bgpFilters: familyFilters(ctx.prepared.filters, f),
   }
   if (ctx.config.bindNodeIP) out.listenAddress = address
   if (ctx.config.listenPort !== undefined) out.listenPort = ctx.config.listenPort

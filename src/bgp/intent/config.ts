@@ -35,6 +35,21 @@ export interface ParsedConfig {
   readonly communities: ReadonlyMap<string, CommunityValue>
   readonly prefixAdvertisements?: readonly Advertisement[]
   readonly serviceAddresses: readonly ParsedCidr[]
+  /** programClusterRoutes: which pools' routes BIRD programs (read from `default` only, as Calico does). */
+  readonly clusterRoutes?: ClusterRoutePolicy
+}
+
+/** Whether BIRD programs the routes of IP-in-IP pools and of unencapsulated pools. */
+export interface ClusterRoutePolicy {
+  readonly ipip: boolean
+  readonly noEncap: boolean
+}
+
+const CLUSTER_ROUTES: Readonly<Record<string, ClusterRoutePolicy>> = {
+  Enabled: { ipip: true, noEncap: true },
+  Disabled: { ipip: false, noEncap: false },
+  EnabledIPIPOnly: { ipip: true, noEncap: false },
+  EnabledNoEncapOnly: { ipip: false, noEncap: true },
 }
 
 export interface Advertisement {
@@ -111,6 +126,13 @@ export function parseConfig(
     return mode === 'NodeIP'
   })
   if (bind !== undefined) out.bindNodeIP = bind
+  const clusterRoutes = field('programClusterRoutes', (v, p) => {
+    const text = str(v, p)
+    const policy = Object.hasOwn(CLUSTER_ROUTES, text) ? CLUSTER_ROUTES[text] : undefined
+    if (policy === undefined) throw new ValidationError(p, `expected one of ${Object.keys(CLUSTER_ROUTES).join(', ')}`)
+    return policy
+  })
+  if (clusterRoutes !== undefined) out.clusterRoutes = clusterRoutes
   if (isSet(spec.prefixAdvertisements)) {
     out.prefixAdvertisements = parseAdvertisements(spec, communities, inherited, key, problems)
   }

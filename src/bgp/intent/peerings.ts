@@ -1,7 +1,7 @@
 import type { SecretKeyRef } from '../../api/types.js'
 import type { Context } from './context.js'
 import { protocolName } from './names.js'
-import { addressOf, BGP_PORT, type NodeView } from './nodes.js'
+import { addressOf, BGP_PORT, DEFAULT_AS_NUMBER, type NodeView } from './nodes.js'
 import { isBirdSafeSecret, secretId, type IPFamily } from './parse.js'
 import { appliesTo, type ParsedPeer } from './peers.js'
 import { cmp } from './problems.js'
@@ -12,7 +12,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 /** One peering before its password is resolved. `from`: the resource it comes from. */
 interface Candidate {
   readonly peer: Mutable<PeerIntent>
-  readonly passwordRef: SecretKeyRef | undefined
+  /** 'unusable': a password is configured but its reference itself is invalid. */
+  readonly passwordRef: SecretKeyRef | 'unusable' | undefined
   readonly from: string
 }
 
@@ -23,8 +24,12 @@ interface Options {
   readonly gracefulRestartTime: number | undefined
   readonly ttlSecurityHops: number | undefined
   readonly allowLocalAs: number | undefined
-  readonly passwordRef: SecretKeyRef | undefined
+  readonly passwordRef: SecretKeyRef | 'unusable' | undefined
   readonly keepNextHop: boolean
+  readonly localAs?: number
+  readonly nextHopMode: ParsedPeer['nextHopMode']
+  /** BGPFilter function ids for this family; undefined when a named filter is missing. */
+  readonly filters: { readonly import: readonly string[]; readonly export: readonly string[] } | undefined
 }
 
 interface Here {
@@ -60,7 +65,9 @@ export function peerings(ctx: Context, self: NodeView, address: string, f: IPFam
     // Taken even when its password is missing: a mesh session must not stand in for a
     // peering the operator configured with a password.
     taken.set(slot, p)
-    if (c.passwordRef !== undefined) {
+    if (c.passwordRef === 'unusable') {
+      p.withheld = 'password-unavailable'
+    } else if (c.passwordRef !== undefined) {
       // Looked up once per resource and secret: thousands of sessions may share one.
       const [key, field] =
         p.kind === 'Mesh' ? [ctx.prepared.defaults.key, 'spec.nodeMeshPassword'] : [c.from, 'spec.password.secretKeyRef']
@@ -70,8 +77,9 @@ export function peerings(ctx: Context, self: NodeView, address: string, f: IPFam
         password = secretValue(ctx, c.passwordRef, key, field)
         passwords.set(memo, password)
       }
-      if (password === null) return
-      p.password = password
+      // Never without its password: held down, but listed so the operator sees it.
+      if (password === null) p.withheld = 'password-unavailable'
+      else p.password = password
     }
     out.push(p)
   }
@@ -84,7 +92,7 @@ export function peerings(ctx: Context, self: NodeView, address: string, f: IPFam
   }
   for (const peer of ctx.prepared.peers) reverse(h, peer, accept)
   const mesh = meshState(ctx, self)
-  if (mesh.state === 'on') meshPeers(h, accept)
+  if (mesh.state === 'on' || mesh.why === 'password-unavailable') meshPeers(h, accept)
   out.sort((a, b) => cmp(a.name, b.name))
   return { peers: out, mesh }
 }
@@ -104,7 +112,34 @@ function options(h: Here, peer: ParsedPeer): Options {
     allowLocalAs: peer.allowLocalAs,
     passwordRef: peer.password,
     keepNextHop: peer.keepOriginalNextHop,
+    ...(peer.localAs !== undefined && { localAs: peer.localAs }),
+    nextHopMode: peer.nextHopMode,
+    filters: filterIds(h, peer),
   }
+}
+
+const NO_FILTERS = { import: [], export: [] } as const
+
+/**
+ * The functions of the BGPFilters a peer names, in its order, for this family. A named
+ * filter that does not exist (yet) withholds the peer's sessions: bringing them up
+ * unfiltered could advertise what the filter is there to stop.
+ */
+function filterIds(h: Here, peer: ParsedPeer): Options['filters'] {
+  if (peer.filters.length === 0) return NO_FILTERS
+  const imp: string[] = []
+  const exp: string[] = []
+  for (const name of peer.filters) {
+    const parsed = h.ctx.prepared.filters.get(name)
+    if (parsed === undefined) {
+      h.ctx.problems.add(peer.key, 'spec.filters', `BGPFilter ${JSON.stringify(name)} does not exist or is invalid; this peer's sessions are left out`)
+      return undefined
+    }
+    const f = h.f === 4 ? parsed.v4 : parsed.v6
+    if (f.import !== undefined) imp.push(f.id)
+    if (f.export !== undefined) exp.push(f.id)
+  }
+  return { import: imp, export: exp }
 }
 
 interface Session {
@@ -116,10 +151,14 @@ interface Session {
   readonly passive: boolean
   /** Present: this node is a route reflector and the peer its client. */
   readonly rrClusterId: string | undefined
+  readonly reachableBy?: string
 }
 
-function candidate(h: Here, s: Session, o: Options): Candidate {
-  const internal = s.asNumber === h.self.asNumber
+function candidate(h: Here, s: Session, o: Options): Candidate | undefined {
+  if (o.filters === undefined) return undefined
+  // localASNumber makes this node another AS on this session: iBGP or eBGP is judged by it.
+  const localAs = o.localAs ?? h.self.asNumber
+  const internal = s.asNumber === localAs
   const p: Mutable<PeerIntent> = {
     kind: s.kind,
     name: protocolName(s.kind, s.address, s.port),
@@ -128,8 +167,14 @@ function candidate(h: Here, s: Session, o: Options): Candidate {
     asNumber: s.asNumber,
     internal,
     passive: s.passive,
-    nextHopKeep: o.keepNextHop && !internal,
+    // keepOriginalNextHop only ever applied to eBGP peers; nextHopMode Keep applies to all.
+    nextHopKeep: o.nextHopMode === 'Keep' || (o.keepNextHop && !internal),
+    nextHopSelf: o.nextHopMode === 'Self',
+    importFilters: o.filters.import,
+    exportFilters: o.filters.export,
   }
+  if (o.localAs !== undefined) p.localAs = o.localAs
+  if (s.reachableBy !== undefined) p.reachableBy = s.reachableBy
   if (s.port !== BGP_PORT) p.port = s.port
   if (o.sourceAddress !== undefined) p.sourceAddress = o.sourceAddress
   if (internal && s.rrClusterId !== undefined) p.routeReflectorClusterId = s.rrClusterId
@@ -163,26 +208,35 @@ function forward(h: Here, peer: ParsedPeer, kind: PeerKind, o: Options, accept: 
   if (t.kind === 'ip') {
     // Calico's "skipping ourselves": a global list naming every reflector includes us.
     if (t.family !== h.f || t.address === h.address) return
-    const node = calicoNodeAt(h, t.address, t.asNumber, t.port)
+    const node = calicoNodeAt(h, t.address, t.asNumber ?? globalAs(h), t.port)
     const session: Session = {
       kind,
       origin: `BGPPeer ${peer.label}`,
       address: t.address,
       port: t.port ?? node?.listenPort ?? BGP_PORT,
-      asNumber: t.asNumber,
+      // No asNumber: the peer is in this node's own AS.
+      asNumber: t.asNumber ?? h.self.asNumber,
       passive: node !== undefined && t.address > h.address,
       // The peer's cluster is not known from an address: a same-AS peer is a client.
       rrClusterId: h.self.clusterId,
+      ...(t.reachableBy !== undefined && { reachableBy: t.reachableBy }),
     }
-    accept(candidate(h, session, o), true)
+    const c = candidate(h, session, o)
+    if (c !== undefined) accept(c, true)
     return
   }
   for (const node of h.ctx.prepared.nodeList) {
     const other = addressOf(node, h.f)
     if (node.name === h.self.name || other === undefined || other === h.address) continue
     if (!t.selector.matches(node.labels)) continue
-    accept(candidate(h, withNode(h, kind, node, other, `BGPPeer ${peer.label} selects node ${node.label}`), o), true)
+    const c = candidate(h, withNode(h, kind, node, other, `BGPPeer ${peer.label} selects node ${node.label}`), o)
+    if (c !== undefined) accept(c, true)
   }
+}
+
+/** The AS a peerIP without asNumber is matched against to find a Calico node there (Calico uses the cluster default). */
+function globalAs(h: Here): number {
+  return h.ctx.prepared.defaults.asNumber ?? DEFAULT_AS_NUMBER
 }
 
 /**
@@ -191,22 +245,28 @@ function forward(h: Here, peer: ParsedPeer, kind: PeerKind, o: Options, accept: 
  * ends of a node-to-node peering are configured (Calico's "reverse peerings").
  */
 function reverse(h: Here, peer: ParsedPeer, accept: Accept): void {
+  // reversePeering Manual: the selected nodes peer back only if a BGPPeer of their own says so.
+  if (!peer.reverse) return
   const t = peer.target
   const selected =
     t.kind === 'nodes'
       ? t.selector.matches(h.self.labels)
       : t.family === h.f &&
         t.address === h.address &&
-        t.asNumber === h.self.asNumber &&
+        (t.asNumber ?? globalAs(h)) === h.self.asNumber &&
         (t.port === undefined || t.port === h.self.listenPort)
   if (!selected) return
-  const o = options(h, peer)
+  // This side is the peer: it keeps its own AS; the other side's is localASNumber if set.
+  const { localAs: otherSideAs, ...o } = options(h, peer)
   const origin = `BGPPeer ${peer.label} selects this node; peering back with node `
   for (const node of h.ctx.prepared.nodeList) {
     const other = addressOf(node, h.f)
     if (node.name === h.self.name || other === undefined || other === h.address) continue
     if (!appliesTo(peer, node)) continue
-    accept(candidate(h, withNode(h, 'Node', node, other, origin + node.label), o), false)
+    const session = withNode(h, 'Node', node, other, origin + node.label)
+    // The other node speaks as localASNumber on this peering, if the BGPPeer sets one.
+    const c = candidate(h, { ...session, asNumber: otherSideAs ?? session.asNumber }, o)
+    if (c !== undefined) accept(c, false)
   }
 }
 
@@ -232,7 +292,7 @@ function meshState(ctx: Context, self: NodeView): MeshState {
 /** Every other node with an address of this family, unless either side is a route reflector. */
 function meshPeers(h: Here, accept: Accept): void {
   const d = h.ctx.prepared.defaults
-  const password = d.meshPassword !== undefined && d.meshPassword !== 'invalid' ? d.meshPassword : undefined
+  const password = d.meshPassword === 'invalid' ? 'unusable' : d.meshPassword
   for (const node of h.ctx.prepared.nodeList) {
     const other = addressOf(node, h.f)
     if (node.name === h.self.name || other === undefined || other === h.address || node.clusterId !== undefined) continue
@@ -244,8 +304,11 @@ function meshPeers(h: Here, accept: Accept): void {
       allowLocalAs: undefined,
       passwordRef: password,
       keepNextHop: false,
+      nextHopMode: 'Auto',
+      filters: NO_FILTERS,
     }
-    accept(candidate(h, withNode(h, 'Mesh', node, other, `node-to-node mesh with node ${node.label}`), o), false)
+    const c = candidate(h, withNode(h, 'Mesh', node, other, `node-to-node mesh with node ${node.label}`), o)
+    if (c !== undefined) accept(c, false)
   }
 }
 
@@ -253,11 +316,11 @@ function secretValue(ctx: Context, ref: SecretKeyRef, key: string, field: string
   const id = secretId(ref)
   const value = ctx.secrets.get(id)
   if (value === undefined) {
-    ctx.problems.add(key, field, `secret ${id} is not available; peerings that need it are left out`)
+    ctx.problems.add(key, field, `secret ${id} is not available; sessions that need it are held down (disabled) until it is`)
     return null
   }
   if (!isBirdSafeSecret(value)) {
-    ctx.problems.add(key, field, `secret ${id} is not a usable BGP password (1-80 printable ASCII, no " or \\); peerings that need it are left out`)
+    ctx.problems.add(key, field, `secret ${id} is not a usable BGP password (1-80 printable ASCII, no " or \\); sessions that need it are held down (disabled)`)
     return null
   }
   return value

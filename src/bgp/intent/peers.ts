@@ -1,13 +1,16 @@
 import { ValidationError } from '../../api/errors.js'
 import type { BGPPeer, SecretKeyRef } from '../../api/types.js'
 import { resourceKey } from './keys.js'
+import { isValidName } from '../../api/validate/index.js'
 import {
+  array,
   asObj,
   bool,
   commentName,
   integer,
   isSet,
   parseAsNumber,
+  parseIP,
   parsePeerIP,
   restartSeconds,
   secretRef,
@@ -27,7 +30,16 @@ export type PeerScope =
 
 /** Whom those nodes peer with. */
 export type PeerTarget =
-  | { readonly kind: 'ip'; readonly family: IPFamily; readonly address: string; readonly port?: number; readonly asNumber: number }
+  | {
+      readonly kind: 'ip'
+      readonly family: IPFamily
+      readonly address: string
+      readonly port?: number
+      /** Absent: the peer is in this node's own AS (iBGP), as Calico does. */
+      readonly asNumber?: number
+      /** A gateway the peer is reached through (a static route to the peer via it). */
+      readonly reachableBy?: string
+    }
   | { readonly kind: 'nodes'; readonly selector: Selector }
 
 export interface ParsedPeer {
@@ -42,6 +54,13 @@ export interface ParsedPeer {
   readonly restartTime?: number
   readonly ttlSecurityHops?: number
   readonly allowLocalAs?: number
+  /** This node's AS toward the peer, instead of its own. */
+  readonly localAs?: number
+  readonly nextHopMode: 'Auto' | 'Self' | 'Keep'
+  /** false: reversePeering Manual, the selected nodes do not peer back on their own. */
+  readonly reverse: boolean
+  /** BGPFilter names, in the order they apply. */
+  readonly filters: readonly string[]
 }
 
 type Memo = { readonly name: string; readonly parsed: ParsedPeer | undefined; readonly problems: readonly Problem[] }
@@ -106,7 +125,15 @@ function parseFresh(name: string, peer: BGPPeer, problems: ProblemSink): ParsedP
   const restartTime = field('maxRestartTime', restartSeconds)
   const ttl = field('ttlSecurity', (v, p) => integer(v, p, 0, 255))
   const allowLocalAs = field('numAllowedLocalASNumbers', (v, p) => integer(v, p, 0, 255))
+  const localAs = field('localASNumber', parseAsNumber)
+  const nextHopMode = field('nextHopMode', (v, p) => oneOf(v, p, ['Auto', 'Self', 'Keep'] as const))
+  const reversePeering = field('reversePeering', (v, p) => oneOf(v, p, ['Auto', 'Manual'] as const))
+  const reachableBy = field('reachableBy', (v, p) => parseIP(v, p))
+  const filters = field('filters', (v, p) => array(v, p).map((name, i) => filterName(name, `${p}[${i}]`)))
   if (!ok) return undefined
+  if (keep === true && nextHopMode !== undefined && nextHopMode !== 'Auto') {
+    return fail('spec.nextHopMode', 'must not be set together with keepOriginalNextHop')
+  }
 
   let scope: PeerScope
   if (node !== undefined && nodeSelector !== undefined) return fail('spec.nodeSelector', 'node and nodeSelector are mutually exclusive')
@@ -117,9 +144,21 @@ function parseFresh(name: string, peer: BGPPeer, problems: ProblemSink): ParsedP
   let target: PeerTarget
   if (peerIP !== undefined && peerSelector !== undefined) return fail('spec.peerSelector', 'peerIP and peerSelector are mutually exclusive')
   else if (peerIP !== undefined) {
-    if (asNumber === undefined) return fail('spec.asNumber', 'a peering by peerIP needs an AS number')
-    target = { kind: 'ip', family: peerIP.family, address: peerIP.address, asNumber, ...(peerIP.port !== undefined && { port: peerIP.port }) }
-  } else if (peerSelector !== undefined) target = { kind: 'nodes', selector: peerSelector }
+    if (reachableBy !== undefined && reachableBy.family !== peerIP.family) {
+      return fail('spec.reachableBy', 'must be of the same address family as peerIP')
+    }
+    target = {
+      kind: 'ip',
+      family: peerIP.family,
+      address: peerIP.address,
+      ...(asNumber !== undefined && { asNumber }),
+      ...(peerIP.port !== undefined && { port: peerIP.port }),
+      ...(reachableBy !== undefined && { reachableBy: reachableBy.address }),
+    }
+  } else if (peerSelector !== undefined) {
+    if (reachableBy !== undefined) return fail('spec.reachableBy', 'requires peerIP')
+    target = { kind: 'nodes', selector: peerSelector }
+  }
   else return fail('spec.peerIP', 'one of peerIP or peerSelector is required')
 
   return {
@@ -134,7 +173,23 @@ function parseFresh(name: string, peer: BGPPeer, problems: ProblemSink): ParsedP
     ...(restartTime !== undefined && { restartTime }),
     ...(ttl !== undefined && ttl > 0 && { ttlSecurityHops: ttl }),
     ...(allowLocalAs !== undefined && allowLocalAs > 0 && { allowLocalAs }),
+    ...(localAs !== undefined && { localAs }),
+    nextHopMode: nextHopMode ?? 'Auto',
+    reverse: reversePeering !== 'Manual',
+    filters: filters ?? [],
   }
+}
+
+function oneOf<T extends string>(v: unknown, path: string, allowed: readonly T[]): T {
+  const s = str(v, path)
+  if (!(allowed as readonly string[]).includes(s)) throw new ValidationError(path, `expected one of ${allowed.join(', ')}`)
+  return s as T
+}
+
+function filterName(v: unknown, path: string): string {
+  const s = str(v, path)
+  if (!isValidName(s)) throw new ValidationError(path, 'expected a BGPFilter name')
+  return s
 }
 
 /** Whether a BGPPeer's scope covers this node (name and labels). */

@@ -1,7 +1,8 @@
 import { ValidationError } from '../../api/errors.js'
 import type { Snapshot } from '../../api/snapshot.js'
 import type { BlockAffinity, IPPool } from '../../api/types.js'
-import { parseConfig, type ParsedConfig } from './config.js'
+import { parseConfig, type ClusterRoutePolicy, type ParsedConfig } from './config.js'
+import { parseFilters, type ParsedFilters } from './filters.js'
 import { resourceKey } from './keys.js'
 import { parseNode, type NodeView } from './nodes.js'
 import { asObj, bool, isSet, network, str, type IPFamily } from './parse.js'
@@ -33,6 +34,8 @@ export interface Prepared {
   /** Valid peers, sorted by name. */
   readonly peers: readonly ParsedPeer[]
   readonly pools: readonly ParsedPool[]
+  /** Every valid BGPFilter, by name. */
+  readonly filters: ParsedFilters
   /** Raw affinities by node name: parsed only for the node being rendered. */
   readonly affinities: ReadonlyMap<string, readonly BlockAffinity[]>
 }
@@ -98,7 +101,8 @@ function prepareUncached(snapshot: Snapshot): Prepared {
     nodeList,
     nodesByAddress,
     peers,
-    pools: parsePools(snapshot.ipPools, problems),
+    pools: parsePools(snapshot.ipPools, defaults.clusterRoutes, problems),
+    filters: parseFilters(snapshot.bgpFilters ?? new Map(), problems),
     affinities,
   }
 }
@@ -106,9 +110,14 @@ function prepareUncached(snapshot: Snapshot): Prepared {
 /**
  * Pools by CIDR. A pool marked `disabled` is still exported: `disabled` stops new
  * allocations, but workloads already in its blocks must stay reachable (as in Calico).
- * Two pools with one CIDR: not exporting wins.
+ * Two pools with one CIDR: not exporting and not programming win.
+ *
+ * Kernel programming follows Calico: never for VXLAN pools; for IP-in-IP and unencapsulated
+ * pools as BGPConfiguration.programClusterRoutes says. Unset, falconer programs both (it has
+ * no Felix to hand IP-in-IP pools to, and routes them natively).
  */
-function parsePools(pools: ReadonlyMap<string, IPPool>, problems: ProblemSink): ParsedPool[] {
+function parsePools(pools: ReadonlyMap<string, IPPool>, policy: ClusterRoutePolicy | undefined, problems: ProblemSink): ParsedPool[] {
+  const programs = policy ?? { ipip: true, noEncap: true }
   const byCidr = new Map<string, ParsedPool>()
   for (const [name, pool] of sortedEntries(pools)) {
     const key = resourceKey('IPPool', name)
@@ -120,7 +129,12 @@ function parsePools(pools: ReadonlyMap<string, IPPool>, problems: ProblemSink): 
       if (vxlan !== 'Never' && vxlan !== 'Always' && vxlan !== 'CrossSubnet') {
         throw new ValidationError('spec.vxlanMode', 'expected Never, Always or CrossSubnet')
       }
-      return { family: cidr.family, cidr: cidr.cidr, exported: !noExport, programKernel: vxlan === 'Never' }
+      const ipip = isSet(spec.ipipMode) ? str(spec.ipipMode, 'spec.ipipMode') : 'Never'
+      if (ipip !== 'Never' && ipip !== 'Always' && ipip !== 'CrossSubnet') {
+        throw new ValidationError('spec.ipipMode', 'expected Never, Always or CrossSubnet')
+      }
+      const programKernel = vxlan !== 'Never' ? false : ipip !== 'Never' ? programs.ipip : programs.noEncap
+      return { family: cidr.family, cidr: cidr.cidr, exported: !noExport, programKernel }
     })
     if (parsed === undefined) continue
     const seen = byCidr.get(parsed.cidr)

@@ -49,6 +49,50 @@ export interface PeerIntent {
   readonly ttlSecurityHops?: number
   /** `allow local as N`. */
   readonly allowLocalAs?: number
+  /** BGPPeer localASNumber: this node's AS on this session (the family's localAs otherwise). */
+  readonly localAs?: number
+  /** nextHopMode Self: always announce this node as the next hop. */
+  readonly nextHopSelf: boolean
+  /** reachableBy: a static route to the peer's address via this gateway (same family). */
+  readonly reachableBy?: string
+  /**
+   * BGPFilters on this session, by BgpFilterIntent.id, in the order they apply: each that
+   * has rules for this family and direction, before the default policy (import: accept;
+   * export: the node's usual export rules). Both empty: the session uses the shared filters.
+   */
+  readonly importFilters: readonly string[]
+  readonly exportFilters: readonly string[]
+  /**
+   * Present: the session is configured but held down (BIRD `disabled`), because its BGP
+   * password could not be read. Shown, not dropped, so `node status`, CalicoNodeStatus and
+   * the session-state metric all show it; it never comes up without its password.
+   */
+  readonly withheld?: 'password-unavailable'
+}
+
+/** One rule of a BGPFilter: all its conditions must hold for `action` to apply. */
+export interface BgpFilterRuleIntent {
+  readonly action: 'accept' | 'reject'
+  /** Prefix match: Equal (=), NotEqual (!=), In (~ within), NotIn (!~). */
+  readonly match?: {
+    readonly operator: 'Equal' | 'NotEqual' | 'In' | 'NotIn'
+    readonly cidr: string
+    /** Present when the rule limits prefix lengths: the match is cidr{min,max}. */
+    readonly lengths?: { readonly min: number; readonly max: number }
+  }
+  /** source RemotePeers: only routes learned over BGP. */
+  readonly fromRemotePeers: boolean
+  /** Routes whose interface matches this pattern. */
+  readonly interface?: string
+}
+
+/** A BGPFilter's rules for one family. `id` names its functions (Calico's naming). */
+export interface BgpFilterIntent {
+  /** The resource name, or a truncated name plus hash when too long for a BIRD symbol. */
+  readonly id: string
+  /** Absent: the filter has no rules for this family and direction. */
+  readonly import?: readonly BgpFilterRuleIntent[]
+  readonly export?: readonly BgpFilterRuleIntent[]
 }
 
 /** A prefix that gets communities added when exported. */
@@ -62,7 +106,10 @@ export interface PoolExport {
   readonly cidr: string
   /** false: disableBGPExport — routes inside are never exported. */
   readonly exported: boolean
-  /** VXLAN pools' routes are left to the dataplane, never programmed by BIRD (as Calico does). */
+  /**
+   * false: routes inside are not programmed into the kernel — VXLAN pools (the dataplane's),
+   * and pools BGPConfiguration.programClusterRoutes leaves to Felix (as Calico does).
+   */
   readonly programKernel: boolean
 }
 
@@ -102,6 +149,8 @@ export interface EnabledFamily extends FamilyBase {
   readonly communities: readonly CommunityRule[]
   /** Sorted by name. */
   readonly peers: readonly PeerIntent[]
+  /** Every BGPFilter with rules for this family, sorted by id. */
+  readonly bgpFilters: readonly BgpFilterIntent[]
 }
 
 export type FamilyIntent = DisabledFamily | EnabledFamily

@@ -18,7 +18,13 @@ const peer: PeerView = {
   routeReflectorClusterId: '10.99.255.1',
   password: 'sample',
   nextHopKeep: true,
+  nextHopSelf: true,
   allowLocalAs: 1,
+  localAs: 64600,
+  filtered: true,
+  importFilters: ['sample'],
+  exportFilters: ['sample'],
+  withheld: 'sample',
 }
 
 export const SAMPLE_VIEWS: readonly ConfigView[] = [
@@ -43,6 +49,29 @@ export const SAMPLE_VIEWS: readonly ConfigView[] = [
       meshPeers: [{ ...peer, name: 'Mesh_10_99_0_3', origin: 'mesh' }],
       globalPeers: [peer],
       nodePeers: [{ ...peer, name: 'Node_10_99_0_4', port: null }],
+      bgpFilters: [
+        {
+          id: 'sample',
+          import: [
+            {
+              action: 'accept',
+              conditions: [
+                { net: { equal: false, notEqual: false, in: true, notIn: false, cidr: '10.0.0.0/8', lengths: { min: 16, max: 24 } }, remotePeers: false, iface: null },
+                { net: null, remotePeers: true, iface: null },
+                { net: null, remotePeers: false, iface: 'eth*' },
+              ],
+            },
+            { action: 'reject', conditions: [] },
+          ],
+          export: [
+            {
+              action: 'reject',
+              conditions: [{ net: { equal: true, notEqual: true, in: false, notIn: true, cidr: '10.1.0.0/16', lengths: null }, remotePeers: false, iface: null }],
+            },
+          ],
+        },
+      ],
+      peerRoutes: [{ address: '10.99.0.1', length: 32, gateway: '10.99.0.254' }],
     },
   },
   {

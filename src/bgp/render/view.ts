@@ -1,4 +1,4 @@
-import type { EnabledFamily, Family, FamilyIntent, PeerIntent, PeerKind } from '../intent/types.js'
+import type { BgpFilterRuleIntent, EnabledFamily, Family, FamilyIntent, PeerIntent, PeerKind } from '../intent/types.js'
 
 /**
  * The data the templates see. Every field is present (null when absent) because the
@@ -33,6 +33,35 @@ export interface BgpView {
   readonly meshPeers: readonly PeerView[]
   readonly globalPeers: readonly PeerView[]
   readonly nodePeers: readonly PeerView[]
+  readonly bgpFilters: readonly FilterView[]
+  /** reachableBy: host routes to peers via their gateways, one per peer address. */
+  readonly peerRoutes: readonly { readonly address: string; readonly length: number; readonly gateway: string }[]
+}
+
+export interface FilterView {
+  readonly id: string
+  readonly import: readonly FilterRuleView[] | null
+  readonly export: readonly FilterRuleView[] | null
+}
+
+export interface FilterRuleView {
+  readonly action: 'accept' | 'reject'
+  /** All must hold; none: the action applies to every route that reaches the rule. */
+  readonly conditions: readonly FilterConditionView[]
+}
+
+/** Exactly one of the three is set. */
+export interface FilterConditionView {
+  readonly net: {
+    readonly equal: boolean
+    readonly notEqual: boolean
+    readonly in: boolean
+    readonly notIn: boolean
+    readonly cidr: string
+    readonly lengths: { readonly min: number; readonly max: number } | null
+  } | null
+  readonly remotePeers: boolean
+  readonly iface: string | null
 }
 
 export interface PeerView {
@@ -48,7 +77,15 @@ export interface PeerView {
   readonly routeReflectorClusterId: string | null
   readonly password: string | null
   readonly nextHopKeep: boolean
+  readonly nextHopSelf: boolean
   readonly allowLocalAs: number | null
+  readonly localAs: number | null
+  /** The session has BGPFilters: it gets its own import and export filters. */
+  readonly filtered: boolean
+  readonly importFilters: readonly string[]
+  readonly exportFilters: readonly string[]
+  /** Held down (`disabled`) and why, in fixed text. */
+  readonly withheld: string | null
 }
 
 export function configView(intent: FamilyIntent, family: Family): ConfigView {
@@ -87,7 +124,46 @@ function bgpView(f: EnabledFamily): BgpView {
     meshPeers: peers('Mesh'),
     globalPeers: peers('Global'),
     nodePeers: peers('Node'),
+    bgpFilters: f.bgpFilters.map((x) => ({
+      id: x.id,
+      import: x.import?.map(ruleView) ?? null,
+      export: x.export?.map(ruleView) ?? null,
+    })),
+    peerRoutes: peerRoutes(f),
   }
+}
+
+function ruleView(r: BgpFilterRuleIntent): FilterRuleView {
+  const none = { net: null, remotePeers: false, iface: null }
+  const conditions: FilterConditionView[] = []
+  if (r.match !== undefined) {
+    const op = r.match.operator
+    conditions.push({
+      ...none,
+      net: {
+        equal: op === 'Equal',
+        notEqual: op === 'NotEqual',
+        in: op === 'In',
+        notIn: op === 'NotIn',
+        cidr: r.match.cidr,
+        lengths: r.match.lengths ?? null,
+      },
+    })
+  }
+  if (r.fromRemotePeers) conditions.push({ ...none, remotePeers: true })
+  if (r.interface !== undefined) conditions.push({ ...none, iface: r.interface })
+  return { action: r.action, conditions }
+}
+
+function peerRoutes(f: EnabledFamily): BgpView['peerRoutes'] {
+  const seen = new Set<string>()
+  const out: { address: string; length: number; gateway: string }[] = []
+  for (const p of f.peers) {
+    if (p.reachableBy === undefined || seen.has(p.address)) continue
+    seen.add(p.address)
+    out.push({ address: p.address, length: p.address.includes(':') ? 128 : 32, gateway: p.reachableBy })
+  }
+  return out
 }
 
 function peerView(p: PeerIntent): PeerView {
@@ -104,6 +180,12 @@ function peerView(p: PeerIntent): PeerView {
     routeReflectorClusterId: p.routeReflectorClusterId ?? null,
     password: p.password ?? null,
     nextHopKeep: p.nextHopKeep,
+    nextHopSelf: p.nextHopSelf,
     allowLocalAs: p.allowLocalAs ?? null,
+    localAs: p.localAs ?? null,
+    filtered: p.importFilters.length > 0 || p.exportFilters.length > 0,
+    importFilters: p.importFilters,
+    exportFilters: p.exportFilters,
+    withheld: p.withheld === 'password-unavailable' ? 'BGP password not available' : null,
   }
 }

@@ -86,6 +86,8 @@ export interface ProtocolDetails extends Protocol {
   readonly preference: number | undefined
   readonly inputFilter: string | undefined
   readonly outputFilter: string | undefined
+  /** The protocol's `description` (falconer marks held-down sessions with one). */
+  readonly description?: string
   /** Absent while the protocol is down. */
   readonly routes: RouteCounts | undefined
   readonly routeChangeStats: RouteChangeStats | undefined
@@ -182,6 +184,9 @@ function detailLine(block: Block, text: string): boolean {
   switch (key) {
     case 'Preference':
       return (d.preference = parseUint(value)) !== undefined
+    case 'Description':
+      d.description = value
+      return true
     case 'Input filter':
       d.inputFilter = value
       return true

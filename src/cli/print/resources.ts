@@ -86,6 +86,7 @@ const COLUMNS: { [K in ResourceKind]: KindColumns<Extract<AnyResource, { kind: K
   Node: { ps: NODE, wide: NODE_WIDE },
   BGPPeer: { ps: PEER, wide: PEER },
   BGPConfiguration: { ps: BGPCONFIG, wide: BGPCONFIG },
+  BGPFilter: { ps: [name()], wide: [name()] },
   IPPool: { ps: POOL, wide: POOL_WIDE },
   CalicoNodeStatus: { ps: STATUS, wide: STATUS_WIDE },
   WorkloadEndpoint: { ps: WEP, wide: WEP_WIDE },

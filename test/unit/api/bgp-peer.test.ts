@@ -28,7 +28,12 @@ t.test('valid peers are canonicalised', async (t) => {
     [{ ...base, ttlSecurity: 255, numAllowedLocalASNumbers: 10 }, { ...base, ttlSecurity: 255, numAllowedLocalASNumbers: 10 }],
     // Newer Calico fields at their default values mean "nothing special" and are dropped.
     [{ ...base, filters: [], restartMode: 'GracefulRestart', failureDetectionMode: 'None', birdGatewayMode: 'Recursive',
-      reachableBy: '', localWorkloadSelector: '', nextHopMode: 'Auto', reversePeering: 'Auto', keepaliveTime: null }, base],
+      reachableBy: '', localWorkloadSelector: '', keepaliveTime: null }, { ...base, filters: [] }],
+    // Current-Calico fields falconer renders.
+    [{ peerIP: '10.99.0.1' }, { peerIP: '10.99.0.1' }],
+    [{ ...base, localASNumber: '1.10', nextHopMode: 'Self', reversePeering: 'Manual', reachableBy: '10.99.0.254', filters: ['a', 'b.c'] },
+      { ...base, localASNumber: 65546, nextHopMode: 'Self', reversePeering: 'Manual', reachableBy: '10.99.0.254', filters: ['a', 'b.c'] }],
+    [{ peerIP: '[fd99::1]:1790', reachableBy: 'FD99::FE', nextHopMode: 'Keep' }, { peerIP: '[fd99::1]:1790', nextHopMode: 'Keep', reachableBy: 'fd99::fe' }],
   ]
   for (const [spec, want] of cases) t.same(validateKind('BGPPeer', peer(spec)).spec, want, JSON.stringify(spec))
 })
@@ -40,7 +45,6 @@ t.test('invalid peers name the field and the reason', async (t) => {
     [undefined, 'spec.peerIP', 'neither is'],
     [{ peerIP: '10.99.0.1', peerSelector: 'has(rr)', asNumber: 1 }, 'spec.peerIP', '(both are)'],
     [{ ...base, node: 'node1', nodeSelector: 'all()' }, 'spec.node', 'must not be set together with nodeSelector'],
-    [{ peerIP: '10.99.0.1' }, 'spec.asNumber', 'required when peerIP is set'],
     [{ peerSelector: 'has(rr)', asNumber: 64512 }, 'spec.asNumber', 'must not be set with peerSelector'],
     [{ ...base, peerIP: '10.99.0.1:0' }, 'spec.peerIP', 'port must be between 1 and 65535'],
     [{ ...base, peerIP: '10.99.0.1:65536' }, 'spec.peerIP', 'port must be between 1 and 65535'],
@@ -84,15 +88,20 @@ t.test('invalid peers name the field and the reason', async (t) => {
     [{ ...base, ASNumber: 1 }, 'spec.ASNumber', 'did you mean "asNumber"?'],
     [{ ...base, keepOriginalNexthop: true }, 'spec.keepOriginalNexthop', 'did you mean "keepOriginalNextHop"?'],
     [{ ...base, frobnicate: true }, 'spec.frobnicate', 'unknown field'],
-    [{ ...base, filters: ['no-default'] }, 'spec.filters', 'not supported by falconer'],
+    [{ ...base, filters: ['Bad_Name'] }, 'spec.filters[0]', ''],
+    [{ ...base, filters: ['a', 'a'] }, 'spec.filters[1]', 'listed twice'],
     [{ ...base, keepaliveTime: '30s' }, 'spec.keepaliveTime', 'not supported by falconer'],
     [{ ...base, failureDetectionMode: 'BFDIfDirectlyConnected' }, 'spec.failureDetectionMode', 'not supported by falconer'],
-    [{ ...base, restartMode: 'LongLivedGracefulRestart' }, 'spec.restartMode', 'not supported by falconer'],
+    [{ ...base, restartMode: 'LongLivedGracefulRestart' }, 'spec.restartMode', 'not supported by BIRD 1.6'],
     [{ ...base, birdGatewayMode: 'DirectIfDirectlyReachable' }, 'spec.birdGatewayMode', 'not supported by falconer'],
-    [{ ...base, reachableBy: '10.99.0.254' }, 'spec.reachableBy', 'not supported by falconer'],
+    [{ peerSelector: 'all()', reachableBy: '10.99.0.254' }, 'spec.reachableBy', 'requires peerIP'],
+    [{ ...base, reachableBy: 'fd99::fe' }, 'spec.reachableBy', 'same address family'],
+    [{ ...base, reachableBy: '0.0.0.0' }, 'spec.reachableBy', ''],
     [{ ...base, localWorkloadSelector: 'app == "x"' }, 'spec.localWorkloadSelector', 'not supported by falconer'],
-    [{ ...base, nextHopMode: 'Self' }, 'spec.nextHopMode', 'not supported by falconer'],
-    [{ ...base, reversePeering: 'Manual' }, 'spec.reversePeering', 'not supported by falconer'],
+    [{ ...base, nextHopMode: 'Next' }, 'spec.nextHopMode', 'must be one of Auto, Self, Keep'],
+    [{ ...base, nextHopMode: 'Self', keepOriginalNextHop: true }, 'spec.nextHopMode', 'keepOriginalNextHop'],
+    [{ ...base, reversePeering: 'Sometimes' }, 'spec.reversePeering', 'must be one of Auto, Manual'],
+    [{ ...base, localASNumber: 0 }, 'spec.localASNumber', ''],
   ]
   for (const [spec, path, fragment] of cases) {
     expectInvalid(t, () => validateKind('BGPPeer', peer(spec)), path, fragment, JSON.stringify(spec))

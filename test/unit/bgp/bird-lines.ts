@@ -8,6 +8,12 @@ const IP4 = '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}'
 const CIDR = `${IP}/\\d{1,3}`
 const N = '\\d{1,10}'
 const PATTERN = '-"[A-Za-z0-9_.*:@-]+", '
+const FILTER_FN = "'bgp_[a-z0-9.-]+_(?:import|export)FilterV[46]'\\(\\)"
+const COND = [
+  `\\(net (?:=|!=|~|!~) (?:${CIDR}|\\[ ${CIDR}\\{ ${N}, ${N} \\} \\])\\)`,
+  '\\(defined\\(source\\) && source ~ \\[ RTS_BGP \\]\\)',
+  '\\(defined\\(ifname\\) && ifname ~ "[A-Za-z0-9_.*:@-]+"\\)',
+].join('|')
 const NAME = '(?:Mesh|Global|Node)_[0-9a-f_]+(?:_port_\\d{1,5})?'
 
 const STATEMENTS: readonly RegExp[] = [
@@ -46,6 +52,20 @@ const STATEMENTS: readonly RegExp[] = [
   '  password "[\\x20-\\x21\\x23-\\x5b\\x5d-\\x7e]{1,80}";',
   '  next hop keep;',
   `  allow local as ${N};`,
+  '  next hop self;',
+  '  disabled;',
+  '  description "withheld: BGP password not available";',
+  'function calico_export_to_bgp_peers_rules\\(\\)',
+  '  calico_export_to_bgp_peers_rules\\(\\);',
+  `  if \\( defined\\(source\\) && source = RTS_INHERIT && \\(dest = RTD_ROUTER \\|\\| dest = RTD_MULTIPATH\\) && net ~ ${CIDR} \\) then reject;`,
+  `function ${FILTER_FN} \\{`,
+  `  if \\((?:${COND})(?: && (?:${COND}))*\\) then \\{ (?:accept|reject); \\}`,
+  '  (?:import|export) filter \\{',
+  `    ${FILTER_FN};`,
+  '    (?:accept|calico_export_to_bgp_peers_rules\\(\\));',
+  '  \\};',
+  'protocol static static_peer_routes \\{',
+  `  route ${CIDR} via ${IP};`,
 ].map((s) => new RegExp(`^${s}$`))
 
 /** Lines of `text` that are not a known statement (an optional trailing `  # comment` allowed) or a comment. */

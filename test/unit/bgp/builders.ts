@@ -4,6 +4,8 @@ import {
   API_VERSION,
   type BGPConfiguration,
   type BGPConfigurationSpec,
+  type BGPFilter,
+  type BGPFilterSpec,
   type BGPPeer,
   type BGPPeerSpec,
   type BlockAffinity,
@@ -44,6 +46,10 @@ export function bgpConfig(name: string, spec: BGPConfigurationSpec): BGPConfigur
   return { apiVersion: API_VERSION, kind: 'BGPConfiguration', metadata: { name }, spec }
 }
 
+export function bgpFilter(name: string, spec: BGPFilterSpec): BGPFilter {
+  return { apiVersion: API_VERSION, kind: 'BGPFilter', metadata: { name }, spec }
+}
+
 export function pool(name: string, spec: IPPoolSpec): IPPool {
   return { apiVersion: API_VERSION, kind: 'IPPool', metadata: { name }, spec }
 }
@@ -57,6 +63,7 @@ export interface SnapshotParts {
   peers?: BGPPeer[]
   configs?: BGPConfiguration[]
   pools?: IPPool[]
+  filters?: BGPFilter[]
   affinities?: BlockAffinity[]
   revision?: number
 }
@@ -67,6 +74,7 @@ export function snapshot(p: SnapshotParts): Snapshot {
     nodes: new Map((p.nodes ?? []).map((r) => [r.metadata.name, r])),
     bgpPeers: new Map((p.peers ?? []).map((r) => [r.metadata.name, r])),
     bgpConfigurations: new Map((p.configs ?? []).map((r) => [r.metadata.name, r])),
+    bgpFilters: new Map((p.filters ?? []).map((r) => [r.metadata.name, r])),
     ipPools: new Map((p.pools ?? []).map((r) => [r.metadata.name, r])),
     blockAffinities: new Map((p.affinities ?? []).map((a) => [`${a.node}/${a.cidr}`, a])),
     invalid: new Map(),

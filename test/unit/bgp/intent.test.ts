@@ -207,6 +207,9 @@ t.test('peer options', async (t) => {
     sourceAddress: '10.99.0.1',
     passive: false,
     nextHopKeep: false,
+    nextHopSelf: false,
+    importFilters: [],
+    exportFilters: [],
   })
   t.equal(peerNamed(f, 'Global_10_99_0_202').sourceAddress, undefined)
   t.equal(peerNamed(f, 'Global_10_99_0_203').nextHopKeep, false, 'iBGP: never next hop keep')
@@ -215,7 +218,7 @@ t.test('peer options', async (t) => {
   t.match(peerNamed(f, 'Global_10_99_0_206'), { ttlSecurityHops: 2, allowLocalAs: 1 })
 })
 
-t.test('passwords come from the secrets map; a missing one skips the peering', async (t) => {
+t.test('passwords come from the secrets map; a missing one holds the sessions down, never up without it', async (t) => {
   const parts: SnapshotParts = {
     nodes: threeNodes(),
     configs: [bgpConfig('default', { nodeMeshPassword: { secretKeyRef: { name: 's', key: 'mesh' } } })],
@@ -229,16 +232,32 @@ t.test('passwords come from the secrets map; a missing one skips the peering', a
     ['Mesh_10_99_0_3', 'm'],
   ])
   const noTor = buildIntent({ snapshot: snapshot(parts), nodeName: 'node-1', secrets: new Map([['s/mesh', 'm']]) })
-  t.same(names(noTor.v4), ['Mesh_10_99_0_2', 'Mesh_10_99_0_3'])
+  t.same(enabled(noTor.v4).peers.map((p) => [p.name, p.password, p.withheld]), [
+    ['Global_10_99_0_254', undefined, 'password-unavailable'],
+    ['Mesh_10_99_0_2', 'm', undefined],
+    ['Mesh_10_99_0_3', 'm', undefined],
+  ])
   t.same(noTor.problems, [
-    { key: key('bgppeers', 'tor'), field: 'spec.password.secretKeyRef', reason: 'secret s/tor is not available; peerings that need it are left out' },
+    {
+      key: key('bgppeers', 'tor'),
+      field: 'spec.password.secretKeyRef',
+      reason: 'secret s/tor is not available; sessions that need it are held down (disabled) until it is',
+    },
   ])
   const noMesh = buildIntent({ snapshot: snapshot(parts), nodeName: 'node-1', secrets: new Map([['s/tor', 't']]) })
-  t.same(names(noMesh.v4), ['Global_10_99_0_254'])
+  t.same(enabled(noMesh.v4).peers.map((p) => [p.name, p.password, p.withheld]), [
+    ['Global_10_99_0_254', 't', undefined],
+    ['Mesh_10_99_0_2', undefined, 'password-unavailable'],
+    ['Mesh_10_99_0_3', undefined, 'password-unavailable'],
+  ])
   t.same(enabled(noMesh.v4).mesh, { state: 'off', why: 'password-unavailable' })
   t.match(noMesh.problems, [{ key: key('bgpconfigurations', 'default'), field: 'spec.nodeMeshPassword' }])
   const unsafe = buildIntent({ snapshot: snapshot(parts), nodeName: 'node-1', secrets: new Map([['s/mesh', 'm'], ['s/tor', 'a"b']]) })
-  t.same(names(unsafe.v4), ['Mesh_10_99_0_2', 'Mesh_10_99_0_3'], 'a value BIRD cannot take is never rendered')
+  t.same(
+    enabled(unsafe.v4).peers.map((p) => [p.name, p.password ?? null]),
+    [['Global_10_99_0_254', null], ['Mesh_10_99_0_2', 'm'], ['Mesh_10_99_0_3', 'm']],
+    'a value BIRD cannot take is never rendered',
+  )
   t.match(unsafe.problems, [{ key: key('bgppeers', 'tor'), reason: /not a usable BGP password/ }])
 })
 
@@ -287,7 +306,7 @@ t.test('problems: a bad resource is reported and skipped, the rest is used', asy
     peers: [
       peer('bad-ip', { peerIP: '10.99.0.256', asNumber: 65001 }),
       peer('bad-selector', { peerSelector: "role == 'x" }),
-      peer('no-as', { peerIP: '10.99.0.201' }),
+      peer('bad-local-as', { peerIP: '10.99.0.201', localASNumber: 0 }),
       peer('good', { peerIP: '10.99.0.202', asNumber: 65001 }),
     ],
   })
@@ -301,8 +320,8 @@ t.test('problems: a bad resource is reported and skipped, the rest is used', asy
     'bgpconfigurations/default spec.listenPort',
     'bgpconfigurations/default spec.logSeverityScreen',
     'bgppeers/bad-ip spec.peerIP',
+    'bgppeers/bad-local-as spec.localASNumber',
     'bgppeers/bad-selector spec.peerSelector',
-    'bgppeers/no-as spec.asNumber',
     'nodes/bad-address spec.bgp.ipv4Address',
     'nodes/bad-as spec.bgp.asNumber',
   ])
@@ -344,4 +363,34 @@ t.test('holdsPassword tells the applier which files must be 0600', async (t) => 
   t.equal(holdsPassword(i.v4), true)
   t.equal(holdsPassword(i.v6), false)
   t.equal(holdsPassword(buildIntent({ snapshot: s, nodeName: 'node-1' }).v4), false, 'no secret, no password in the file')
+})
+
+t.test('current-Calico BGPPeer fields: peer without asNumber, localASNumber, reversePeering, filters', async (t) => {
+  const s = snapshot({
+    nodes: [
+      node('a', { v4: '10.99.0.1/24', as: 64600, labels: { edge: 'true' } }),
+      node('b', { v4: '10.99.0.2/24', labels: { rr: 'true' } }),
+    ],
+    configs: [meshOff],
+    peers: [
+      // No asNumber: the session is in this node's own AS (iBGP).
+      peer('tor', { node: 'a', peerIP: '10.99.0.254' }),
+      // localASNumber: a speaks as 65500 to b; b peers back expecting 65500.
+      peer('to-b', { node: 'a', peerSelector: 'has(rr)', localASNumber: 65500 }),
+      peer('manual', { node: 'b', peerIP: '10.99.0.1', asNumber: 64600, reversePeering: 'Manual' }),
+      peer('filtered', { node: 'b', peerIP: '10.99.0.250', asNumber: 65000, filters: ['missing'] }),
+    ],
+  })
+  const a = v4({ snapshot: s, nodeName: 'a' })
+  t.match(peerNamed(a, 'Node_10_99_0_254'), { asNumber: 64600, internal: true })
+  t.match(peerNamed(a, 'Node_10_99_0_2'), { asNumber: 64512, localAs: 65500, internal: false })
+  t.same(names(a), ['Node_10_99_0_2', 'Node_10_99_0_254'], 'Manual: a does not peer back with b for BGPPeer manual')
+  const i = buildIntent({ snapshot: s, nodeName: 'b' })
+  const b = enabled(i.v4)
+  t.match(peerNamed(b, 'Node_10_99_0_1'), { asNumber: 64600, internal: false })
+  t.equal(b.peers.find((p) => p.address === '10.99.0.250'), undefined, 'a peer naming a missing BGPFilter is withheld')
+  t.match(i.problems, [{ key: '/calico/resources/v3/projectcalico.org/bgppeers/filtered', field: 'spec.filters', reason: /missing/ }])
+  // The reverse of to-b on b: peers with a in the AS a presents (65500), not a's own.
+  const reverse = snapshot({ ...{ nodes: [...s.nodes.values()] }, configs: [meshOff], peers: [peer('to-b', { node: 'a', peerSelector: 'has(rr)', localASNumber: 65500 })] })
+  t.match(peerNamed(v4({ snapshot: reverse, nodeName: 'b' }), 'Node_10_99_0_1'), { asNumber: 65500 })
 })

@@ -3,7 +3,7 @@
  * 10.99.0.0/16 and fd99::/16; pools 10.99.128.0/17 and fd99:100::/48.
  */
 import type { BuildIntentInput, Problem } from '../../../src/bgp/intent/index.js'
-import { affinity, bgpConfig, blocksOf, defaultPools, node, peer, pool, snapshot, threeNodes } from './builders.js'
+import { affinity, bgpConfig, bgpFilter, blocksOf, defaultPools, node, peer, pool, snapshot, threeNodes } from './builders.js'
 
 export interface Scenario {
   readonly name: string
@@ -166,7 +166,7 @@ export const SCENARIOS: readonly Scenario[] = [
       {
         key: peerKey('tor-missing-secret'),
         field: 'spec.password.secretKeyRef',
-        reason: 'secret bgp-secrets/absent is not available; peerings that need it are left out',
+        reason: 'secret bgp-secrets/absent is not available; sessions that need it are held down (disabled) until it is',
       },
     ],
   },
@@ -312,5 +312,136 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'unregistered-node',
     input: { nodeName: 'node-9', snapshot: snapshot({ nodes: threeNodes(), pools: defaultPools() }) },
+  },
+  // ---- current-Calico BGPPeer fields ----
+  {
+    name: 'peer-without-as-number',
+    input: {
+      nodeName: 'node-1',
+      snapshot: snapshot({
+        nodes: threeNodes({ as: 64513 }),
+        configs: [meshOff],
+        peers: [peer('same-as-tor', { peerIP: '10.99.0.254' }), peer('same-as-tor-v6', { peerIP: 'fd99::fe' })],
+        pools: defaultPools(),
+        affinities: blocksOf(1),
+      }),
+    },
+  },
+  {
+    name: 'local-as-number',
+    input: {
+      nodeName: 'node-1',
+      snapshot: snapshot({
+        nodes: threeNodes(),
+        configs: [meshOff],
+        peers: [
+          peer('tor', { peerIP: '10.99.0.254', asNumber: 65000, localASNumber: 65001 }),
+          // Same AS as the local AS it presents: iBGP on this session, so no keepOriginalNextHop.
+          peer('tor-v6', { peerIP: 'fd99::fe', asNumber: 65001, localASNumber: 65001, keepOriginalNextHop: true }),
+        ],
+        pools: defaultPools(),
+        affinities: blocksOf(1),
+      }),
+    },
+  },
+  {
+    name: 'next-hop-mode',
+    input: {
+      nodeName: 'node-1',
+      snapshot: snapshot({
+        nodes: threeNodes(),
+        configs: [meshOff],
+        peers: [
+          peer('tor-self', { peerIP: '10.99.0.254', nextHopMode: 'Self' }),
+          peer('tor-keep', { peerIP: '10.99.0.253', asNumber: 65000, nextHopMode: 'Keep' }),
+          peer('tor-auto', { peerIP: 'fd99::fe', asNumber: 65000, nextHopMode: 'Auto' }),
+        ],
+        pools: defaultPools(),
+        affinities: blocksOf(1),
+      }),
+    },
+  },
+  {
+    name: 'reachable-by',
+    input: {
+      nodeName: 'node-1',
+      snapshot: snapshot({
+        nodes: threeNodes(),
+        configs: [meshOff],
+        peers: [
+          peer('remote-tor', { peerIP: '10.98.0.1', asNumber: 65000, reachableBy: '10.99.0.254' }),
+          peer('remote-tor-v6', { peerIP: 'fd98::1', asNumber: 65000, reachableBy: 'fd99::fe' }),
+        ],
+        pools: defaultPools(),
+        affinities: blocksOf(1),
+      }),
+    },
+  },
+  {
+    name: 'reverse-peering-manual',
+    input: {
+      // node-2 is selected by both peers; only the Auto one makes it peer back.
+      nodeName: 'node-2',
+      snapshot: snapshot({
+        nodes: [
+          node('node-1', { v4: '10.99.0.1/24', labels: { edge: 'true' } }),
+          node('node-2', { v4: '10.99.0.2/24', labels: { rr: 'true' } }),
+          node('node-3', { v4: '10.99.0.3/24', labels: { edge2: 'true' } }),
+        ],
+        configs: [meshOff],
+        peers: [
+          peer('auto', { nodeSelector: 'has(edge)', peerSelector: 'has(rr)' }),
+          peer('manual', { nodeSelector: 'has(edge2)', peerSelector: 'has(rr)', reversePeering: 'Manual' }),
+        ],
+        pools: defaultPools(),
+      }),
+    },
+  },
+  {
+    name: 'bgp-filters',
+    input: {
+      nodeName: 'node-1',
+      snapshot: snapshot({
+        nodes: threeNodes(),
+        configs: [meshOff],
+        peers: [
+          peer('tor', { peerIP: '10.99.0.254', asNumber: 65000, filters: ['no-private', 'only-blocks'] }),
+          peer('tor-v6', { peerIP: 'fd99::fe', asNumber: 65000, filters: ['no-private'] }),
+          peer('plain', { peerIP: '10.99.0.253', asNumber: 65000 }),
+        ],
+        filters: [
+          bgpFilter('no-private', {
+            exportV4: [
+              { action: 'Reject', matchOperator: 'In', cidr: '10.99.128.0/17', prefixLength: { min: 28 } },
+              { action: 'Reject', matchOperator: 'Equal', cidr: '10.99.200.0/24' },
+            ],
+            importV4: [
+              { action: 'Accept', matchOperator: 'In', cidr: '10.0.0.0/8', source: 'RemotePeers', interface: 'eth*' },
+              { action: 'Reject', matchOperator: 'NotIn', cidr: '10.0.0.0/8' },
+            ],
+            exportV6: [{ action: 'Reject', matchOperator: 'NotEqual', cidr: 'fd99:100::/48', prefixLength: { min: 64, max: 122 } }],
+          }),
+          bgpFilter('only-blocks', { exportV4: [{ action: 'Accept', matchOperator: 'In', cidr: '10.99.128.0/17' }, { action: 'Reject' }] }),
+        ],
+        pools: defaultPools(),
+        affinities: blocksOf(1),
+      }),
+    },
+  },
+  {
+    name: 'program-cluster-routes',
+    input: {
+      nodeName: 'node-1',
+      snapshot: snapshot({
+        nodes: threeNodes(),
+        configs: [bgpConfig('default', { programClusterRoutes: 'EnabledIPIPOnly' })],
+        pools: [
+          pool('plain', { cidr: '10.99.128.0/17' }),
+          pool('ipip', { cidr: '10.99.64.0/20', ipipMode: 'Always' }),
+          pool('plain-v6', { cidr: 'fd99:100::/48' }),
+        ],
+        affinities: blocksOf(1),
+      }),
+    },
   },
 ]

@@ -98,3 +98,67 @@ t.test('documents that are not mappings are refused with their line', async (t) 
   t.throws(() => parseManifest('kind: List\nitems: 3\n'), /List.items must be a sequence/)
   t.throws(() => parseManifest('- 1\n'), /line 1: expected a resource .* found a number \(1\)/)
 })
+
+t.test('YAML 1.1 scalars as calicoctl reads them: strings where the Go field is a string', async (t) => {
+  const [node] = parseManifest(
+    [
+      'apiVersion: projectcalico.org/v3',
+      'kind: Node',
+      'metadata:',
+      '  name: n1',
+      '  labels:',
+      '    routeReflector: true',
+      '    route-reflector: yes',
+      '    a: on',
+      '    b: n',
+      '    hex: 0x1F',
+      '    oct: 017',
+      '    under: 1_000',
+      '    eight: 08',
+      '    float: 1.50',
+      '    million: 1e6',
+      '    pi: 3.14159265358979',
+      '    date: 2001-12-14',
+      '    sexagesimal: 1:20',
+      '    empty: ~',
+      '    quoted: "yes"',
+      '    big: 12345678901234567890',
+      '    on: key-is-a-boolean',
+      '  annotations: {note: off}',
+      'spec:',
+      '  bgp: {asNumber: 64512, ipv4Address: 10.0.0.1/24}',
+    ].join('\n'),
+  )
+  t.same(node?.value.metadata, {
+    name: 'n1',
+    labels: {
+      routeReflector: 'true', 'route-reflector': 'true', a: 'true', b: 'false', hex: '31', oct: '15', under: '1000', eight: '8',
+      float: '1.5', million: '1e+06', pi: '3.1415927', date: '2001-12-14', sexagesimal: '1:20', empty: '', quoted: 'yes',
+      big: '12345678901234567890', true: 'key-is-a-boolean',
+    },
+    annotations: { note: 'false' },
+  })
+  t.same(node?.value.spec, { bgp: { asNumber: 64512, ipv4Address: '10.0.0.1/24' } }, 'an AS number stays a number')
+})
+
+t.test('YAML 1.1 booleans where the Go field is a boolean; JSON input goes the same way', async (t) => {
+  const docs = parseManifest(
+    'kind: BGPConfiguration\nmetadata: {name: default}\nspec: {nodeToNodeMeshEnabled: off, asNumber: 0x10}\n---\n' +
+      '{"kind": "BGPPeer", "metadata": {"name": "p", "labels": {"x": true}}, "spec": {"keepOriginalNextHop": yes, "peerSelector": 1}}\n',
+  )
+  t.same(docs.map((d) => d.value.spec), [{ nodeToNodeMeshEnabled: false, asNumber: 16 }, { keepOriginalNextHop: true, peerSelector: '1' }])
+  t.same((docs[1]?.value.metadata as { labels: unknown }).labels, { x: 'true' })
+})
+
+t.test('items of a List are converted by their own kind', async (t) => {
+  const docs = parseManifest('kind: List\nitems:\n- kind: Node\n  metadata: {name: a, labels: {rr: yes}}\n- kind: BGPPeer\n  metadata: {name: b}\n  spec: {nodeSelector: yes}\n')
+  t.same(docs.map((d) => d.value), [
+    { kind: 'Node', metadata: { name: 'a', labels: { rr: 'true' } } },
+    { kind: 'BGPPeer', metadata: { name: 'b' }, spec: { nodeSelector: 'true' } },
+  ])
+})
+
+t.test('a null map key and an infinite number are refused as calicoctl refuses them', async (t) => {
+  t.throws(() => parseManifest('kind: Node\nmetadata:\n  name: a\n  labels: {~: x}\n'), ManifestError)
+  t.throws(() => parseManifest('kind: BGPPeer\nmetadata: {name: a}\nspec: {asNumber: .inf}\n'), /unsupported value/)
+})

@@ -80,3 +80,16 @@ t.test('a new block is a Calico block with every ordinal free', async (t) => {
   t.equal(blockAllocatedCount(value), 0)
   t.equal(blockAllocatedCount(JSON.stringify({ allocations: [null, 0, null, 1] })), 2)
 })
+
+t.test('labels and annotations are stored sorted by key, and <>& escaped, as Go marshals them', async (t) => {
+  const text = encodeResource({
+    apiVersion: 'projectcalico.org/v3',
+    kind: 'Node',
+    metadata: { name: 'n', uid: 'u', labels: { z: 'true', '10': 'x', a: 'a<b>&c' }, annotations: { b: '1', a: '2' } },
+    spec: {},
+  })
+  t.equal(
+    text,
+    '{"kind":"Node","apiVersion":"projectcalico.org/v3","metadata":{"name":"n","uid":"u","labels":{"10":"x","a":"a\\u003cb\\u003e\\u0026c","z":"true"},"annotations":{"a":"2","b":"1"}},"spec":{}}',
+  )
+})

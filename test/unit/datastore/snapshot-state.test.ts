@@ -79,3 +79,18 @@ t.test('the watch range covers exactly the synced prefixes plus keys in between'
   t.notOk(isSyncedKey('/calico/ipam/v2/assignment/ipv4/block/10.0.0.0-26'))
   t.equal(applyChanges(emptySnapshot(1), [put(calicoNodeStatus(), 2)], 2).invalid.size, 0)
 })
+
+t.test('BGPFilters are synced: a valid one lands in bgpFilters, an invalid one is reported', async (t) => {
+  const filter: AnyResource = {
+    apiVersion: 'projectcalico.org/v3',
+    kind: 'BGPFilter',
+    metadata: { name: 'f1' },
+    spec: { exportV4: [{ action: 'Reject', matchOperator: 'In', cidr: '10.0.0.0/8' }] },
+  }
+  const key = resourceKey('BGPFilter', 'f1')
+  t.equal(key, '/calico/resources/v3/projectcalico.org/bgpfilters/f1')
+  t.ok(isSyncedKey(key))
+  const s = snapshotOf([put(filter, 2), raw(resourceKey('BGPFilter', 'bad'), '{"apiVersion":"projectcalico.org/v3","kind":"BGPFilter","metadata":{"name":"bad"},"spec":{"exportV4":[{"action":"Drop"}]}}', 3)], 4)
+  t.same([...s.bgpFilters.keys()], ['f1'])
+  t.match(s.invalid.get(resourceKey('BGPFilter', 'bad')), { field: 'spec.exportV4[0].action' })
+})

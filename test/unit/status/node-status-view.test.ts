@@ -113,3 +113,20 @@ t.test('SINCE: iso long times shortened like BIRD\'s default format, against BIR
   t.equal(shortSince(ts('2026-11-01'), server, NOW), '2026-11-01')
   t.equal(shortSince(ts('2026-11-22 11:59:00'), undefined, NOW), '11:59:00', 'no server time: our clock')
 })
+
+t.test('a session falconer holds down shows why in INFO (BIRD 1.6.8 `show protocols all` of a disabled protocol)', async (t) => {
+  const reply = [
+    'BIRD 1.6.8 ready.',
+    'name     proto    table    state  since       info',
+    'Global_10_99_0_250 BGP      master   down   21:21:52    ',
+    '  Description:    withheld: BGP password not available',
+    '  Preference:     100',
+    '  Input filter:   ACCEPT',
+    '  Output filter:  REJECT',
+    '  BGP state:          Down',
+    '    Neighbor address: 10.99.0.250',
+    '    Neighbor AS:      65000',
+  ]
+  const rows = peerRows(parseProtocolDetails(reply), 4)
+  t.match(rows, [{ peerIP: '10.99.0.250', type: 'GlobalPeer', state: 'down', bgpState: '', info: 'withheld: BGP password not available' }])
+})
