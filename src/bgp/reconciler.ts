@@ -1,6 +1,7 @@
 import type { Snapshot } from '../api/snapshot.js'
 import type { Logger } from '../log.js'
 import type { ApplyOutcome, ConfigApplier } from './apply/config-applier.js'
+import { CoalesceWindow } from './coalesce-window.js'
 import type { Problem } from './intent/types.js'
 import { renderConfigs } from './render-configs.js'
 import type { Templates } from './render/index.js'
@@ -21,7 +22,10 @@ export interface ReconcilerOptions {
   readonly templates: () => Templates
   readonly appliers: { readonly v4: ConfigApplier; readonly v6: ConfigApplier }
   readonly log: Logger
-  /** Bursts of datastore events inside this window coalesce into one apply. */
+  /**
+   * The longest wait after an event before rendering. A lone event is rendered at once;
+   * the wait grows towards this only while events keep arriving (CoalesceWindow).
+   */
   readonly coalesceMs?: number
   readonly onResult?: (r: ReconcileResult) => void
   readonly onError?: (err: unknown) => void
@@ -41,8 +45,11 @@ export class Reconciler {
   private timer: NodeJS.Timeout | undefined
   private stopped = false
   private lastProblems = ''
+  private readonly window: CoalesceWindow
 
-  constructor(private readonly opts: ReconcilerOptions) {}
+  constructor(private readonly opts: ReconcilerOptions) {
+    this.window = new CoalesceWindow(opts.coalesceMs ?? 10)
+  }
 
   submit(snapshot: Snapshot): void {
     this.latest = snapshot
@@ -72,6 +79,7 @@ export class Reconciler {
   private kick(): void {
     if (this.stopped) return
     this.dirty = true
+    const delayMs = this.window.event(performance.now())
     if (this.running || this.timer) return
     this.timer = setTimeout(() => {
       this.timer = undefined
@@ -79,7 +87,7 @@ export class Reconciler {
         this.running = undefined
         if (this.dirty) this.kick()
       })
-    }, this.opts.coalesceMs ?? 10)
+    }, delayMs)
   }
 
   private async loop(): Promise<void> {
