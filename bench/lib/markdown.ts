@@ -110,7 +110,7 @@ function parseSection(p: PhaseResult): string[] {
     `#### Parse: replayed \`show route\` replies, served by a separate process (${phaseLoad(p)})`,
     '',
     ...table(
-      ['Reply', 'Routes', 'falconer (stream + parse): routes/s', 'per CPU-second', 'RSS growth (MiB)', 'framing only: routes/s', 'floor: `birdc` → /dev/null: routes/s'],
+      ['Reply', 'Routes', 'falconer (streamBatches + parseRouteBatches): routes/s', 'per CPU-second', 'RSS growth (MiB)', 'framing only: routes/s', 'floor: `birdc` → /dev/null: routes/s'],
       d.rows.map((row) => [
         `\`${row.command}\``,
         int(row.routes),
