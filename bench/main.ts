@@ -92,6 +92,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 async function runPhase(t: Teardowns, phase: PhaseName, config: BenchConfig): Promise<PhaseResult> {
   process.stderr.write(`bench: ${phase} (load ${loadAverage().join(' / ')})\n`)
   switch (phase) {
+    case 'cli':
+      return runChildPhase(t, 'cli', config.cli)
     case 'render':
       return runChildPhase(t, 'render', config.render, { nodeArgs: ['--expose-gc'] })
     case 'parse':

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { ConfigApplier } from './bgp/apply/config-applier.js'
-import { checkConfig } from './bgp/apply/config-check.js'
+import { checkConfigThroughBird } from './bgp/apply/config-check.js'
 import { reloadBird } from './bgp/apply/bird-reload.js'
 import { ApplyError, Reconciler } from './bgp/reconciler.js'
 import type { ApplyOutcome } from './bgp/apply/config-applier.js'
@@ -116,7 +116,10 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
 
   const applier = (family: 4 | 6) =>
     new ConfigApplier(family === 4 ? paths.birdConfig : paths.bird6Config, family, {
-      check: checkConfig,
+      // Through the running BIRD's socket when it is up; `bird -p` only when it is not.
+      check: async (file, fam, displayName) => {
+        await checkConfigThroughBird(family === 4 ? birds.v4 : birds.v6, file, fam, displayName)
+      },
       reload: (file) => reloadBird(family === 4 ? birds.v4 : birds.v6, file),
     }, log.child({ family }))
 

@@ -1,9 +1,10 @@
 import type { AgentOptions } from '../phases/agent.js'
+import type { CliOptions } from '../phases/cli.js'
 import type { ParseOptions } from '../phases/parse.js'
 import type { RenderOptions } from '../phases/render.js'
 import { CLIENT_INDEX } from '../datastore/synthetic.js'
 
-export const PHASES = ['render', 'parse', 'agent'] as const
+export const PHASES = ['cli', 'render', 'parse', 'agent'] as const
 export type PhaseName = (typeof PHASES)[number]
 
 export interface BenchConfig {
@@ -11,6 +12,7 @@ export interface BenchConfig {
   readonly render: RenderOptions
   readonly parse: ParseOptions
   readonly agent: AgentOptions
+  readonly cli: CliOptions
 }
 
 /** The sizes the issue asks for. */
@@ -30,6 +32,7 @@ export const FULL: BenchConfig = {
     device: 'eth0',
     clientIndex: CLIENT_INDEX,
   },
+  cli: { runs: 11, nodes: 1_000, peers: 10 },
 }
 
 /**
@@ -52,6 +55,7 @@ export const SMOKE: BenchConfig = {
     device: 'eth0',
     clientIndex: CLIENT_INDEX,
   },
+  cli: { runs: 3, nodes: 20, peers: 3 },
 }
 
 export interface Args {

@@ -1,5 +1,5 @@
 import type { PhaseResult } from './phase.js'
-import type { AgentDetails, ParseDetails, RenderDetails, Report } from './report.js'
+import type { AgentDetails, CliDetails, ParseDetails, RenderDetails, Report } from './report.js'
 
 /** The report as the markdown tables of bench/README.md. */
 export function renderMarkdown(r: Report): string {
@@ -12,6 +12,8 @@ export function renderMarkdown(r: Report): string {
   if (r.failures.length > 0) {
     out.push('', '**Failed phases:**', '', ...r.failures.map((f) => `- ${f.phase}: ${f.message}`))
   }
+  const cli = r.phases.cli
+  if (cli) out.push('', ...cliSection(cli))
   const render = r.phases.render
   if (render) out.push('', ...renderSection(render))
   const agent = r.phases.agent
@@ -30,6 +32,27 @@ const phaseLoad = (p: PhaseResult): string => `load ${load(p.load.start)} → ${
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)]
+}
+
+function cliSection(p: PhaseResult): string[] {
+  const d = p.details as CliDetails
+  const floor = d.rows.find((row) => row.key === 'node_e0')
+  const ratio = (x: number) => (floor === undefined ? '—' : `${fix(x / floor.wallMs, 2)}×`)
+  return [
+    `#### CLI: whole process, median of ${p.figures['cli.runs'] ?? '?'} interleaved runs (${phaseLoad(p)})`,
+    '',
+    ...table(
+      ['Command', 'wall (ms)', '× `node -e 0`', 'goal', 'CPU (ms)', 'peak RSS (MiB)'],
+      d.rows.map((row) => [
+        row.label,
+        fix(row.wallMs),
+        ratio(row.wallMs),
+        row.goal === undefined ? '—' : `≤ ${row.goal.ratio}×${row.goal.peakMiB !== undefined ? `, ≤ ${row.goal.peakMiB} MiB` : ''}`,
+        fix(row.cpuMs),
+        fix(row.peakMiB),
+      ]),
+    ),
+  ]
 }
 
 function renderSection(p: PhaseResult): string[] {
@@ -87,7 +110,7 @@ function parseSection(p: PhaseResult): string[] {
     `#### Parse: replayed \`show route\` replies, served by a separate process (${phaseLoad(p)})`,
     '',
     ...table(
-      ['Reply', 'Routes', 'falconer (stream + parse): routes/s', 'per CPU-second', 'RSS growth (MiB)', 'framing only: routes/s', 'floor: `birdc` → /dev/null: routes/s'],
+      ['Reply', 'Routes', 'falconer (streamBatches + parseRouteBatches): routes/s', 'per CPU-second', 'RSS growth (MiB)', 'framing only: routes/s', 'floor: `birdc` → /dev/null: routes/s'],
       d.rows.map((row) => [
         `\`${row.command}\``,
         int(row.routes),
@@ -165,6 +188,18 @@ function targetsSection(r: Report): string[] {
   const add = (target: string, measured: string, met: boolean | undefined) => rows.push([target, measured, met === undefined ? '—' : met ? 'yes' : '**no**'])
   const has = (k: string) => Number.isFinite(f[k])
   const v = (k: string) => f[k] ?? Number.NaN
+
+  const cliRows = (r.phases.cli?.details as CliDetails | undefined)?.rows ?? []
+  for (const row of cliRows) {
+    if (row.goal === undefined) continue
+    const over = v(`cli.${row.key}.over_node`)
+    const peakOk = row.goal.peakMiB === undefined || row.peakMiB <= row.goal.peakMiB
+    add(
+      `${row.label} ≤ ${row.goal.ratio}× \`node -e 0\`${row.goal.peakMiB !== undefined ? `, peak ≤ ${row.goal.peakMiB} MiB` : ''}`,
+      `${fix(over, 2)}× (${fix(row.wallMs)} ms; \`node -e 0\` ${fix(v('cli.node_e0.wall_ms'))} ms)${row.goal.peakMiB !== undefined ? `, peak ${fix(row.peakMiB)} MiB` : ''}`,
+      over <= row.goal.ratio && peakOk,
+    )
+  }
 
   const big = Math.max(...(r.config.render.sizes as number[]))
   const rrFull = `render.n${big}.rr.full_ms`

@@ -26,6 +26,7 @@ export interface Product {
   readonly BirdControl: Control['BirdControl']
   readonly BirdCommandError: Control['BirdCommandError']
   readonly parseRouteStream: Replies['parseRouteStream']
+  readonly parseRouteBatches: Replies['parseRouteBatches']
 }
 
 const load = <T>(path: string): Promise<T> => import(new URL(path, DIST_URL).href) as Promise<T>
@@ -57,6 +58,7 @@ export function product(): Promise<Product> {
       BirdControl: control.BirdControl,
       BirdCommandError: control.BirdCommandError,
       parseRouteStream: replies.parseRouteStream,
+      parseRouteBatches: replies.parseRouteBatches,
     }
   })()
   return loaded

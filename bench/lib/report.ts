@@ -1,4 +1,5 @@
 import type { AgentOptions } from '../phases/agent.js'
+import type { CliRow } from '../phases/cli.js'
 import type { ParseRow } from '../phases/parse.js'
 import type { RenderRow, SizeRow } from '../phases/render.js'
 import type { Footprint } from '../agent/footprint.js'
@@ -26,6 +27,12 @@ export interface Report {
 export interface RenderDetails {
   readonly sizes: readonly SizeRow[]
   readonly rows: readonly RenderRow[]
+}
+
+export interface CliDetails {
+  readonly rows: readonly CliRow[]
+  readonly nodes: number
+  readonly peers: number
 }
 
 export interface ParseDetails {

@@ -1,7 +1,7 @@
 /**
  * One measured read of a replayed `show route [all]` reply, in a fresh process (so its
- * RSS is its own): `parse` runs BirdControl.stream + parseRouteStream, exactly what the
- * status reporter and `node status` do; `lines` only frames the reply into lines, to show
+ * RSS is its own): `parse` runs BirdControl.streamBatches + parseRouteBatches, exactly what
+ * the status reporter does; `lines` only frames the reply into (batches of) lines, to show
  * what the parsing itself costs. RSS growth = peak RSS during the read (VmHWM, reset just
  * before it) minus RSS before it.
  */
@@ -31,15 +31,17 @@ runPhase<ParseClientOptions>('parse-client', async (opts) => {
     let count = 0
     let lines = 0
     if (opts.mode === 'parse') {
-      for await (const route of p.parseRouteStream(ctl.stream(opts.command, { timeoutMs: 60_000 }))) {
-        if (route.network.length > 0) count++
+      for await (const batch of p.parseRouteBatches(ctl.streamBatches(opts.command, { timeoutMs: 60_000 }))) {
+        for (const route of batch) if (route.network.length > 0) count++
       }
     } else {
       // A route's own line; its attribute lines (`all`) start with a tab.
-      for await (const line of ctl.stream(opts.command, { timeoutMs: 60_000 })) {
-        if (line.kind === 'final') continue
-        lines++
-        if (line.text.charCodeAt(0) !== 9) count++
+      for await (const batch of ctl.streamBatches(opts.command, { timeoutMs: 60_000 })) {
+        for (const line of batch) {
+          if (line.kind === 'final') continue
+          lines++
+          if (line.text.charCodeAt(0) !== 9) count++
+        }
       }
     }
     const seconds = (now() - t0) / 1000

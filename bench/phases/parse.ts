@@ -1,8 +1,8 @@
 /**
  * Parse: a replayed `show route` / `show route all` of N routes, served by a separate
  * process, read three ways in the same run and under the same conditions:
- *   falconer   BirdControl.stream + parseRouteStream (fresh process each time: its RSS)
- *   lines      BirdControl.stream only (framing, no route parsing)
+ *   falconer   BirdControl.streamBatches + parseRouteBatches (fresh process each time: its RSS)
+ *   lines      BirdControl.streamBatches only (framing, no route parsing)
  *   birdc      `birdc -s SOCK show route [all]` > /dev/null — the floor: BIRD's own C client
  * Runs are interleaved; figures are medians over the repeats.
  */

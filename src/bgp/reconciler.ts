@@ -2,6 +2,7 @@ import type { Snapshot } from '../api/snapshot.js'
 import type { Logger } from '../log.js'
 import { retryDelayMs, type RetryPolicy } from '../retry-delay.js'
 import type { ApplyOutcome, ConfigApplier } from './apply/config-applier.js'
+import { CoalesceWindow } from './coalesce-window.js'
 import type { Problem } from './intent/types.js'
 import { renderConfigs } from './render-configs.js'
 import type { Templates } from './render/index.js'
@@ -22,7 +23,10 @@ export interface ReconcilerOptions {
   readonly templates: () => Templates
   readonly appliers: { readonly v4: ConfigApplier; readonly v6: ConfigApplier }
   readonly log: Logger
-  /** Bursts of datastore events inside this window coalesce into one apply. */
+  /**
+   * The longest wait after an event before rendering. A lone event is rendered at once;
+   * the wait grows towards this only while events keep arriving (CoalesceWindow).
+   */
   readonly coalesceMs?: number
   readonly onResult?: (r: ReconcileResult) => void
   /** An apply failed with an error (not a rejection); it is retried after `failure.retryInMs`. */
@@ -87,8 +91,11 @@ export class Reconciler {
   private lastProblems = ''
   private retryTimer: NodeJS.Timeout | undefined
   private failure: ApplyFailure | undefined
+  private readonly window: CoalesceWindow
 
-  constructor(private readonly opts: ReconcilerOptions) {}
+  constructor(private readonly opts: ReconcilerOptions) {
+    this.window = new CoalesceWindow(opts.coalesceMs ?? 10)
+  }
 
   submit(snapshot: Snapshot): void {
     this.latest = snapshot
@@ -128,6 +135,7 @@ export class Reconciler {
     // a new input is a new attempt now; the backoff streak continues until one succeeds
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.retryTimer = undefined
+    const delayMs = this.window.event(performance.now())
     if (this.running || this.timer) return
     this.timer = setTimeout(() => {
       this.timer = undefined
@@ -135,7 +143,7 @@ export class Reconciler {
         this.running = undefined
         if (this.dirty) this.kick()
       })
-    }, this.opts.coalesceMs ?? 10)
+    }, delayMs)
   }
 
   private async loop(): Promise<void> {

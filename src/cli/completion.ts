@@ -1,5 +1,5 @@
 import type { Command, Option } from 'commander'
-import { write } from './context.js'
+import { write } from './flags.js'
 
 /**
  * `falconer completion bash`: a bash completion script generated from the command tree

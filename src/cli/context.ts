@@ -1,34 +1,13 @@
 import type { Command } from 'commander'
 import type { ResourceStore } from '../datastore/store.js'
 import { createLogger, silentLogger, type Logger } from '../log.js'
-import { loadSettings, type Env, type Settings } from '../settings/index.js'
+import type { Settings } from '../settings/index.js'
+import { cliSettings, globalFlags } from './flags.js'
+import { exitWhenDoneFromNowOn } from './process-exit.js'
 
-/** The options every falconer command accepts (registered once on the program). */
-export interface GlobalFlags {
-  config?: string
-  prefix?: string
-  datastoreTimeout?: string
-  logLevel?: string
-}
-
-export function globalFlags(cmd: Command): GlobalFlags {
-  const o = cmd.optsWithGlobals<Record<string, unknown>>()
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
-  const flags: GlobalFlags = {}
-  const config = str(o.config)
-  const prefix = str(o.prefix)
-  const datastoreTimeout = str(o.datastoreTimeout)
-  const logLevel = str(o.logLevel)
-  if (config !== undefined) flags.config = config
-  if (prefix !== undefined) flags.prefix = prefix
-  if (datastoreTimeout !== undefined) flags.datastoreTimeout = datastoreTimeout
-  if (logLevel !== undefined) flags.logLevel = logLevel
-  return flags
-}
-
-export function cliSettings(cmd: Command, env: Env = process.env): Settings {
-  return loadSettings(globalFlags(cmd), env)
-}
+// The cheap half (flags, settings, output) lives in flags.ts so commands that never log or
+// touch the datastore (node status) load neither pino nor etcd.
+export { cliSettings, globalFlags, write, writeErr, type GlobalFlags } from './flags.js'
 
 /**
  * The CLI is quiet unless asked: its stderr carries the one line an operator reads, so
@@ -36,22 +15,6 @@ export function cliSettings(cmd: Command, env: Env = process.env): Settings {
  */
 export function cliLogger(cmd: Command, settings: Settings): Logger {
   return globalFlags(cmd).logLevel !== undefined ? createLogger(settings.logLevel) : silentLogger
-}
-
-let exitWhenDone = false
-
-/**
- * A one-shot command that talked to etcd is finished once its action returns, but grpc may
- * keep a half-open connection to a dead or silent endpoint alive for seconds after the
- * client was closed. main() ends such commands explicitly instead of waiting for that.
- */
-export function shouldExitWhenDone(): boolean {
-  return exitWhenDone
-}
-
-/** For commands that open a datastore client themselves (not through withStore). */
-export function exitWhenDoneAfterDatastore(): void {
-  exitWhenDone = true
 }
 
 /** Bound on closing the etcd client, so a dead datastore can never keep the process alive. */
@@ -67,7 +30,7 @@ export async function withStore<T>(
   fn: (store: ResourceStore, settings: Settings) => Promise<T>,
 ): Promise<T> {
   const settings = cliSettings(cmd)
-  exitWhenDone = true
+  exitWhenDoneFromNowOn()
   // Loaded on demand: grpc is heavy and --help or a rejected argument never needs it.
   const { EtcdStore } = await import('../datastore/etcd-store.js')
   const store = await EtcdStore.connect(settings.datastore, cliLogger(cmd, settings))
@@ -89,12 +52,4 @@ async function closeBounded(store: ResourceStore): Promise<void> {
   } finally {
     clearTimeout(timer)
   }
-}
-
-export function write(text: string): void {
-  process.stdout.write(text)
-}
-
-export function writeErr(text: string): void {
-  process.stderr.write(text)
 }

@@ -11,28 +11,7 @@ import { readManifestFile, resourcesFromDocuments, type InputItem } from './inpu
 import { parsePeerArgument, parseScope, peerAddress, peerMatches, type PeerFilter } from './peers.js'
 import type { Outcome } from './print/outcomes.js'
 
-const DESCRIPTION = `Delete resources identified by file, stdin or kind and name.
-
-calicoctl v1 peers are deleted by address and scope: 'delete bgpPeer <PEER_IP> --scope=global'
-or 'delete bgpPeer <PEER_IP> --scope=node --node=<NODE>' removes the peers with that peerIP,
-whatever their resource name.`
-
-const EXAMPLES = `
-Examples:
-  # Delete the resources described in peers.yaml.
-  falconer delete -f ./peers.yaml
-
-  # Delete the BGP peer named "peer1".
-  falconer delete bgppeer peer1
-
-  # Delete the global BGP peer 192.20.30.40.
-  falconer delete bgpPeer 192.20.30.40 --scope=global
-
-  # Delete the BGP peer aa:bb::ff of node "node1".
-  falconer delete bgpPeer aa:bb::ff --scope=node --node=node1
-`
-
-interface DeleteOptions {
+export interface DeleteOptions {
   filename?: string
   skipNotExists?: boolean
   scope?: string
@@ -40,38 +19,24 @@ interface DeleteOptions {
   namespace?: string
 }
 
-export function registerDeleteCommand(program: Command): Command {
-  return program
-    .command('delete')
-    .usage('(--filename=<FILENAME> | <KIND> <NAME>) [--skip-not-exists] [--scope=<SCOPE>] [--node=<NODE>] [options]')
-    .description(DESCRIPTION)
-    .argument('[KIND]')
-    .argument('[NAME]')
-    .option('-f, --filename <FILENAME>', 'Filename to use; "-" reads stdin.')
-    .option('--skip-not-exists', 'Skip over and treat as successful any attempts to delete an entry that does not exist.')
-    .option('--scope <SCOPE>', 'calicoctl v1 BGP peer scope: global or node.')
-    .option('--node <NODE>', 'The node of a node-scoped (v1) BGP peer.')
-    .option('-n, --namespace <NAMESPACE>', 'Namespace of a namespaced resource.', 'default')
-    .addHelpText('after', EXAMPLES)
-    .action(async (kindText: string | undefined, name: string | undefined, opts: DeleteOptions, cmd: Command) => {
-      const skip = opts.skipNotExists === true
-      if (opts.filename !== undefined) {
-        if (kindText !== undefined) throw new CliError('Failed to execute command: give either --filename or <KIND> <NAME>, not both')
-        const items = resourcesFromDocuments(await readManifestFile(opts.filename))
-        if (items.length === 0) throw new CliError('No resources specified in file')
-        const outcomes = items.some((i) => i.ok) ? await withStore(cmd, (store) => deleteItems(store, items, skip)) : failuresOnly(items)
-        printReport('delete', outcomes)
-        return
-      }
-      if (kindText === undefined || name === undefined) {
-        throw new CliError('Failed to execute command: a resource is required: --filename=<FILENAME> or <KIND> <NAME>')
-      }
-      const kind = resolveKind(kindText)
-      if (kind === undefined) throw new CliError(`Failed to execute command: resource type '${kindText}' is not supported`)
-      const target = deleteTarget(kind, name, opts)
-      const outcomes = await withStore(cmd, async (store) => [await deleteTargetOnce(store, target, skip)])
-      printReport('delete', outcomes)
-    })
+export async function deleteResources(kindText: string | undefined, name: string | undefined, opts: DeleteOptions, cmd: Command): Promise<void> {
+  const skip = opts.skipNotExists === true
+  if (opts.filename !== undefined) {
+    if (kindText !== undefined) throw new CliError('Failed to execute command: give either --filename or <KIND> <NAME>, not both')
+    const items = resourcesFromDocuments(await readManifestFile(opts.filename))
+    if (items.length === 0) throw new CliError('No resources specified in file')
+    const outcomes = items.some((i) => i.ok) ? await withStore(cmd, (store) => deleteItems(store, items, skip)) : failuresOnly(items)
+    printReport('delete', outcomes)
+    return
+  }
+  if (kindText === undefined || name === undefined) {
+    throw new CliError('Failed to execute command: a resource is required: --filename=<FILENAME> or <KIND> <NAME>')
+  }
+  const kind = resolveKind(kindText)
+  if (kind === undefined) throw new CliError(`Failed to execute command: resource type '${kindText}' is not supported`)
+  const target = deleteTarget(kind, name, opts)
+  const outcomes = await withStore(cmd, async (store) => [await deleteTargetOnce(store, target, skip)])
+  printReport('delete', outcomes)
 }
 
 /** What `delete <KIND> <NAME>` means, decided before the datastore is contacted. */

@@ -10,34 +10,7 @@ import { compareText, parsePeerArgument, parseScope, peerMatches, type PeerFilte
 import { legacyPeerTable } from './print/peer-tables.js'
 import { OUTPUT_FORMATS, listForm, resourceTable, toJson, toYaml, wireForm, type OutputFormat } from './print/resources.js'
 
-const DESCRIPTION = `Display one or many resources.
-
-Kinds (case-insensitive, singular, plural or short): node (no), bgpPeer (bgpp, bp),
-bgpConfiguration (bgpconfig), ipPool (ipp, pool), calicoNodeStatus (cns),
-workloadEndpoint (wep; read-only).
-
-The default output is a table of the resources' main fields; -o wide adds columns; -o yaml and
--o json print the resources (a <Kind>List when no name is given).
-
-With --scope and/or --node, BGP peers are listed the calicoctl v1 way (SCOPE PEERIP NODE ASN)
-and NAME is a peer IP.`
-
-const EXAMPLES = `
-Examples:
-  # List all BGP peers in the default output format.
-  falconer get bgpPeers
-
-  # List the global BGP peers, calicoctl v1 style.
-  falconer get bgpPeer --scope=global
-
-  # List the BGP peers of node "node1", calicoctl v1 style.
-  falconer get bgpPeer --node=node1
-
-  # Get the IP pool "default-ipv4-ippool" as YAML.
-  falconer get ippool default-ipv4-ippool -o yaml
-`
-
-interface GetOptions {
+export interface GetOptions {
   output: string
   scope?: string
   node?: string
@@ -45,51 +18,37 @@ interface GetOptions {
   allNamespaces?: boolean
 }
 
-export function registerGetCommand(program: Command): Command {
-  return program
-    .command('get')
-    .usage('<KIND> [<NAME>] [--output=<OUTPUT>] [--scope=<SCOPE>] [--node=<NODE>] [options]')
-    .description(DESCRIPTION)
-    .argument('<KIND>')
-    .argument('[NAME]')
-    .option('-o, --output <OUTPUT>', 'Output format: ps, wide, yaml or json.', 'ps')
-    .option('--scope <SCOPE>', 'calicoctl v1 BGP peer scope: global or node.')
-    .option('--node <NODE>', 'List the (v1 node-scoped) BGP peers of this node.')
-    .option('-n, --namespace <NAMESPACE>', 'Namespace of workload endpoints.', 'default')
-    .option('-A, --all-namespaces', 'Workload endpoints of every namespace.')
-    .addHelpText('after', EXAMPLES)
-    .action(async (kindText: string, name: string | undefined, opts: GetOptions, cmd: Command) => {
-      const format = parseFormat(opts.output)
-      const kind = resolveKind(kindText)
-      if (kind === undefined) throw new CliError(`Failed to get resources: resource type '${kindText}' is not supported`)
-      const scope = parseScope(opts.scope)
-      const legacy = kind === 'BGPPeer' && (scope !== undefined || opts.node !== undefined)
-      if (!legacy && scope !== undefined) throw new CliError(`Failed to get resources: --scope only applies to bgpPeer, not ${kind}`)
-      const filter: PeerFilter | undefined = legacy
-        ? {
-            ...(scope !== undefined ? { scope } : { scope: 'node' as const }),
-            ...(opts.node !== undefined && { node: opts.node }),
-            ...(name !== undefined && { peer: parsePeerArgument(name) }),
-          }
-        : undefined
-      const namespace = kind === 'WorkloadEndpoint' && !opts.allNamespaces ? (opts.namespace ?? 'default') : undefined
-      const text = await withStore(cmd, async (store) => {
-        if (filter !== undefined) {
-          const peers = (await store.list('BGPPeer')).filter((p: BGPPeer) => peerMatches(p, filter))
-          return format === 'ps' || format === 'wide' ? legacyPeerTable(peers) : render(store, 'BGPPeer', sortByName(peers), format, true, false)
-        }
-        if (name !== undefined) {
-          const one = await store.get(kind, name, namespace)
-          if (one === undefined) {
-            throw new CliError(`Failed to get resources: resource does not exist: ${kind}(${name}) with error: key ${resourceKey(kind, name, namespace)} not found`)
-          }
-          return render(store, kind, [one], format, false, opts.allNamespaces === true)
-        }
-        const all = sortByName(await store.list(kind, namespace))
-        return render(store, kind, all, format, true, opts.allNamespaces === true)
-      })
-      write(text)
-    })
+export async function getResources(kindText: string, name: string | undefined, opts: GetOptions, cmd: Command): Promise<void> {
+  const format = parseFormat(opts.output)
+  const kind = resolveKind(kindText)
+  if (kind === undefined) throw new CliError(`Failed to get resources: resource type '${kindText}' is not supported`)
+  const scope = parseScope(opts.scope)
+  const legacy = kind === 'BGPPeer' && (scope !== undefined || opts.node !== undefined)
+  if (!legacy && scope !== undefined) throw new CliError(`Failed to get resources: --scope only applies to bgpPeer, not ${kind}`)
+  const filter: PeerFilter | undefined = legacy
+    ? {
+        ...(scope !== undefined ? { scope } : { scope: 'node' as const }),
+        ...(opts.node !== undefined && { node: opts.node }),
+        ...(name !== undefined && { peer: parsePeerArgument(name) }),
+      }
+    : undefined
+  const namespace = kind === 'WorkloadEndpoint' && !opts.allNamespaces ? (opts.namespace ?? 'default') : undefined
+  const text = await withStore(cmd, async (store) => {
+    if (filter !== undefined) {
+      const peers = (await store.list('BGPPeer')).filter((p: BGPPeer) => peerMatches(p, filter))
+      return format === 'ps' || format === 'wide' ? legacyPeerTable(peers) : render(store, 'BGPPeer', sortByName(peers), format, true, false)
+    }
+    if (name !== undefined) {
+      const one = await store.get(kind, name, namespace)
+      if (one === undefined) {
+        throw new CliError(`Failed to get resources: resource does not exist: ${kind}(${name}) with error: key ${resourceKey(kind, name, namespace)} not found`)
+      }
+      return render(store, kind, [one], format, false, opts.allNamespaces === true)
+    }
+    const all = sortByName(await store.list(kind, namespace))
+    return render(store, kind, all, format, true, opts.allNamespaces === true)
+  })
+  write(text)
 }
 
 function parseFormat(text: string): OutputFormat {

@@ -1,20 +1,22 @@
 import { Command, CommanderError } from 'commander'
 import { VERSION } from '../version.js'
-import { registerApplyCommands } from './apply.js'
-import { registerBirdCommands } from './bird.js'
+import { registerApplyCommands } from './commands/apply.js'
+import { registerBirdCommands } from './commands/bird.js'
 import { registerCompletionCommand } from './completion.js'
-import { registerConfigCommands } from './config.js'
-import { shouldExitWhenDone } from './context.js'
-import { registerDeleteCommand } from './delete.js'
+import { registerConfigCommands } from './commands/config.js'
+import { registerDeleteCommand } from './commands/delete.js'
+import { registerGetCommand } from './commands/get.js'
+import { registerNodeCommands } from './commands/node.js'
 import { ReportedError, exitCodeFor, formatError } from './errors.js'
-import { registerGetCommand } from './get.js'
 import { addGlobalOptions } from './global-options.js'
-import { registerNodeCommands } from './node.js'
+import { flushed, quietOnClosedPipe, shouldExitWhenDone } from './process-exit.js'
 
 /**
- * falconer's command tree. Each command group registers itself from its own file so
- * groups stay small and independent; this file only assembles them and maps errors to
- * exit codes (0 success, 1 bad input / failure).
+ * falconer's command tree. Each command group registers itself from its own file in
+ * commands/ so groups stay small and independent; this file only assembles them and maps
+ * errors to exit codes (0 success, 1 bad input / failure). The tree is cheap to build:
+ * commands/ holds definitions only, and each action loads its implementation when it runs
+ * (commands/lazy.ts).
  */
 export function buildProgram(): Command {
   const program = new Command('falconer')
@@ -68,20 +70,4 @@ export async function main(argv: string[]): Promise<void> {
       process.exit()
     }
   }
-}
-
-/**
- * `falconer get bgppeers | head` closes the pipe early: that is the reader being done, not
- * a failure worth a stack trace. Stop quietly, as other Unix tools do.
- */
-function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-    throw err
-  })
-}
-
-/** Resolves once everything written so far has been handed to the OS. */
-function flushed(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => stream.write('', () => resolve()))
 }

@@ -1,5 +1,4 @@
-import { Option, type Command } from 'commander'
-import { createLogger } from '../log.js'
+import type { Command } from 'commander'
 import { parseLogLevel } from '../settings/settings.js'
 import {
   autodetectAddress,
@@ -12,45 +11,29 @@ import {
 } from '../node/autodetect/index.js'
 import type { AddressFamily } from '../node/interfaces.js'
 
-interface AutodetectFlags {
+export interface AutodetectFlags {
   ipv6?: boolean
   method?: string
   explain?: boolean
   output: 'text' | 'json'
 }
 
-/**
- * `falconer node autodetect`: runs IP autodetection on this host exactly as startup would
- * and prints the address (`ip/prefixlen`); `--explain` adds one line per candidate with the
- * reason it was chosen or skipped. It changes nothing, so operators can try methods freely.
- */
-export function registerNodeAutodetect(node: Command): Command {
-  return node
-    .command('autodetect')
-    .description('show the address IP autodetection picks on this host (and with --explain, why)')
-    .option('--ipv6', 'detect the IPv6 address (IP6_AUTODETECTION_METHOD) instead of IPv4')
-    .option(
-      '--method <method>',
-      'first-found | can-reach=IP|NAME | interface=REGEX,… | skip-interface=REGEX,… | cidr=CIDR,… ' +
-        '(default: $IP_AUTODETECTION_METHOD or $IP6_AUTODETECTION_METHOD, else first-found)',
-    )
-    .option('--explain', 'print every candidate interface and address with the reason it was chosen or skipped')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (flags: AutodetectFlags) => {
-      const family: AddressFamily = flags.ipv6 ? 6 : 4
-      const method = parseAutodetectMethod(flags.method ?? methodFromEnv(family) ?? 'first-found')
-      const log = createLogger(parseLogLevel(process.env.FALCONER_LOG_LEVEL ?? 'warn'))
-      try {
-        const result = await autodetectAddress(method, family, { log })
-        process.stdout.write(render(flags, method, family, result))
-      } catch (err) {
-        // The trace is the point of --explain, most of all when nothing was found.
-        if (err instanceof NoAddressFoundError && flags.explain && flags.output === 'text') {
-          process.stderr.write(formatTrace(err.trace).map((l) => `${l}\n`).join(''))
-        }
-        throw err
-      }
-    })
+export async function nodeAutodetect(flags: AutodetectFlags): Promise<void> {
+  const family: AddressFamily = flags.ipv6 ? 6 : 4
+  const method = parseAutodetectMethod(flags.method ?? methodFromEnv(family) ?? 'first-found')
+  // Autodetection logs only at debug level: the logger is loaded when asked for.
+  const level = process.env.FALCONER_LOG_LEVEL
+  const log = level !== undefined ? (await import('../log.js')).createLogger(parseLogLevel(level)) : undefined
+  try {
+    const result = await autodetectAddress(method, family, log !== undefined ? { log } : {})
+    process.stdout.write(render(flags, method, family, result))
+  } catch (err) {
+    // The trace is the point of --explain, most of all when nothing was found.
+    if (err instanceof NoAddressFoundError && flags.explain && flags.output === 'text') {
+      process.stderr.write(formatTrace(err.trace).map((l) => `${l}\n`).join(''))
+    }
+    throw err
+  }
 }
 
 function methodFromEnv(family: AddressFamily): string | undefined {

@@ -11,86 +11,31 @@ import { CliError, naming } from './errors.js'
 import { parsePeerArgument, peerMatches, type PeerAddress } from './peers.js'
 import { nodePeerTable } from './print/peer-tables.js'
 
-/**
- * `falconer node bgp peer add|remove|show`: the BGP peers of this node only (calicoctl's
- * "node specific" peers, v3 BGPPeers with spec.node = this node). The node is named by
- * --name, else NODENAME, else the nodename file written at registration, else the host name.
- */
-
-interface NameOption {
+export interface NameOption {
   name?: string
 }
 
-const NAME_FLAGS = '--name <NAME>'
-const NAME_HELP = 'This node\'s name. [default: $NODENAME, the nodename file, or the lower-cased host name]'
+export async function peerAdd(ipText: string, asWord: string, asText: string, opts: NameOption, cmd: Command): Promise<void> {
+  if (asWord !== 'as') throw new CliError(`Invalid syntax '${asWord}': expected 'add <PEER_IP> as <AS_NUM>'`)
+  const peerIP = parsePeerArgument(ipText)
+  const asNumber = parseAsArgument(asText)
+  const nodeName = thisNode(cmd, opts)
+  await withStore(cmd, (store) => addPeer(store, nodeName, peerIP, asNumber))
+}
 
-export function registerNodeBgpCommands(node: Command): Command {
-  const bgp = node
-    .command('bgp')
-    .usage('peer (add <PEER_IP> as <AS_NUM> | remove <PEER_IP> | show [--ipv4 | --ipv6]) [options]')
-    .description('Configure the BGP peers specific to this node.')
-  const peer = bgp
-    .command('peer')
-    .usage('(add <PEER_IP> as <AS_NUM> | remove <PEER_IP> | show [--ipv4 | --ipv6]) [options]')
-    .description(
-      'Configure the BGP peers specific to this node. They do not include global peers or the ' +
-        'node-to-node mesh; `falconer node status` shows every session and its state.',
-    )
+export async function peerRemove(ipText: string, opts: NameOption, cmd: Command): Promise<void> {
+  const peerIP = parsePeerArgument(ipText)
+  const nodeName = thisNode(cmd, opts)
+  await withStore(cmd, (store) => removePeer(store, nodeName, peerIP, ipText))
+  write('BGP peer removed from node configuration\n')
+}
 
-  peer
-    .command('add')
-    .usage('<PEER_IP> as <AS_NUM> [--name=<NAME>] [options]')
-    .description(
-      'Add a BGP peer with this node. If peering with another Calico node (or most BGP ' +
-        'implementations) the peering must be configured on both sides. Adding a peer that exists ' +
-        'updates its AS number.',
-    )
-    .argument('<PEER_IP>')
-    .argument('<as>')
-    .argument('<AS_NUM>')
-    .option(NAME_FLAGS, NAME_HELP)
-    .addHelpText('after', '\nExamples:\n  falconer node bgp peer add 172.25.0.2 as 65511\n')
-    .action(async (ipText: string, asWord: string, asText: string, opts: NameOption, cmd: Command) => {
-      if (asWord !== 'as') throw new CliError(`Invalid syntax '${asWord}': expected 'add <PEER_IP> as <AS_NUM>'`)
-      const peerIP = parsePeerArgument(ipText)
-      const asNumber = parseAsArgument(asText)
-      const nodeName = thisNode(cmd, opts)
-      await withStore(cmd, (store) => addPeer(store, nodeName, peerIP, asNumber))
-    })
-
-  peer
-    .command('remove')
-    .usage('<PEER_IP> [--name=<NAME>] [options]')
-    .description(
-      'Remove a BGP peer of this node. Only peers specific to this node are removed, never global ' +
-        'peers or node-to-node mesh sessions.',
-    )
-    .argument('<PEER_IP>')
-    .option(NAME_FLAGS, NAME_HELP)
-    .addHelpText('after', '\nExamples:\n  falconer node bgp peer remove 172.25.0.1\n')
-    .action(async (ipText: string, opts: NameOption, cmd: Command) => {
-      const peerIP = parsePeerArgument(ipText)
-      const nodeName = thisNode(cmd, opts)
-      await withStore(cmd, (store) => removePeer(store, nodeName, peerIP, ipText))
-      write('BGP peer removed from node configuration\n')
-    })
-
-  peer
-    .command('show')
-    .usage('[--ipv4 | --ipv6] [--name=<NAME>] [options]')
-    .description('Show the BGP peers specific to this node.')
-    .option('--ipv4', 'Show only IPv4 peers.')
-    .option('--ipv6', 'Show only IPv6 peers.')
-    .option(NAME_FLAGS, NAME_HELP)
-    .addHelpText('after', '\nExamples:\n  falconer node bgp peer show --ipv4\n')
-    .action(async (opts: NameOption & { ipv4?: boolean; ipv6?: boolean }, cmd: Command) => {
-      if (opts.ipv4 && opts.ipv6) throw new CliError('--ipv4 and --ipv6 cannot be used together')
-      const families: (4 | 6)[] = opts.ipv4 ? [4] : opts.ipv6 ? [6] : [4, 6]
-      const nodeName = thisNode(cmd, opts)
-      const peers = await withStore(cmd, (store) => store.list('BGPPeer'))
-      write(families.map((f) => nodePeerTable(peers, nodeName, f)).join(''))
-    })
-  return bgp
+export async function peerShow(opts: NameOption & { ipv4?: boolean; ipv6?: boolean }, cmd: Command): Promise<void> {
+  if (opts.ipv4 && opts.ipv6) throw new CliError('--ipv4 and --ipv6 cannot be used together')
+  const families: (4 | 6)[] = opts.ipv4 ? [4] : opts.ipv6 ? [6] : [4, 6]
+  const nodeName = thisNode(cmd, opts)
+  const peers = await withStore(cmd, (store) => store.list('BGPPeer'))
+  write(families.map((f) => nodePeerTable(peers, nodeName, f)).join(''))
 }
 
 function thisNode(cmd: Command, opts: NameOption): string {

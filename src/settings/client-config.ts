@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { parse as parseYaml } from 'yaml'
+import { createRequire } from 'node:module'
 import { SettingsError } from './errors.js'
 
 /**
@@ -39,8 +39,10 @@ export function readClientConfig(file: string, required: boolean): ClientConfigV
 export function parseClientConfig(text: string, file: string): ClientConfigValues {
   let doc: unknown
   try {
-    // YAML is a superset of JSON, so one parser serves both forms.
-    doc = parseYaml(text)
+    // YAML is a superset of JSON, so one parser serves both forms. Loaded only when a file
+    // exists: every command reads settings, most hosts have no client config file.
+    const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml')
+    doc = yaml.parse(text)
   } catch (err) {
     throw new SettingsError(`client config ${file}: ${(err as Error).message.split('\n')[0]}`)
   }

@@ -1,11 +1,11 @@
 import { BirdUnavailableError, type BirdControl } from '../bird/control/index.js'
 import { parseProtocolDetails, type ProtocolDetails } from '../bird/replies/protocol-details.js'
-import { parseRouteStream, type Route } from '../bird/replies/routes.js'
+import { parseRouteBatches, type Route } from '../bird/replies/routes.js'
 import { parseStatus, type BirdStatus } from '../bird/replies/status.js'
 import type { FamilyObservation } from './node-status-content.js'
 
 /** The part of the control client status reading needs. */
-export type BirdQuery = Pick<BirdControl, 'request' | 'stream'>
+export type BirdQuery = Pick<BirdControl, 'request' | 'streamBatches'>
 
 export async function queryStatus(bird: BirdQuery): Promise<BirdStatus> {
   return parseStatus((await bird.request('show status')).lines)
@@ -15,11 +15,14 @@ export async function queryProtocols(bird: BirdQuery): Promise<ProtocolDetails[]
   return parseProtocolDetails((await bird.request('show protocols all')).lines)
 }
 
-/** Streamed: a full table is long, and BIRD must not wait on us holding it all as text. */
+/**
+ * Streamed in batches: a full table is long, and BIRD must not wait on us holding it all
+ * as text, nor each line cost an awaited promise.
+ */
 export async function queryRoutes(bird: BirdQuery, timeoutMs?: number): Promise<Route[]> {
   const routes: Route[] = []
-  const lines = bird.stream('show route', timeoutMs === undefined ? {} : { timeoutMs })
-  for await (const route of parseRouteStream(lines)) routes.push(route)
+  const batches = bird.streamBatches('show route', timeoutMs === undefined ? {} : { timeoutMs })
+  for await (const batch of parseRouteBatches(batches)) for (const route of batch) routes.push(route)
   return routes
 }
 

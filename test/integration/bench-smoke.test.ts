@@ -23,6 +23,13 @@ interface SmokeReport {
 
 /** One figure of each kind the issue asks for (smoke sizes: 20 and 250 nodes). */
 const EXPECTED = [
+  'cli.node_e0.wall_ms',
+  'cli.version.over_node',
+  'cli.help.cpu_ms',
+  'cli.node_status.peak_mib',
+  'cli.birdc.wall_ms',
+  'cli.get_nodes.over_node',
+  'cli.config_get.over_node',
   'render.n20.mesh.full_ms',
   'render.n20.mesh.change_ms',
   'render.n250.rr.full_ms',
@@ -58,6 +65,7 @@ t.test('npm run bench -- --smoke runs every benchmark and reports every figure',
     stdin: 'ignore',
   })
   t.equal(r.exitCode, 0, `exit status 0\n${r.stderr.split('\n').slice(-40).join('\n')}`)
+  t.match(r.stdout, /^#### CLI/m, 'prints the CLI table')
   t.match(r.stdout, /^#### Render/m, 'prints the render table')
   t.match(r.stdout, /^#### Converge/m, 'prints the converge table')
   t.match(r.stdout, /^#### Parse/m, 'prints the parse table')

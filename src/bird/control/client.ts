@@ -104,27 +104,50 @@ export class BirdControl {
    * loop early drops the connection (the rest of the reply is unwanted).
    */
   stream(command: string, opts: RequestOptions = {}): AsyncIterable<ReplyPart> {
-    const timeoutMs = opts.timeoutMs ?? this.#timeoutMs
     return {
-      [Symbol.asyncIterator]: (): AsyncIterator<ReplyPart> => {
-        let job: Job | undefined
-        const stream = new LineStream(this.socketPath, command, () => {
-          if (job !== undefined) this.#abandon(job)
-        })
-        job = {
-          command,
-          timeoutMs,
-          get idle() {
-            return stream
+      [Symbol.asyncIterator]: (): AsyncIterator<ReplyPart> => this.#startStream(command, opts),
+    }
+  }
+
+  /**
+   * `stream`, handing out lines in batches: each step yields every line that has arrived
+   * and was not read yet (typically one socket read, up to a few thousand lines), so a
+   * big reply (`show route all`) costs one awaited promise per batch instead of per line.
+   * Same queueing, throttling (memory stays flat), timeout and errors as `stream`.
+   */
+  streamBatches(command: string, opts: RequestOptions = {}): AsyncIterable<readonly ReplyPart[]> {
+    return {
+      [Symbol.asyncIterator]: (): AsyncIterator<readonly ReplyPart[]> => {
+        const stream = this.#startStream(command, opts)
+        return {
+          next: () => stream.nextBatch(),
+          return: async () => {
+            await stream.return()
+            return { value: undefined, done: true }
           },
-          attach: (conn) => stream.attach(conn),
-          line: (line) => stream.line(line),
-          fail: (err) => stream.fail(err),
         }
-        this.#enqueue(job)
-        return stream
       },
     }
+  }
+
+  #startStream(command: string, opts: RequestOptions): LineStream {
+    const timeoutMs = opts.timeoutMs ?? this.#timeoutMs
+    let job: Job | undefined
+    const stream = new LineStream(this.socketPath, command, () => {
+      if (job !== undefined) this.#abandon(job)
+    })
+    job = {
+      command,
+      timeoutMs,
+      get idle() {
+        return stream
+      },
+      attach: (conn) => stream.attach(conn),
+      line: (line) => stream.line(line),
+      fail: (err) => stream.fail(err),
+    }
+    this.#enqueue(job)
+    return stream
   }
 
   /** Fails whatever is queued or in flight and closes the connection. */

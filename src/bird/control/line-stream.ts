@@ -15,7 +15,9 @@ export interface Throttle {
 type ReplyPart = Exclude<ReplyLine, { kind: 'async' }>
 
 /**
- * The lines of one streamed reply, handed out as an async iterator. Memory is bounded:
+ * The lines of one streamed reply, handed out as an async iterator — one line per `next()`,
+ * or with `nextBatch()` every line received so far (one socket read's worth when the
+ * consumer keeps up), which saves a promise per line on big replies. Memory is bounded:
  * past HIGH_WATER_LINES unread lines the socket is paused, so BIRD blocks on its side
  * instead of the reply piling up here.
  */
@@ -23,6 +25,8 @@ export class LineStream implements AsyncIterator<ReplyPart>, ReplySink {
   #buf: ReplyPart[] = []
   #head = 0
   #waiting: { resolve: (r: IteratorResult<ReplyPart>) => void; reject: (err: unknown) => void } | undefined
+  #waitingBatch: { resolve: (r: IteratorResult<readonly ReplyPart[]>) => void; reject: (err: unknown) => void } | undefined
+  #batchScheduled = false
   #ended = false
   #error: BirdControlError | undefined
   #throttle: Throttle | undefined
@@ -59,6 +63,12 @@ export class LineStream implements AsyncIterator<ReplyPart>, ReplySink {
       return
     }
     this.#buf.push(line)
+    // A batch reader is woken once the lines of the current socket read are all in: the
+    // connection hands them over synchronously, so a microtask runs after the last one.
+    if (this.#waitingBatch !== undefined && !this.#batchScheduled) {
+      this.#batchScheduled = true
+      queueMicrotask(() => this.#wakeBatch())
+    }
     if (!this.#paused && !this.#ended && this.#buf.length - this.#head >= HIGH_WATER_LINES) {
       this.#paused = true
       this.#throttle?.pause()
@@ -71,6 +81,53 @@ export class LineStream implements AsyncIterator<ReplyPart>, ReplySink {
     const waiting = this.#waiting
     this.#waiting = undefined
     waiting?.reject(err)
+    if (this.#waitingBatch !== undefined && !this.#batchScheduled) {
+      this.#batchScheduled = true
+      queueMicrotask(() => this.#wakeBatch())
+    }
+  }
+
+  /**
+   * Every line received and not yet read, at once (never an empty batch); done after the
+   * final line. An 8xxx/9xxx reply rejects, after the lines before it were handed out.
+   */
+  nextBatch(): Promise<IteratorResult<readonly ReplyPart[]>> {
+    const ready = this.#takeBatch()
+    if (ready !== undefined) return ready
+    return new Promise((resolve, reject) => {
+      this.#waitingBatch = { resolve, reject }
+    })
+  }
+
+  #takeBatch(): Promise<IteratorResult<readonly ReplyPart[]>> | undefined {
+    if (this.#head < this.#buf.length) {
+      const batch = this.#head === 0 ? this.#buf : this.#buf.slice(this.#head)
+      this.#buf = []
+      this.#head = 0
+      if (this.#paused) {
+        this.#paused = false
+        this.#throttle?.resume()
+      }
+      return Promise.resolve({ value: batch, done: false })
+    }
+    if (this.#error !== undefined) {
+      const err = this.#error
+      this.#ended = true
+      this.#error = undefined
+      return Promise.reject(err)
+    }
+    if (this.#ended) return Promise.resolve({ value: undefined, done: true })
+    return undefined
+  }
+
+  #wakeBatch(): void {
+    this.#batchScheduled = false
+    const waiting = this.#waitingBatch
+    if (waiting === undefined) return
+    const ready = this.#takeBatch()
+    if (ready === undefined) return
+    this.#waitingBatch = undefined
+    ready.then(waiting.resolve, waiting.reject)
   }
 
   next(): Promise<IteratorResult<ReplyPart>> {

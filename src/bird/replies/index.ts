@@ -35,6 +35,7 @@ export {
 } from './protocol-details.js'
 export {
   RouteReader,
+  parseRouteBatches,
   parseRouteStream,
   parseRoutes,
   type NextHop,

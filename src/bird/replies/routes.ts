@@ -217,6 +217,58 @@ export function readRoutes(lines: Iterable<LineInput>, reader: RouteReader): Rou
   return out
 }
 
+/**
+ * `show route [all]` read in batches (BirdControl.streamBatches): each batch of lines
+ * becomes the routes it completes, with no awaited promise per line or per route. A route
+ * whose lines straddle two batches is handed out with the later one. Never yields an
+ * empty batch.
+ */
+export function parseRouteBatches(
+  batches: AsyncIterable<readonly LineInput[]>,
+  opts: ParserOptions = {},
+): AsyncIterable<readonly Route[]> {
+  return {
+    [Symbol.asyncIterator]: () => new RouteBatches(batches[Symbol.asyncIterator](), new RouteReader(opts)),
+  }
+}
+
+class RouteBatches implements AsyncIterator<readonly Route[]> {
+  #done = false
+
+  constructor(
+    private readonly source: AsyncIterator<readonly LineInput[]>,
+    private readonly reader: RouteReader,
+  ) {}
+
+  async next(): Promise<IteratorResult<readonly Route[]>> {
+    while (!this.#done) {
+      const r = await this.source.next()
+      if (r.done === true) {
+        this.#done = true
+        const last = this.reader.end()
+        if (last !== undefined) return { value: [last], done: false }
+        break
+      }
+      const routes: Route[] = []
+      const reader = this.reader
+      for (const line of r.value) {
+        const route = reader.push(line)
+        if (route !== undefined) routes.push(route)
+      }
+      if (routes.length > 0) return { value: routes, done: false }
+    }
+    return { value: undefined, done: true }
+  }
+
+  async return(): Promise<IteratorResult<readonly Route[]>> {
+    if (!this.#done) {
+      this.#done = true
+      await this.source.return?.()
+    }
+    return { value: undefined, done: true }
+  }
+}
+
 /** Hand-written rather than an async generator, whose per-yield cost halves throughput. */
 class RouteStream implements AsyncIterator<Route> {
   #done = false

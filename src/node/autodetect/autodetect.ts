@@ -1,4 +1,4 @@
-import { silentLogger, type Logger } from '../../log.js'
+import type { Logger } from '../../log.js'
 import { listInterfaces, type AddressFamily, type Iface } from '../interfaces.js'
 import type { Decision } from './decision.js'
 import { DestinationUnresolvedError, NoAddressFoundError } from './errors.js'
@@ -32,7 +32,8 @@ export async function autodetectAddress(
   deps: AutodetectDeps = {},
 ): Promise<AutodetectResult> {
   const text = formatAutodetectMethod(method)
-  const log = (deps.log ?? silentLogger).child({ autodetect: text, family })
+  // No logger: nothing to log, and `node autodetect` need not load the logging library.
+  const log = deps.log?.child({ autodetect: text, family })
   checkMethodFamily(method, family)
 
   let source: string | undefined
@@ -45,13 +46,13 @@ export async function autodetectAddress(
       if (err instanceof DestinationUnresolvedError) throw new NoAddressFoundError(text, family, err.message, [])
       throw err
     }
-    log.debug({ destination, source: source ?? null }, 'kernel source address')
+    log?.debug({ destination, source: source ?? null }, 'kernel source address')
   }
 
   const ifaces = await (deps.listInterfaces ?? (() => listInterfaces()))()
   const selection = selectAddress(method, family, ifaces, source)
-  for (const d of selection.trace) log.debug(d, 'autodetect candidate')
+  for (const d of selection.trace) log?.debug(d, 'autodetect candidate')
   if (selection.chosen === undefined) throw new NoAddressFoundError(text, family, selection.reason, selection.trace)
-  log.debug(selection.chosen, 'autodetected address')
+  log?.debug(selection.chosen, 'autodetected address')
   return { ...selection.chosen, trace: selection.trace }
 }

@@ -88,16 +88,7 @@ export interface NodeRunConfig {
 
 export const DEFAULT_DATASTORE_WAIT_MS = 30_000
 
-/** Flags falconer will never support, with the reason printed for each. */
-export const DOCKER_ONLY_FLAGS: readonly string[] = [
-  '--node-image',
-  '--libnetwork',
-  '--libnetwork-image',
-  '--no-pull',
-  '--disable-docker-networking',
-  '--docker-networking-ifprefix',
-  '--use-docker-networking-container-labels',
-]
+export { DOCKER_ONLY_FLAGS } from './docker-only-flags.js'
 
 export function resolveNodeRunConfig(flags: NodeRunFlags, env: Env): NodeRunConfig {
   for (const flag of flags.unsupported ?? []) throw unsupportedFlag(flag)

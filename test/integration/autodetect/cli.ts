@@ -24,7 +24,8 @@ export interface CliResult {
 export function assertBuilt(): void {
   const sources = [
     'cli/node-autodetect.ts',
-    'cli/node.ts',
+    'cli/commands/node-autodetect.ts',
+    'cli/commands/node.ts',
     'node/interfaces.ts',
     ...readdirSync(join(REPO, 'src/node/autodetect')).map((f) => `node/autodetect/${f}`),
   ].filter((f) => f.endsWith('.ts'))

@@ -23,7 +23,8 @@ import {
 import { reasonForErrno } from '../../../src/bird/control/errors.js'
 import { birdFixture } from '../../helpers/fixtures.js'
 import { pollUntil } from '../../helpers/netns.js'
-import { recordedReplies, recordedReply, startReplayServer, type ReplayAnswer } from '../../helpers/replay-server.js'
+import { generatedRouteReply, recordedReplies, recordedReply, startReplayServer, type ReplayAnswer } from '../../helpers/replay-server.js'
+import { HIGH_WATER_LINES } from '../../../src/bird/control/line-stream.js'
 import { rawLines } from './fixture-lines.js'
 
 /** What the raw fixtures answer, by command. */
@@ -328,4 +329,40 @@ t.test('a full accept queue (EAGAIN, a hung or overloaded BIRD) is "busy", and s
   const err = new BirdUnavailableError('/run/bird.ctl', reasonForErrno('EAGAIN'), 'show status', { cause })
   t.equal(err.reason, 'busy')
   t.equal(err.message, 'Unable to connect to server control socket (/run/bird.ctl): Resource temporarily unavailable (BIRD is not accepting connections: hung or overloaded)')
+})
+
+t.test('streamBatches(): the same lines as stream(), several to a step, errors after the lines before them', async (t) => {
+  const server = await startReplayServer(t, { answer: recorded({}), chunkSize: 200 })
+  const ctl = control(t, server.socketPath)
+  const batches: (readonly ReplyLine[])[] = []
+  for await (const b of ctl.streamBatches('show route all')) batches.push(b)
+  t.strictSame(batches.flat(), rawLines('raw_v4_show_route_all.txt'), 'every line, the final one included, in order')
+  t.ok(batches.every((b) => b.length > 0), 'no empty batch')
+  t.strictSame(
+    parseRoutes(batches.flat()),
+    parseRoutes(rawLines('raw_v4_show_route_all.txt')),
+  )
+
+  const err = await t.rejects(async () => {
+    for await (const _ of ctl.streamBatches('show protocols "Nothing*"')) t.fail('no lines before the error')
+  })
+  t.equal((err as BirdCommandError).code, 8003)
+
+  // A long reply: many lines to a batch, and never more than the throttle lets pile up.
+  const routes = 20_000
+  const big = await startReplayServer(t, { answer: (c) => (c === 'show route' ? { generate: generatedRouteReply(routes) } : undefined) })
+  const bigCtl = control(t, big.socketPath)
+  const sizes: number[] = []
+  for await (const b of bigCtl.streamBatches('show route')) sizes.push(b.length)
+  const lines = sizes.reduce((a, b) => a + b, 0)
+  t.equal(lines, routes + 1, 'every route line and the final line')
+  t.ok(sizes.length * 10 < lines, `${lines} lines in ${sizes.length} batches`)
+  t.ok(Math.max(...sizes) <= 2 * HIGH_WATER_LINES, `no batch beyond the throttle's bound (largest ${Math.max(...sizes)})`)
+
+  // Leaving early throws the rest of the reply away with the connection.
+  for await (const b of ctl.streamBatches('show route all')) {
+    t.equal(b[0]?.code, 1007)
+    break
+  }
+  t.strictSame((await ctl.request('show route')).lines, rawLines('raw_v4_show_route.txt'), 'the next command is fine')
 })

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { BirdControl } from '../../../src/bird/control/index.js'
-import { parseRouteStream } from '../../../src/bird/replies/index.js'
+import { parseRouteBatches, parseRouteStream, type Route } from '../../../src/bird/replies/index.js'
 import { generatedRoute, generatedRouteReply, recordedReply, startReplayServer } from '../../helpers/replay-server.js'
 
 const ROUTES = 1_000_000
@@ -20,7 +20,20 @@ function heapAfterGc(): number {
 
 t.setTimeout(240_000)
 
-t.test(`${ROUTES} routes through stream() and parseRouteStream with bounded memory`, async (t) => {
+/** Every route of one read, one at a time, whichever interface hands them out. */
+type Reader = (ctl: BirdControl) => AsyncIterable<Route>
+
+async function* flatten(batches: AsyncIterable<readonly Route[]>): AsyncIterable<Route> {
+  for await (const batch of batches) yield* batch
+}
+
+const READERS: Record<string, Reader> = {
+  'stream() and parseRouteStream': (ctl) => parseRouteStream(ctl.stream('show route')),
+  'streamBatches() and parseRouteBatches': (ctl) => flatten(parseRouteBatches(ctl.streamBatches('show route'))),
+}
+
+for (const [name, read] of Object.entries(READERS)) {
+t.test(`${ROUTES} routes through ${name} with bounded memory`, async (t) => {
   const server = await startReplayServer(t, {
     answer: (cmd) =>
       cmd === 'show route' ? { generate: generatedRouteReply(ROUTES) } : cmd === 'show status' ? recordedReply('raw_v4_show_status.txt') : undefined,
@@ -35,7 +48,7 @@ t.test(`${ROUTES} routes through stream() and parseRouteStream with bounded memo
   let fib = 0
   let firstMismatch: string | undefined
   const started = performance.now()
-  for await (const r of parseRouteStream(ctl.stream('show route'))) {
+  for await (const r of read(ctl)) {
     const want = generatedRoute(count)
     const gateway = r.destination.kind === 'via' ? r.destination.gateway : undefined
     if (
@@ -64,3 +77,4 @@ t.test(`${ROUTES} routes through stream() and parseRouteStream with bounded memo
   t.equal((await ctl.request('show status')).code, 13, 'the connection is fine afterwards')
   t.equal(server.connections, 1)
 })
+}

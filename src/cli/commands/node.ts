@@ -10,8 +10,8 @@ import { registerNodeStatus } from './node-status.js'
 import { registerNodeStop } from './node-stop.js'
 
 /**
- * `falconer node …`: the calicoctl node command group. Each subcommand lives in its own
- * file (node-*.ts) and registers itself here.
+ * `falconer node …`: the calicoctl node command group. Each subcommand is defined in its own
+ * file (commands/node-*.ts, implementation in cli/node-*.ts) and registers itself here.
  */
 export function registerNodeCommands(program: Command): Command {
   const node = program

@@ -1,0 +1,18 @@
+import type { Command } from 'commander'
+import { lazy } from './lazy.js'
+
+/**
+ * `falconer bird config`: what the agent would render now, from the datastore, like
+ * confd's one-time no-op mode. It reads through the same syncer the agent uses, so the
+ * view is the same consistent, validated snapshot; it writes nothing.
+ */
+export function registerBirdCommands(program: Command): void {
+  const bird = program.command('bird').description('inspect the BIRD configuration falconer renders')
+  bird
+    .command('config')
+    .description('print the bird.cfg (or bird6.cfg) that would be rendered now from the datastore')
+    .option('--ipv6', 'print bird6.cfg instead of bird.cfg')
+    .option('--node <NAME>', 'render for this node (default: this host\'s node name)')
+    .option('--router-id <ID>', 'router id: an IPv4 address or "hash" (env CALICO_ROUTER_ID)')
+    .action(lazy(() => import('../bird.js'), 'birdConfig'))
+}
