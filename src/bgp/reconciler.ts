@@ -31,7 +31,7 @@ export interface ReconcilerOptions {
  * Turns a stream of snapshots into applies, one at a time: while an apply runs, newer
  * snapshots only replace the pending one, so a burst of N events costs at most two
  * renders. It never renders before it is given a snapshot, and the syncer gives none
- * before the initial list completed (invariant 1); during an etcd outage it is simply
+ * before the initial list completed (invariant 1 in docs/design.md); during an etcd outage it is simply
  * given nothing, so BIRD keeps its last good config.
  */
 export class Reconciler {
@@ -115,7 +115,7 @@ export class Reconciler {
     return { revision: snapshot.revision, v4, v6, problems }
   }
 
-  /** Invariant 5: a bad resource is reported (key, field, reason) — once, not per event. */
+  /** Invariant 5 in docs/design.md: a bad resource is reported (key, field, reason) — once, not per event. */
   private reportProblems(problems: readonly Problem[]): void {
     const text = JSON.stringify(problems)
     if (text === this.lastProblems) return

@@ -29,7 +29,7 @@ export interface SecretsRead {
 
 /**
  * Reads each referenced secret. A file readable by group or others is refused (it holds
- * a BGP password, invariant 7), and so is a value BIRD could not take verbatim. Refused
+ * a BGP password, invariant 7 in docs/design.md), and so is a value BIRD could not take verbatim. Refused
  * and missing secrets are reported; the intent then leaves their peerings out.
  */
 export async function readSecrets(dir: string, refs: readonly SecretKeyRef[], log: Logger): Promise<SecretsRead> {

@@ -16,7 +16,7 @@ export interface DatastoreSettings {
   readonly timeoutMs: number
 }
 
-/** Health and metrics HTTP; loopback unless told otherwise (invariant 7). Port 0: off. */
+/** Health and metrics HTTP; loopback unless told otherwise (invariant 7 in docs/design.md). Port 0: off. */
 export interface HealthSettings {
   readonly host: string
   readonly port: number
