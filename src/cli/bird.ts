@@ -59,7 +59,7 @@ function firstSnapshot(store: EtcdStore, timeoutMs: number): Promise<Snapshot> {
     })
     const timer = setTimeout(() => {
       void syncer.stop()
-      reject(new UnavailableError(store.settings.endpoints, timeoutMs))
+      reject(new UnavailableError(store.settings.endpoints, timeoutMs, undefined, store.settings.source))
     }, timeoutMs)
   })
 }

@@ -26,8 +26,9 @@ export function globalFlags(cmd: Command): GlobalFlags {
   return flags
 }
 
+/** A client command's settings: the datastore is found the way calicoctl finds it. */
 export function cliSettings(cmd: Command, env: Env = process.env): Settings {
-  return loadSettings(globalFlags(cmd), env)
+  return loadSettings(globalFlags(cmd), env, 'client')
 }
 
 /**

@@ -53,7 +53,7 @@ export class EtcdStore implements ResourceStore, IpamStore {
       if (!(e instanceof UnavailableError)) throw e
       // Spend what is left of the bound on finding out why, if TLS is involved.
       const why = await diagnoseTls(settings, Math.min(2_000, started + settings.timeoutMs - Date.now()))
-      throw why === undefined ? e : new UnavailableError(settings.endpoints, settings.timeoutMs, new Error(why))
+      throw why === undefined ? e : new UnavailableError(settings.endpoints, settings.timeoutMs, new Error(why), settings.source)
     }
     return store
   }
