@@ -18,6 +18,7 @@ import {
   type ConfigName,
 } from './config-values.js'
 import { withStore, write } from './context.js'
+import { addNodeOption, nodeFlag } from './node-flag.js'
 import { CliError } from './errors.js'
 
 const DESCRIPTION = `These commands manage cluster-wide BGP configuration and some node-specific
@@ -55,40 +56,41 @@ export function registerConfigCommands(program: Command): Command {
     .description(DESCRIPTION)
     .addHelpText('after', EXAMPLES)
 
-  config
+  const set = config
     .command('set')
     .usage('<NAME> <VALUE> [--node=<NODE>] [options]')
     .description('Set a configuration value.')
     .argument('<NAME>')
     .argument('<VALUE>')
-    .option('-n, --node <NODE>', 'The node name.')
-    .action(async (name: string, value: string, opts: { node?: string }, cmd: Command) => {
+  addNodeOption(set, 'The node name.', ['-n'])
+    .action(async (name: string, value: string, opts: Record<string, unknown>, cmd: Command) => {
       const key = parseConfigName(name)
-      const change = parseSet(key, value, opts.node)
+      const change = parseSet(key, value, nodeFlag(opts, ['-n']))
       await withStore(cmd, (store) => applyChange(store, change))
     })
 
-  config
+  const unset = config
     .command('unset')
     .usage('<NAME> [--node=<NODE>] [options]')
     .description('Remove a configuration value: the global value returns to its default, a node value inherits the global one.')
     .argument('<NAME>')
-    .option('-n, --node <NODE>', 'The node name.')
-    .action(async (name: string, opts: { node?: string }, cmd: Command) => {
-      const change = parseUnset(parseConfigName(name), opts.node)
+  addNodeOption(unset, 'The node name.', ['-n'])
+    .action(async (name: string, opts: Record<string, unknown>, cmd: Command) => {
+      const change = parseUnset(parseConfigName(name), nodeFlag(opts, ['-n']))
       await withStore(cmd, (store) => applyChange(store, change))
     })
 
-  config
+  const get = config
     .command('get')
     .usage('<NAME> [--node=<NODE>] [options]')
     .description('Print a configuration value.')
     .argument('<NAME>')
-    .option('-n, --node <NODE>', 'The node name.')
-    .action(async (name: string, opts: { node?: string }, cmd: Command) => {
+  addNodeOption(get, 'The node name.', ['-n'])
+    .action(async (name: string, opts: Record<string, unknown>, cmd: Command) => {
       const key = parseConfigName(name)
-      rejectNodeForGlobalOnly(key, opts.node)
-      const text = await withStore(cmd, (store) => readValue(store, key, opts.node))
+      const node = nodeFlag(opts, ['-n'])
+      rejectNodeForGlobalOnly(key, node)
+      const text = await withStore(cmd, (store) => readValue(store, key, node))
       write(`${text}\n`)
     })
   return config

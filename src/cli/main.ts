@@ -7,8 +7,11 @@ import { shouldExitWhenDone } from './context.js'
 import { registerDeleteCommand } from './delete.js'
 import { ReportedError, exitCodeFor, formatError } from './errors.js'
 import { registerGetCommand } from './get.js'
+import { registerIpamCommands } from './ipam.js'
 import { addGlobalOptions } from './global-options.js'
+import { helpArgv } from './help.js'
 import { registerNodeCommands } from './node.js'
+import { registerUnsupportedCommands } from './unsupported.js'
 
 /**
  * falconer's command tree. Each command group registers itself from its own file so
@@ -41,6 +44,8 @@ export function buildProgram(): Command {
   registerGetCommand(program)
   registerNodeCommands(program)
   registerBirdCommands(program)
+  registerIpamCommands(program)
+  registerUnsupportedCommands(program)
   return program
 }
 
@@ -49,7 +54,7 @@ export async function main(argv: string[]): Promise<void> {
   quietOnClosedPipe(process.stderr)
   const program = buildProgram()
   try {
-    await program.parseAsync(argv)
+    await program.parseAsync(helpArgv(argv))
   } catch (err) {
     if (err instanceof CommanderError) {
       // commander already printed its message (help, version or usage error)

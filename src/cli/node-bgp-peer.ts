@@ -8,21 +8,19 @@ import { resolveNodeName } from '../node/nodename.js'
 import { updateWithRetry } from './cas.js'
 import { cliSettings, withStore, write } from './context.js'
 import { CliError, naming } from './errors.js'
+import { addNodeOption, nodeFlag } from './node-flag.js'
 import { parsePeerArgument, peerMatches, type PeerAddress } from './peers.js'
 import { nodePeerTable } from './print/peer-tables.js'
 
 /**
  * `falconer node bgp peer add|remove|show`: the BGP peers of this node only (calicoctl's
  * "node specific" peers, v3 BGPPeers with spec.node = this node). The node is named by
- * --name, else NODENAME, else the nodename file written at registration, else the host name.
+ * --node, else NODENAME, else the nodename file written at registration, else the host name.
  */
 
-interface NameOption {
-  name?: string
-}
+type NameOption = Record<string, unknown>
 
-const NAME_FLAGS = '--name <NAME>'
-const NAME_HELP = 'This node\'s name. [default: $NODENAME, the nodename file, or the lower-cased host name]'
+const NODE_HELP = 'This node\'s name. [default: $NODENAME, the nodename file, or the lower-cased host name]'
 
 export function registerNodeBgpCommands(node: Command): Command {
   const bgp = node
@@ -37,36 +35,45 @@ export function registerNodeBgpCommands(node: Command): Command {
         'node-to-node mesh; `falconer node status` shows every session and its state.',
     )
 
-  peer
+  const add = peer
     .command('add')
-    .usage('<PEER_IP> as <AS_NUM> [--name=<NAME>] [options]')
+    .usage('<PEER_IP> as <AS_NUM> [--node=<NODE>] [options]')
     .description(
       'Add a BGP peer with this node. If peering with another Calico node (or most BGP ' +
         'implementations) the peering must be configured on both sides. Adding a peer that exists ' +
         'updates its AS number.',
     )
     .argument('<PEER_IP>')
+    // calicoctl's syntax is `add <PEER_IP> as <AS_NUM>`; `add <PEER_IP> <AS_NUM>` is taken too.
     .argument('<as>')
-    .argument('<AS_NUM>')
-    .option(NAME_FLAGS, NAME_HELP)
+    .argument('[AS_NUM]')
+  addNodeOption(add, NODE_HELP, ['--name'])
     .addHelpText('after', '\nExamples:\n  falconer node bgp peer add 172.25.0.2 as 65511\n')
-    .action(async (ipText: string, asWord: string, asText: string, opts: NameOption, cmd: Command) => {
-      if (asWord !== 'as') throw new CliError(`Invalid syntax '${asWord}': expected 'add <PEER_IP> as <AS_NUM>'`)
+    .action(async (ipText: string, asWord: string, asArg: string | undefined, opts: NameOption, cmd: Command) => {
+      let asText: string
+      if (asWord === 'as') {
+        if (asArg === undefined) throw new CliError(`missing AS number: expected 'add ${ipText} as <AS_NUM>'`)
+        asText = asArg
+      } else if (asArg === undefined) {
+        asText = asWord
+      } else {
+        throw new CliError(`Invalid syntax '${asWord} ${asArg}': expected 'add <PEER_IP> as <AS_NUM>'`)
+      }
       const peerIP = parsePeerArgument(ipText)
       const asNumber = parseAsArgument(asText)
       const nodeName = thisNode(cmd, opts)
       await withStore(cmd, (store) => addPeer(store, nodeName, peerIP, asNumber))
     })
 
-  peer
+  const remove = peer
     .command('remove')
-    .usage('<PEER_IP> [--name=<NAME>] [options]')
+    .usage('<PEER_IP> [--node=<NODE>] [options]')
     .description(
       'Remove a BGP peer of this node. Only peers specific to this node are removed, never global ' +
         'peers or node-to-node mesh sessions.',
     )
     .argument('<PEER_IP>')
-    .option(NAME_FLAGS, NAME_HELP)
+  addNodeOption(remove, NODE_HELP, ['--name'])
     .addHelpText('after', '\nExamples:\n  falconer node bgp peer remove 172.25.0.1\n')
     .action(async (ipText: string, opts: NameOption, cmd: Command) => {
       const peerIP = parsePeerArgument(ipText)
@@ -75,13 +82,13 @@ export function registerNodeBgpCommands(node: Command): Command {
       write('BGP peer removed from node configuration\n')
     })
 
-  peer
+  const show = peer
     .command('show')
-    .usage('[--ipv4 | --ipv6] [--name=<NAME>] [options]')
+    .usage('[--ipv4 | --ipv6] [--node=<NODE>] [options]')
     .description('Show the BGP peers specific to this node.')
     .option('--ipv4', 'Show only IPv4 peers.')
     .option('--ipv6', 'Show only IPv6 peers.')
-    .option(NAME_FLAGS, NAME_HELP)
+  addNodeOption(show, NODE_HELP, ['--name'])
     .addHelpText('after', '\nExamples:\n  falconer node bgp peer show --ipv4\n')
     .action(async (opts: NameOption & { ipv4?: boolean; ipv6?: boolean }, cmd: Command) => {
       if (opts.ipv4 && opts.ipv6) throw new CliError('--ipv4 and --ipv6 cannot be used together')
@@ -95,7 +102,7 @@ export function registerNodeBgpCommands(node: Command): Command {
 
 function thisNode(cmd: Command, opts: NameOption): string {
   const settings = cliSettings(cmd)
-  return resolveNodeName({ name: opts.name, env: process.env, nodenameFile: settings.paths.nodenameFile })
+  return resolveNodeName({ name: nodeFlag(opts, ['--name']), env: process.env, nodenameFile: settings.paths.nodenameFile })
 }
 
 function parseAsArgument(text: string): number {

@@ -13,6 +13,7 @@ import { runStartup } from '../node/startup/startup.js'
 import { loadSettings, type Settings } from '../settings/index.js'
 import { cliLogger, globalFlags, write, writeErr, type GlobalFlags } from './context.js'
 import { ReportedError } from './errors.js'
+import { nodeFlag } from './node-flag.js'
 
 /**
  * `falconer node run`: the flags of `calicoctl node run`, with the node started as a
@@ -31,7 +32,7 @@ export function registerNodeRun(node: Command): Command {
     .option('--ip <IP>', "Set the local IPv4 routing address for this node: an address, address/len, or 'autodetect'. If omitted, the value configured on the node resource is used, else one is autodetected.")
     .option('--ip6 <IP6>', "Set the local IPv6 routing address for this node: an address, address/len, or 'autodetect'. If omitted, the value configured on the node resource is used, else the node does not route IPv6.")
     .option('--as <AS_NUM>', 'Set the AS number for this node. If omitted, the value configured on the node resource is used, else the global AS number.')
-    .option('--name <NAME>', 'The name of the Calico node. If omitted: NODENAME, the stored node name, then the host name.')
+    .option('--node <NODE>', 'The name of the Calico node (calicoctl: --name, still accepted). If omitted: NODENAME, the stored node name, then the host name.')
     .option('--ip-autodetection-method <IP_AUTODETECTION_METHOD>', 'How to autodetect the IPv4 address: first-found, can-reach=DEST, interface=REGEX,…, skip-interface=REGEX,…, cidr=CIDR,… [default: first-found]')
     .option('--ip6-autodetection-method <IP6_AUTODETECTION_METHOD>', 'How to autodetect the IPv6 address (same methods). [default: first-found]')
     .option('--log-dir <LOG_DIR>', 'The directory for the detached agent\'s log. [default: /var/log/calico]')
@@ -46,6 +47,8 @@ export function registerNodeRun(node: Command): Command {
     cmd.addOption(new Option(takesValue ? `${flag} <VALUE>` : flag).hideHelp())
   }
   cmd.addOption(new Option('--felix-config <CONFIG>').hideHelp())
+  // calicoctl's spelling of --node; hidden, but not one of the refused flags above.
+  cmd.addOption(new Option('--name <NODE>').hideHelp())
   cmd.action(async (_opts: unknown, command: Command) => {
     await nodeRun(command)
   })
@@ -56,7 +59,7 @@ export function registerNodeRun(node: Command): Command {
 function typedUnsupported(command: Command): string[] {
   const typed: string[] = []
   for (const option of command.options) {
-    if (!option.hidden || option.long === undefined) continue
+    if (!option.hidden || option.long === undefined || option.long === '--name') continue
     if (command.getOptionValueSource(option.attributeName()) === 'cli') typed.push(option.long)
   }
   return typed
@@ -72,7 +75,7 @@ export function nodeRunFlags(command: Command): NodeRunFlags {
   set('ip', str(o.ip))
   set('ip6', str(o.ip6))
   set('as', str(o.as))
-  set('name', str(o.name))
+  set('name', nodeFlag(o, ['--name']))
   set('ipAutodetectionMethod', str(o.ipAutodetectionMethod))
   set('ip6AutodetectionMethod', str(o.ip6AutodetectionMethod))
   const logDir = str(o.logDir)

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { readNodeStatus } from '../status/read-node-status.js'
 import { isRunning, nodeStatusJson, renderNodeStatus } from '../status/node-status-view.js'
 import { CliError, ReportedError } from './errors.js'
-import { cliSettings, write } from './context.js'
+import { cliSettings, write, writeErr } from './context.js'
 
 interface StatusOptions {
   output: string
@@ -38,11 +38,19 @@ export function registerNodeStatus(node: Command): Command {
       if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) throw new CliError(`--timeout ${opts.timeout}: expected seconds between 0 and 3600`)
       // Only the socket paths are used: the datastore is never contacted.
       const { paths } = cliSettings(cmd)
-      const view = await readNodeStatus(
-        { birdSocket: opts.birdSocket ?? paths.birdSocket, bird6Socket: opts.bird6Socket ?? paths.bird6Socket },
-        timeoutSeconds * 1000,
-      )
+      const sockets = { birdSocket: opts.birdSocket ?? paths.birdSocket, bird6Socket: opts.bird6Socket ?? paths.bird6Socket }
+      const view = await readNodeStatus(sockets, timeoutSeconds * 1000)
       write(format === 'json' ? JSON.stringify(nodeStatusJson(view), null, 2) + '\n' : renderNodeStatus(view, new Date()))
-      if (!isRunning(view)) throw new ReportedError(1)
+      if (!isRunning(view)) {
+        // stdout keeps calicoctl's line; stderr says where it looked, the usual mistake
+        // being a --prefix (or FALCONER_PREFIX) other than the agent's.
+        const why = (path: string, s: { running: boolean; reason?: string }) =>
+          s.reason?.includes(path) ? s.reason : `${path}: ${s.reason ?? 'no answer'}`
+        writeErr(
+          `no BIRD answered. ${why(sockets.birdSocket, view.v4)}. ${why(sockets.bird6Socket, view.v6)}. ` +
+            'Is the agent running, with this --prefix / FALCONER_PREFIX?\n',
+        )
+        throw new ReportedError(1)
+      }
     })
 }

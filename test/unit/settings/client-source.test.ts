@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadSettings } from '../../../src/settings/index.js'
@@ -8,7 +8,7 @@ import { parseEnvFile } from '../../../src/settings/client-source.js'
 // it exists, else the environment), then falls back to the systemd unit's calico.env, and
 // says which one it used.
 
-function node(t: Parameters<Parameters<typeof t.test>[1]>[0], files: { cfg?: string; env?: string } = {}): string {
+function node(t: Test, files: { cfg?: string; env?: string } = {}): string {
   const prefix = t.testdir({})
   mkdirSync(join(prefix, 'etc/calico'), { recursive: true })
   if (files.cfg !== undefined) writeFileSync(join(prefix, 'etc/calico/calicoctl.cfg'), files.cfg)
