@@ -12,6 +12,7 @@ import { addGlobalOptions } from './global-options.js'
 import { helpArgv } from './help.js'
 import { registerNodeCommands } from './node.js'
 import { registerUnsupportedCommands } from './unsupported.js'
+import { registerVersionCommand } from './version.js'
 
 /**
  * falconer's command tree. Each command group registers itself from its own file so
@@ -30,12 +31,7 @@ export function buildProgram(): Command {
     })
   addGlobalOptions(program)
 
-  program
-    .command('version')
-    .description('print the falconer version')
-    .action(() => {
-      process.stdout.write(`Client Version:    v${VERSION}\n`)
-    })
+  registerVersionCommand(program)
 
   // command groups (one file each) are registered below
   registerConfigCommands(program)

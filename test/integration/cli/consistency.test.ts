@@ -87,3 +87,17 @@ t.test('ipam show [--show-blocks] and ipam release --block', async (t) => {
   t.match((await cli(['ipam', 'show'])).stdout, /1 of 4|0 of 4/)
   t.match((await cli(['ipam', 'show'])).stdout, /0 of 4/)
 })
+
+t.test('version: client, BIRD, and the cluster when the datastore has it', async (t) => {
+  await etcd.etcdctl([
+    'put',
+    '/calico/resources/v3/projectcalico.org/clusterinformations/default',
+    JSON.stringify({ apiVersion: 'projectcalico.org/v3', kind: 'ClusterInformation', metadata: { name: 'default' }, spec: { calicoVersion: 'v3.27.0', clusterType: 'bgp,etcd' } }),
+  ])
+  const r = await cli(['version'])
+  t.equal(r.code, 0, r.stderr)
+  t.match(r.stdout, /^Client Version: {4}v\d+\.\d+\.\d+\nBIRD Version: {6}1\.6\.8 \(bird\), 1\.6\.8 \(bird6\)\nCluster Version: {3}v3\.27\.0\nCluster Type: {6}bgp,etcd\nDatastore: {9}etcdv3, etcd 3\.\d+\.\d+\n$/)
+  const down = await cli(['version', '--datastore-timeout', '1'], { env: { ETCD_ENDPOINTS: 'http://127.0.0.1:1' } })
+  t.equal(down.code, 0)
+  t.match(down.stdout, /\nCluster Version: {3}unknown \(cannot reach the etcd datastore at http:\/\/127\.0\.0\.1:1 within 1s/)
+})
