@@ -31,7 +31,7 @@ without its own value inherits the global one.
 Name            Scope        Value
 asNumber        global,node  1-4294967295 or asdot (1.10) [default: 64512]
 nodeToNodeMesh  global       on, off [default: on]
-logLevel        global,node  none, debug, info, warning, error, critical [default: info]`
+logLevel        global,node  debug, info, warning, error, critical, none [default: info]`
 
 const EXAMPLES = `
 Examples:

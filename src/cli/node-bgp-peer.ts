@@ -57,7 +57,7 @@ export function registerNodeBgpCommands(node: Command): Command {
       } else if (asArg === undefined) {
         asText = asWord
       } else {
-        throw new CliError(`Invalid syntax '${asWord} ${asArg}': expected 'add <PEER_IP> as <AS_NUM>'`)
+        throw new CliError(`Invalid syntax '${asWord}': expected 'add <PEER_IP> as <AS_NUM>'`)
       }
       const peerIP = parsePeerArgument(ipText)
       const asNumber = parseAsArgument(asText)

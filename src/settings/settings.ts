@@ -173,7 +173,7 @@ export function parseLogLevel(value: string): LogLevel {
   const alias: Record<string, LogLevel> = { warning: 'warn', none: 'silent', critical: 'fatal' }
   const level = alias[v] ?? (v as LogLevel)
   if (!LOG_LEVELS.includes(level)) {
-    throw new SettingsError(`log level "${value}": expected one of debug, info, warning, error, none`)
+    throw new SettingsError(`log level "${value}": expected one of debug, info, warning, error, critical, none`)
   }
   return level
 }
