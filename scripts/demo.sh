@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's first command (`sudo npm run demo`): a 3-node falconer lab on this machine,
+# The README's first command (`npm run demo`): a 3-node falconer lab on this machine,
 # inside network namespaces only — etcd, a gobgpd top-of-rack router, and per node a
 # falconer agent started with `falconer node run --init-system` that runs its own BIRD.
 # It waits until every BGP session is Established, shows `falconer node status` of each
@@ -12,10 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "demo: run as root (sudo npm run demo): the lab creates network namespaces" >&2
-  exit 1
-fi
+# shellcheck source=as-root.sh
+. scripts/as-root.sh
+as_root demo "$@"
 
 runner=dist/lab/scripts/lab/main.js
 if [ "${1:-}" = "--down" ] && [ -f "$runner" ]; then

@@ -5,6 +5,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Node.js >= 20.19 (package.json "engines"): the code uses APIs and dependencies that older
+# releases lack, and Debian 12's own `nodejs` is 18. Checked first, with a way out.
+node_min=20.19
+if ! command -v node >/dev/null 2>&1; then
+  echo "install-deps: Node.js >= $node_min is required and \`node\` is not on PATH" \
+    "(install it from https://nodejs.org or NodeSource's Debian packages)" >&2
+  exit 1
+fi
+if ! node -e '
+  const [maj, min] = process.versions.node.split(".").map(Number)
+  const [wmaj, wmin] = process.argv[1].split(".").map(Number)
+  process.exit(maj > wmaj || (maj === wmaj && min >= wmin) ? 0 : 1)' "$node_min"; then
+  echo "install-deps: Node.js >= $node_min is required, found $(node --version) at $(command -v node)" \
+    "(Debian 12's nodejs package is 18: install a newer one from https://nodejs.org or NodeSource)" >&2
+  exit 1
+fi
+
 need_pkgs=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have bird || need_pkgs+=(bird)            # bird + bird6 + birdc (1.6.8)
@@ -42,6 +59,18 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 
 ./scripts/install-bird2.sh >/dev/null # BIRD 2 unpacked into .deps/bird2 (conflicts with bird 1.6 as a package)
+
+# Debian's bird package enables its own bird.service / bird6.service on the host. falconer
+# runs its own BIRD; the packaged one would hold the default sockets (a plain `birdc` then
+# talks to that idle daemon) and, once configured, program the host's routes.
+if command -v systemctl >/dev/null 2>&1; then
+  for unit in bird.service bird6.service; do
+    if [ "$(systemctl is-enabled "$unit" 2>/dev/null)" = enabled ]; then
+      echo "install-deps: warning: Debian's $unit is enabled on this host; falconer runs its own" \
+        "BIRD. Disable it: systemctl disable --now $unit" >&2
+    fi
+  done
+fi
 
 stamp=node_modules/.falconer-lock
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then

@@ -4,6 +4,9 @@
 # ends with "N passed, N failed" alone on a line. Exit status = the tests' verdict.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=as-root.sh
+. scripts/as-root.sh
+as_root test "$@"
 ./scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 failed_pre=0

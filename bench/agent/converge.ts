@@ -17,7 +17,7 @@ export interface ChangeSample {
   readonly watchMs: number
   /** BIRD's own `configure "bird.cfg"` of the file the agent wrote, issued directly (floor, part 2). */
   readonly configureMs: number
-  /** `bird -p -c bird.cfg` of the same file: the check the agent must run first (invariant 2). */
+  /** `bird -p -c bird.cfg` of the same file: the check the agent must run first (invariant 2 in docs/design.md). */
   readonly checkMs: number
 }
 

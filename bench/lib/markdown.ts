@@ -96,7 +96,7 @@ function convergeSection(p: PhaseResult): string[] {
         row('floor: write → etcd watch event', d.watch),
         row('floor: BIRD `configure` of the same file', d.configure),
         row('**floor**: sum, per change', d.floor),
-        row('`bird -p` of the same file (falconer checks before it renames, invariant 2)', d.check),
+        row('`bird -p` of the same file (falconer checks before it renames, invariant 2 in docs/design.md)', d.check),
       ],
     ),
     '',

@@ -2,7 +2,7 @@ import type { BGPConfiguration, BGPFilter, BGPPeer, BlockAffinity, IPPool, Node 
 
 /**
  * A consistent view of the BGP-relevant datastore at one etcd revision.
- * Produced by the syncer only after the initial list completed (invariant 1);
+ * Produced by the syncer only after the initial list completed (invariant 1 in docs/design.md);
  * consumed by the pure intent builder. Maps are keyed by resource name
  * (blocks by `<node>/<cidr>`), so lookups are O(1) and iteration order is
  * made deterministic by the consumer (sort by key), never by insertion order.
@@ -20,7 +20,7 @@ export interface Snapshot {
   readonly blockAffinities: ReadonlyMap<string, BlockAffinity>
   /**
    * Resources that were present in etcd but failed validation: reported, never used
-   * (invariant 5). Keyed by etcd key.
+   * (invariant 5 in docs/design.md). Keyed by etcd key.
    */
   readonly invalid: ReadonlyMap<string, { key: string; field: string; reason: string }>
 }

@@ -79,7 +79,7 @@ export interface ApplyFailure {
  * succeeds (a quiet cluster sends no event that would retry it); a config BIRD rejects is
  * not retried, since the same input gives the same text — a new snapshot, template or
  * secret triggers the next try. It never renders before it is given a snapshot, and the syncer gives none
- * before the initial list completed (invariant 1); during an etcd outage it is simply
+ * before the initial list completed (invariant 1 in docs/design.md); during an etcd outage it is simply
  * given nothing, so BIRD keeps its last good config.
  */
 export class Reconciler {
@@ -216,7 +216,7 @@ export class Reconciler {
     })
   }
 
-  /** Invariant 5: a bad resource is reported (key, field, reason) — once, not per event. */
+  /** Invariant 5 in docs/design.md: a bad resource is reported (key, field, reason) — once, not per event. */
   private reportProblems(problems: readonly Problem[]): void {
     const text = JSON.stringify(problems)
     if (text === this.lastProblems) return

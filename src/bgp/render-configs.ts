@@ -5,7 +5,7 @@ import { renderBirdConfig, type Templates } from './render/index.js'
 
 export interface RenderedFamily {
   readonly text: string
-  /** invariant 7: the file must be 0600 when it carries a BGP password. */
+  /** invariant 7 in docs/design.md: the file must be 0600 when it carries a BGP password. */
   readonly holdsSecret: boolean
 }
 

@@ -33,7 +33,7 @@ export interface SecretsRead {
 /**
  * Reads each referenced secret. A file readable by group or others, owned by another user
  * or reached through a symlink is refused (it holds a BGP password: whoever can write it or
- * redirect it chooses what BIRD sends), and so is a value BIRD could not take verbatim. Refused
+ * redirect it chooses what BIRD sends; invariant 7 in docs/design.md), and so is a value BIRD could not take verbatim. Refused
  * and missing secrets are reported; the intent then leaves their peerings out.
  */
 export async function readSecrets(dir: string, refs: readonly SecretKeyRef[], log: Logger): Promise<SecretsRead> {

@@ -13,7 +13,7 @@ const WRITE_SETTLE_MS = 200
  * The templates in use: the packaged ones, with an operator's overrides from the
  * override directory when they compile. chokidar watches that directory. A broken
  * override is reported and changes nothing: the templates in use stay (the packaged
- * ones when the agent started with it broken), like a config BIRD rejects (invariant 2).
+ * ones when the agent started with it broken), like a config BIRD rejects (invariant 2 in docs/design.md).
  */
 export class TemplateSource {
   private current: Templates

@@ -47,7 +47,7 @@ async function firstSnapshot(store: EtcdStore, timeoutMs: number): Promise<Snaps
     })
     const timer = setTimeout(() => {
       void syncer.stop()
-      reject(new UnavailableError(store.settings.endpoints, timeoutMs))
+      reject(new UnavailableError(store.settings.endpoints, timeoutMs, undefined, store.settings.source))
     }, timeoutMs)
   })
 }

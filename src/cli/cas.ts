@@ -5,7 +5,7 @@ import type { ResourceStore } from '../datastore/store.js'
 const ATTEMPTS = 5
 
 /**
- * Read-modify-write of one resource with compare-and-swap (invariant 8): `change` gets what
+ * Read-modify-write of one resource with compare-and-swap (invariant 8 in docs/design.md): `change` gets what
  * is stored now (undefined when missing) and returns what should be stored. A concurrent
  * writer makes the create or the CAS update fail; the change is then re-applied to the
  * fresh value. `change` must be pure, it may run several times.

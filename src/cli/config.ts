@@ -18,24 +18,26 @@ import {
   type ConfigName,
 } from './config-values.js'
 import { withStore, write } from './context.js'
+import { nodeFlag } from './node-flag.js'
 import { CliError } from './errors.js'
 
 /** `config set NAME VALUE [--node]`: validated before the datastore is contacted. */
-export async function configSet(name: string, value: string, opts: { node?: string }, cmd: Command): Promise<void> {
+export async function configSet(name: string, value: string, opts: Record<string, unknown>, cmd: Command): Promise<void> {
   const key = parseConfigName(name)
-  const change = parseSet(key, value, opts.node)
+  const change = parseSet(key, value, nodeFlag(opts, ['-n']))
   await withStore(cmd, (store) => applyChange(store, change))
 }
 
-export async function configUnset(name: string, opts: { node?: string }, cmd: Command): Promise<void> {
-  const change = parseUnset(parseConfigName(name), opts.node)
+export async function configUnset(name: string, opts: Record<string, unknown>, cmd: Command): Promise<void> {
+  const change = parseUnset(parseConfigName(name), nodeFlag(opts, ['-n']))
   await withStore(cmd, (store) => applyChange(store, change))
 }
 
-export async function configGet(name: string, opts: { node?: string }, cmd: Command): Promise<void> {
+export async function configGet(name: string, opts: Record<string, unknown>, cmd: Command): Promise<void> {
   const key = parseConfigName(name)
-  rejectNodeForGlobalOnly(key, opts.node)
-  const text = await withStore(cmd, (store) => readValue(store, key, opts.node))
+  const node = nodeFlag(opts, ['-n'])
+  rejectNodeForGlobalOnly(key, node)
+  const text = await withStore(cmd, (store) => readValue(store, key, node))
   write(`${text}\n`)
 }
 

@@ -25,7 +25,7 @@ export function globalFlags(cmd: Command): GlobalFlags {
 }
 
 export function cliSettings(cmd: Command, env: Env = process.env): Settings {
-  return loadSettings(globalFlags(cmd), env)
+  return loadSettings(globalFlags(cmd), env, 'client')
 }
 
 export function write(text: string): void {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { docoptHelp } from './help.js'
 
 /**
@@ -19,7 +19,10 @@ export function addGlobalOptions(program: Command): Command {
       '--datastore-timeout <SECONDS>',
       'Give up on an unreachable etcd after this long (env FALCONER_DATASTORE_TIMEOUT). [default: 10]',
     )
-    .option('--log-level <LEVEL>', 'Log to stderr at this level: debug, info, warning, error, none.')
+    .option('--log-level <LEVEL>', 'Log to stderr at this level: debug, info, warning, error, critical, none.')
+    // calicoctl refuses to talk to a cluster of another version unless given this flag;
+    // falconer makes no such check, so scripts that pass it keep working and it changes nothing.
+    .addOption(new Option('--allow-version-mismatch', 'Accepted for calicoctl compatibility (falconer does not compare client and cluster versions).').hideHelp())
     .helpOption('-h, --help', 'Show this screen.')
     .helpCommand('help [COMMAND]', 'Show the help of a command.')
     .configureHelp({ showGlobalOptions: true, formatHelp: docoptHelp })

@@ -108,3 +108,14 @@ function firstSentence(text: string): string {
   const end = paragraph.search(/\.(\s|$)/)
   return end < 0 ? paragraph : paragraph.slice(0, end + 1)
 }
+
+/**
+ * `falconer help node status` → `falconer node status --help`. commander's own help
+ * command looks only one level down and would print the help of `node`.
+ */
+export function helpArgv(argv: readonly string[]): string[] {
+  const i = argv.indexOf('help', 2)
+  // Only `help` in the command position: every word before it is an option.
+  if (i < 0 || i + 1 >= argv.length || argv.slice(2, i).some((a) => !a.startsWith('-'))) return [...argv]
+  return [...argv.slice(0, i), ...argv.slice(i + 1), '--help']
+}

@@ -23,7 +23,7 @@ export function resourcesFromDocuments(docs: readonly ManifestDocument[]): Input
       return { ok: false, line: doc.line, kind, reason: `resource type '${kind}' is not supported` }
     }
     try {
-      // Converted v1 documents go through the same validation as v3 ones (invariant 5).
+      // Converted v1 documents go through the same validation as v3 ones (invariant 5 in docs/design.md).
       const raw = legacy ? convertLegacy(doc.value) : doc.value
       return { ok: true, line: doc.line, resource: validateResource(raw), legacy }
     } catch (err) {

@@ -10,6 +10,10 @@ import { registerNodeCommands } from './commands/node.js'
 import { ReportedError, exitCodeFor, formatError } from './errors.js'
 import { addGlobalOptions } from './global-options.js'
 import { flushed, quietOnClosedPipe, shouldExitWhenDone } from './process-exit.js'
+import { helpArgv } from './help.js'
+import { registerIpamCommands } from './commands/ipam.js'
+import { registerUnsupportedCommands } from './unsupported.js'
+import { registerVersionCommand } from './commands/version.js'
 
 /**
  * falconer's command tree. Each command group registers itself from its own file in
@@ -30,12 +34,7 @@ export function buildProgram(): Command {
     })
   addGlobalOptions(program)
 
-  program
-    .command('version')
-    .description('print the falconer version')
-    .action(() => {
-      process.stdout.write(`Client Version:    v${VERSION}\n`)
-    })
+  registerVersionCommand(program)
 
   // command groups (one file each) are registered below
   registerConfigCommands(program)
@@ -45,6 +44,8 @@ export function buildProgram(): Command {
   registerNodeCommands(program)
   registerBirdCommands(program)
   registerCompletionCommand(program)
+  registerIpamCommands(program)
+  registerUnsupportedCommands(program)
   return program
 }
 
@@ -53,7 +54,7 @@ export async function main(argv: string[]): Promise<void> {
   quietOnClosedPipe(process.stderr)
   const program = buildProgram()
   try {
-    await program.parseAsync(argv)
+    await program.parseAsync(helpArgv(argv))
   } catch (err) {
     if (err instanceof CommanderError) {
       // commander already printed its message (help, version or usage error)

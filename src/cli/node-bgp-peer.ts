@@ -8,15 +8,24 @@ import { resolveNodeName } from '../node/nodename.js'
 import { updateWithRetry } from './cas.js'
 import { cliSettings, withStore, write } from './context.js'
 import { CliError, naming } from './errors.js'
+import { nodeFlag } from './node-flag.js'
 import { parsePeerArgument, peerMatches, type PeerAddress } from './peers.js'
 import { nodePeerTable } from './print/peer-tables.js'
 
-export interface NameOption {
-  name?: string
-}
+/** The parsed options of the peer commands; the node is read with nodeFlag. */
+type NameOption = Record<string, unknown>
 
-export async function peerAdd(ipText: string, asWord: string, asText: string, opts: NameOption, cmd: Command): Promise<void> {
-  if (asWord !== 'as') throw new CliError(`Invalid syntax '${asWord}': expected 'add <PEER_IP> as <AS_NUM>'`)
+export async function peerAdd(ipText: string, asWord: string, asArg: string | undefined, opts: NameOption, cmd: Command): Promise<void> {
+  // calicoctl's syntax is `add <PEER_IP> as <AS_NUM>`; `add <PEER_IP> <AS_NUM>` is taken too.
+  let asText: string
+  if (asWord === 'as') {
+    if (asArg === undefined) throw new CliError(`missing AS number: expected 'add ${ipText} as <AS_NUM>'`)
+    asText = asArg
+  } else if (asArg === undefined) {
+    asText = asWord
+  } else {
+    throw new CliError(`Invalid syntax '${asWord}': expected 'add <PEER_IP> as <AS_NUM>'`)
+  }
   const peerIP = parsePeerArgument(ipText)
   const asNumber = parseAsArgument(asText)
   const nodeName = thisNode(cmd, opts)
@@ -40,7 +49,7 @@ export async function peerShow(opts: NameOption & { ipv4?: boolean; ipv6?: boole
 
 function thisNode(cmd: Command, opts: NameOption): string {
   const settings = cliSettings(cmd)
-  return resolveNodeName({ name: opts.name, env: process.env, nodenameFile: settings.paths.nodenameFile })
+  return resolveNodeName({ name: nodeFlag(opts, ['--name']), env: process.env, nodenameFile: settings.paths.nodenameFile })
 }
 
 function parseAsArgument(text: string): number {

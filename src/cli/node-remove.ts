@@ -3,8 +3,9 @@ import { EtcdStore } from '../datastore/etcd-store.js'
 import { removeNode } from '../node/lifecycle/remove.js'
 import { resolveNodeName } from '../node/nodename.js'
 import { cliLogger, cliSettings, write } from './context.js'
+import { nodeFlag } from './node-flag.js'
 
-export async function nodeRemove(opts: { hostname?: string; removeEndpoints?: boolean }, command: Command): Promise<void> {
+export async function nodeRemove(opts: { removeEndpoints?: boolean } & Record<string, unknown>, command: Command): Promise<void> {
   const settings = cliSettings(command)
   const localNodeName = resolveNodeName({ env: process.env, nodenameFile: settings.paths.nodenameFile })
   const store = await EtcdStore.connect(settings.datastore, cliLogger(command, settings))
@@ -12,7 +13,7 @@ export async function nodeRemove(opts: { hostname?: string; removeEndpoints?: bo
     await removeNode(
       store,
       {
-        nodeName: opts.hostname?.trim() || localNodeName,
+        nodeName: nodeFlag(opts, ['--hostname']) ?? localNodeName,
         localNodeName,
         pidFile: settings.paths.agentPid,
         removeEndpoints: opts.removeEndpoints === true,

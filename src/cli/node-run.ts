@@ -13,12 +13,13 @@ import { runStartup } from '../node/startup/startup.js'
 import { loadSettings, type Settings } from '../settings/index.js'
 import { cliLogger, globalFlags, write, writeErr, type GlobalFlags } from './context.js'
 import { ReportedError } from './errors.js'
+import { nodeFlag } from './node-flag.js'
 
 /** The refused (hidden) flags the operator typed, by their long names. */
 function typedUnsupported(command: Command): string[] {
   const typed: string[] = []
   for (const option of command.options) {
-    if (!option.hidden || option.long === undefined) continue
+    if (!option.hidden || option.long === undefined || option.long === '--name') continue
     if (command.getOptionValueSource(option.attributeName()) === 'cli') typed.push(option.long)
   }
   return typed
@@ -34,7 +35,7 @@ export function nodeRunFlags(command: Command): NodeRunFlags {
   set('ip', str(o.ip))
   set('ip6', str(o.ip6))
   set('as', str(o.as))
-  set('name', str(o.name))
+  set('name', nodeFlag(o, ['--name']))
   set('ipAutodetectionMethod', str(o.ipAutodetectionMethod))
   set('ip6AutodetectionMethod', str(o.ip6AutodetectionMethod))
   const logDir = str(o.logDir)

@@ -20,14 +20,18 @@ export async function nodeStatus(opts: StatusOptions, cmd: Command): Promise<voi
   if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) throw new CliError(`--timeout ${opts.timeout}: expected seconds between 0 and 3600`)
   // Only the socket paths are used: the datastore is never contacted.
   const { paths } = cliSettings(cmd)
-  const view = await readNodeStatus(
-    { birdSocket: opts.birdSocket ?? paths.birdSocket, bird6Socket: opts.bird6Socket ?? paths.bird6Socket },
-    timeoutSeconds * 1000,
-  )
+  const sockets = { birdSocket: opts.birdSocket ?? paths.birdSocket, bird6Socket: opts.bird6Socket ?? paths.bird6Socket }
+  const view = await readNodeStatus(sockets, timeoutSeconds * 1000)
   write(format === 'json' ? JSON.stringify(nodeStatusJson(view), null, 2) + '\n' : renderNodeStatus(view, new Date()))
   if (!isRunning(view)) {
-    // calicoctl's one line does not tell a stopped BIRD from a hung one; the reasons do.
-    if (format === 'table') writeErr(`bird: ${view.v4.running ? '' : view.v4.reason}\nbird6: ${view.v6.running ? '' : view.v6.reason}\n`)
+    // calicoctl's one line on stdout does not tell a stopped BIRD from a hung one, nor say
+    // where it looked (the usual mistake: a --prefix other than the agent's); stderr does.
+    const why = (path: string, s: { running: boolean; reason?: string }) =>
+      s.running ? `${path}: answering` : s.reason?.includes(path) ? s.reason : `${path}: ${s.reason ?? 'no answer'}`
+    writeErr(
+      `bird: ${why(sockets.birdSocket, view.v4)}\nbird6: ${why(sockets.bird6Socket, view.v6)}\n` +
+        'Is the agent running, with this --prefix / FALCONER_PREFIX?\n',
+    )
     throw new ReportedError(1)
   }
 }

@@ -29,12 +29,32 @@ export class ConflictError extends DatastoreError {
 /** etcd could not be reached within the configured bound. */
 export class UnavailableError extends DatastoreError {
   override readonly name = 'UnavailableError'
-  constructor(readonly endpoints: readonly string[], readonly timeoutMs: number, cause?: unknown) {
+  /**
+   * `source` says where the endpoints came from (client config, environment, calico.env,
+   * defaults): the usual cause of an unreachable etcd is a CLI that found no settings.
+   */
+  constructor(readonly endpoints: readonly string[], readonly timeoutMs: number, cause?: unknown, readonly source?: string) {
+    const why = cause instanceof Error ? transportReason(cause.message) : ''
     super(
       `cannot reach the etcd datastore at ${endpoints.join(',')} within ${timeoutMs / 1000}s` +
-        (cause instanceof Error && cause.message ? ` (${cause.message})` : ''),
+        (why ? ` (${why})` : '') +
+        (source ? `; endpoints from ${source}` : ''),
     )
   }
+}
+
+/**
+ * grpc's text is for its developers ("14 UNAVAILABLE: No connection established. Last
+ * error: Error: connect ECONNREFUSED 127.0.0.1:2379. Resolution note: "): keep the part
+ * that names the failure.
+ */
+export function transportReason(message: string): string {
+  let m = message.trim()
+  m = m.replace(/^\d+ [A-Z_]+: /, '')
+  m = m.replace(/\.?\s*Resolution note:.*$/s, '')
+  const last = /Last error: (?:Error: )?(.*)$/s.exec(m)
+  if (last) m = last[1]!
+  return m.replace(/\.$/, '').trim()
 }
 
 /** etcd rejected the username/password (or the client certificate's identity). */

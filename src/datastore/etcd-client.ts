@@ -90,7 +90,7 @@ export async function bounded<T>(settings: DatastoreSettings, request: (opts: Ca
   const deadline = Date.now() + settings.timeoutMs
   let timer: NodeJS.Timeout | undefined
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UnavailableError(settings.endpoints, settings.timeoutMs)), settings.timeoutMs)
+    timer = setTimeout(() => reject(new UnavailableError(settings.endpoints, settings.timeoutMs, undefined, settings.source)), settings.timeoutMs)
   })
   try {
     return await Promise.race([request({ deadline }), expired])
@@ -121,7 +121,7 @@ export function toDatastoreError(e: unknown, settings: DatastoreSettings): Error
     return new AuthenticationError(settings.endpoints, settings.username, e)
   }
   if (e instanceof EtcdPermissionDeniedError) return new PermissionDeniedError(settings.endpoints, settings.username)
-  if (isUnavailable(e)) return new UnavailableError(settings.endpoints, settings.timeoutMs, e)
+  if (isUnavailable(e)) return new UnavailableError(settings.endpoints, settings.timeoutMs, e, settings.source)
   if (e instanceof Error) return new DatastoreError(`etcd request failed: ${e.message}`, { cause: e })
   return new DatastoreError(`etcd request failed: ${String(e)}`)
 }

@@ -13,7 +13,7 @@ import { absent, deleteOp, getOp, modifiedAt, prefixUnchangedSince, putOp, range
  * Block affinities in Calico's etcd layout. A claim writes the affinity and the block in
  * one transaction that requires both keys to be absent, so two nodes can never own the
  * same block, and that requires the claiming node's own affinities to be unchanged since
- * they were read, so two concurrent claims for one node cannot both succeed (invariant 8).
+ * they were read, so two concurrent claims for one node cannot both succeed (invariant 8 in docs/design.md).
  */
 
 /** Calico's accepted block sizes: enough addresses to be useful, few enough to store. */

@@ -26,7 +26,7 @@ const MAX_ATTEMPTS = 10
 /**
  * Calico v3 resources and IPAM affinities in etcd. Every request is bounded by the
  * settings' timeout; writes that depend on a read are compare-and-swap on the key's mod
- * revision (invariant 8). Resources are validated on the way in and on the way out.
+ * revision (invariant 8 in docs/design.md). Resources are validated on the way in and on the way out.
  */
 export class EtcdStore implements ResourceStore, IpamStore {
   private readonly kv: BoundedKv
@@ -53,7 +53,7 @@ export class EtcdStore implements ResourceStore, IpamStore {
       if (!(e instanceof UnavailableError)) throw e
       // Spend what is left of the bound on finding out why, if TLS is involved.
       const why = await diagnoseTls(settings, Math.min(2_000, started + settings.timeoutMs - Date.now()))
-      throw why === undefined ? e : new UnavailableError(settings.endpoints, settings.timeoutMs, new Error(why))
+      throw why === undefined ? e : new UnavailableError(settings.endpoints, settings.timeoutMs, new Error(why), settings.source)
     }
     return store
   }

@@ -4,7 +4,7 @@ import type { AnyResource, BlockAffinity, ResourceKind, ResourceOfKind } from '.
  * The datastore contract the rest of falconer codes against. The etcd implementation
  * lives in ./etcd-store.ts. Every value returned carries metadata.resourceVersion = the
  * key's mod revision; `update` and `delete` with a resourceVersion are compare-and-swap
- * (invariant 8) and throw ConflictError when the key moved on.
+ * (invariant 8 in docs/design.md) and throw ConflictError when the key moved on.
  */
 export interface ResourceStore {
   get<K extends ResourceKind>(kind: K, name: string, namespace?: string): Promise<ResourceOfKind<K> | undefined>

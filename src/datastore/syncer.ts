@@ -24,7 +24,7 @@ export interface Syncer {
 
 /**
  * List + watch of the BGP-relevant part of the datastore, producing consistent,
- * revisioned snapshots (invariant 1: nothing before the initial list; never a partial
+ * revisioned snapshots (invariant 1 in docs/design.md: nothing before the initial list; never a partial
  * view). The initial list reads every prefix at one revision; the watch resumes from the
  * last revision this syncer applied — never from what etcd3's own watcher believes, which
  * can run ahead of the events actually delivered — and a compacted revision or a wiped

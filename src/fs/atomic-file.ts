@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 
 /**
- * Two-phase atomic replace (invariant 3): stage writes a temp file in the target's own
+ * Two-phase atomic replace (invariant 3 in docs/design.md): stage writes a temp file in the target's own
  * directory (same filesystem, so rename is atomic) and fsyncs it; commit renames it over
  * the target and fsyncs the directory so the rename itself survives a crash. Between the
  * two, the caller validates the staged file.

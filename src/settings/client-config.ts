@@ -67,3 +67,23 @@ export function parseClientConfig(text: string, file: string): ClientConfigValue
   }
   return out
 }
+
+/** calicoctl's environment names for the same values (what LoadClientConfigFromEnvironment reads). */
+const ENV_NAMES: readonly [keyof ClientConfigValues, string][] = [
+  ['datastoreType', 'DATASTORE_TYPE'],
+  ['etcdEndpoints', 'ETCD_ENDPOINTS'],
+  ['etcdUsername', 'ETCD_USERNAME'],
+  ['etcdPassword', 'ETCD_PASSWORD'],
+  ['etcdKeyFile', 'ETCD_KEY_FILE'],
+  ['etcdCertFile', 'ETCD_CERT_FILE'],
+  ['etcdCACertFile', 'ETCD_CA_CERT_FILE'],
+]
+
+export function clientConfigFromEnv(env: Readonly<Record<string, string | undefined>>): ClientConfigValues {
+  const out: ClientConfigValues = {}
+  for (const [key, name] of ENV_NAMES) {
+    const v = env[name]
+    if (v !== undefined && v !== '') out[key] = v
+  }
+  return out
+}

@@ -1,5 +1,6 @@
 import { SettingsError } from './errors.js'
-import { readClientConfig, type ClientConfigValues } from './client-config.js'
+import { clientConfigFromEnv, readClientConfig, type ClientConfigValues } from './client-config.js'
+import { resolveClientSource } from './client-source.js'
 import { derivePaths, type PathOverrides, type Paths } from './paths.js'
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'
@@ -14,9 +15,11 @@ export interface DatastoreSettings {
   readonly keyFile?: string
   /** Bound on connecting / a single request, so nothing ever hangs on a dead datastore. */
   readonly timeoutMs: number
+  /** Where these settings came from, for the error an operator reads when etcd is unreachable. */
+  readonly source?: string
 }
 
-/** Health and metrics HTTP; loopback unless told otherwise (invariant 7). Port 0: off. */
+/** Health and metrics HTTP; loopback unless told otherwise (invariant 7 in docs/design.md). Port 0: off. */
 export interface HealthSettings {
   readonly host: string
   readonly port: number
@@ -46,27 +49,45 @@ export const DEFAULT_DATASTORE_TIMEOUT_MS = 10_000
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']
 
 /**
- * flags > env > client config file > defaults, except that a client config file named
- * explicitly with -c counts as a flag and so beats the environment.
+ * Who is asking. The agent (`node run`, calico/node's counterpart) takes flags > env >
+ * client config file > defaults, except that a file named with -c beats the environment.
+ * A client command (`get`, `apply`, `node status`, …) decides as calicoctl does: the client
+ * config file alone when there is one, else the environment, else the unit's calico.env
+ * (see client-source.ts).
  */
-export function loadSettings(flags: SettingsFlags = {}, env: Env = process.env): Settings {
+export type SettingsRole = 'agent' | 'client'
+
+export function loadSettings(flags: SettingsFlags = {}, env: Env = process.env, role: SettingsRole = 'agent'): Settings {
   const prefix = flags.prefix ?? env.FALCONER_PREFIX ?? ''
   const paths = derivePaths(prefix, { ...pathsFromEnv(env), ...flags.paths })
   const explicitFile = flags.config ?? env.CALICOCTL_CONFIG ?? env.FALCONER_CONFIG
-  const file = flags.config
-    ? readClientConfig(flags.config, true)
-    : readClientConfig(explicitFile ?? paths.clientConfig, explicitFile !== undefined)
-  const fromEnv = clientConfigFromEnv(env)
-  const merged: ClientConfigValues = flags.config
-    ? { ...fromEnv, ...file }
-    : { ...file, ...fromEnv }
+  let merged: ClientConfigValues
+  let source: string
+  if (role === 'client') {
+    ;({ values: merged, source } = resolveClientSource({
+      explicitFile, defaultFile: paths.clientConfig, envFile: paths.envFile, env,
+    }))
+  } else {
+    const file = flags.config
+      ? readClientConfig(flags.config, true)
+      : readClientConfig(explicitFile ?? paths.clientConfig, explicitFile !== undefined)
+    const fromEnv = clientConfigFromEnv(env)
+    merged = flags.config ? { ...fromEnv, ...file } : { ...file, ...fromEnv }
+    source = agentSource(Object.keys(fromEnv).length > 0, file === undefined ? undefined : explicitFile ?? paths.clientConfig, flags.config)
+  }
 
   return {
-    paths: { ...paths, clientConfig: flags.config ?? explicitFile ?? paths.clientConfig },
-    datastore: datastoreSettings(merged, flags.datastoreTimeout ?? env.FALCONER_DATASTORE_TIMEOUT),
+    paths: { ...paths, clientConfig: explicitFile ?? paths.clientConfig },
+    datastore: { ...datastoreSettings(merged, flags.datastoreTimeout ?? env.FALCONER_DATASTORE_TIMEOUT), source },
     logLevel: parseLogLevel(flags.logLevel ?? env.FALCONER_LOG_LEVEL ?? 'info'),
     health: healthSettings(env),
   }
+}
+
+function agentSource(hasEnv: boolean, file: string | undefined, flagFile: string | undefined): string {
+  if (flagFile !== undefined) return `client config ${flagFile}` + (hasEnv ? ', then the environment' : '')
+  if (file !== undefined) return hasEnv ? `environment, then client config ${file}` : `client config ${file}`
+  return hasEnv ? 'environment' : 'defaults (no ETCD_* in the environment, no client config)'
 }
 
 export const DEFAULT_HEALTH_PORT = 9099
@@ -88,25 +109,6 @@ function pathsFromEnv(env: Env): PathOverrides {
   if (env.FALCONER_STATE_DIR) out.stateDir = env.FALCONER_STATE_DIR
   if (env.FALCONER_LOG_DIR) out.logDir = env.FALCONER_LOG_DIR
   if (env.FALCONER_SECRETS_DIR) out.secretsDir = env.FALCONER_SECRETS_DIR
-  return out
-}
-
-function clientConfigFromEnv(env: Env): ClientConfigValues {
-  const pick = (name: string) => (env[name] === '' ? undefined : env[name])
-  const out: ClientConfigValues = {}
-  const entries: [keyof ClientConfigValues, string][] = [
-    ['datastoreType', 'DATASTORE_TYPE'],
-    ['etcdEndpoints', 'ETCD_ENDPOINTS'],
-    ['etcdUsername', 'ETCD_USERNAME'],
-    ['etcdPassword', 'ETCD_PASSWORD'],
-    ['etcdKeyFile', 'ETCD_KEY_FILE'],
-    ['etcdCertFile', 'ETCD_CERT_FILE'],
-    ['etcdCACertFile', 'ETCD_CA_CERT_FILE'],
-  ]
-  for (const [key, name] of entries) {
-    const v = pick(name)
-    if (v !== undefined) out[key] = v
-  }
   return out
 }
 
@@ -181,7 +183,7 @@ export function parseLogLevel(value: string): LogLevel {
   const alias: Record<string, LogLevel> = { warning: 'warn', none: 'silent', critical: 'fatal' }
   const level = alias[v] ?? (v as LogLevel)
   if (!LOG_LEVELS.includes(level)) {
-    throw new SettingsError(`log level "${value}": expected one of debug, info, warning, error, none`)
+    throw new SettingsError(`log level "${value}": expected one of debug, info, warning, error, critical, none`)
   }
   return level
 }

@@ -17,7 +17,7 @@ import { DEFAULT_MAX_SERIES, StatusMetrics, type ReloadFailureStage } from './me
 import type { BirdSample, IpFamily } from './samples.js'
 
 export interface HealthOptions {
-  /** Default 127.0.0.1 (invariant 7: loopback unless told otherwise). */
+  /** Default 127.0.0.1 (invariant 7 in docs/design.md: loopback unless told otherwise). */
   readonly host?: string
   /** Default 9099; 0 picks a free port (tests). */
   readonly port?: number

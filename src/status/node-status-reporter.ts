@@ -38,7 +38,7 @@ interface Tracked {
  * Fills `status` of every CalicoNodeStatus whose `spec.node` is this node, from what BIRD
  * says, every `updatePeriodSeconds` (0: once, when the resource appears or its spec
  * changes). It writes only when the content (everything but lastUpdated) changed, with
- * compare-and-swap on the resource version (invariant 8): on a conflict it re-reads and
+ * compare-and-swap on the resource version (invariant 8 in docs/design.md): on a conflict it re-reads and
  * decides again. A resource that is deleted is dropped, and never re-created.
  *
  * New resources are found by listing them every few seconds rather than by an etcd watch:

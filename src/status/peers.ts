@@ -6,7 +6,7 @@ import type { BirdTimestamp } from '../bird/replies/timestamp.js'
 import type { IpFamily, PeerSample } from './samples.js'
 
 /**
- * The BGP protocols falconer's templates write are named for their peer (invariant 4):
+ * The BGP protocols falconer's templates write are named for their peer (invariant 4 in docs/design.md):
  * `Mesh_10_99_0_2`, `Global_fd99__9`, `Node_10_99_0_7_port_1790`. Only those count as
  * peers here, as in calicoctl; any other BGP protocol is not one of ours.
  */

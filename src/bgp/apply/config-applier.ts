@@ -24,8 +24,8 @@ export type ApplyOutcome =
 
 /**
  * Applies rendered text to one BIRD daemon's config file, safely:
- * unchanged → nothing (invariant 4); else stage → `bird -p` → rename → configure
- * (invariants 2, 3). A rejected config never replaces the last good file.
+ * unchanged → nothing (invariant 4 in docs/design.md); else stage → `bird -p` → rename → configure
+ * (invariants 2, 3 in docs/design.md). A rejected config never replaces the last good file.
  *
  * `loaded` remembers the text BIRD is known to run, so a file that is already on disk
  * but was never confirmed (agent restart, a reload that timed out) is reloaded once
@@ -49,7 +49,7 @@ export class ConfigApplier {
 
     const wrote = onDisk !== text
     if (wrote) {
-      // invariant 7: a file holding a BGP password is readable by root only
+      // invariant 7 in docs/design.md: a file holding a BGP password is readable by root only
       const staged = await stageFile(this.path, text, opts.holdsSecret ? 0o600 : 0o644)
       try {
         await this.deps.check(staged.tmpPath, this.family, this.path)

@@ -1,6 +1,6 @@
 /**
  * Field parsers for the intent builder: each re-parses one datastore value into the exact
- * text or number that will reach bird.cfg, throwing ValidationError otherwise (invariant 5).
+ * text or number that will reach bird.cfg, throwing ValidationError otherwise (invariant 5 in docs/design.md).
  * Resources in a snapshot were validated already; this is the second line of defence.
  */
 import { ValidationError } from '../../api/errors.js'

@@ -16,7 +16,7 @@ export interface ManagedDaemonOptions {
   readonly report: DaemonReporter
 }
 
-/** Invariant 7: nobody but root and the socket's group may drive BIRD. */
+/** Invariant 7 in docs/design.md: nobody but root and the socket's group may drive BIRD. */
 const SOCKET_MODE = 0o660
 const SOCKET_APPEAR_MS = 30_000
 

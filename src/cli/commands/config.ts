@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { lazy } from './lazy.js'
 
 const DESCRIPTION = `These commands manage cluster-wide BGP configuration and some node-specific
@@ -11,7 +11,7 @@ without its own value inherits the global one.
 Name            Scope        Value
 asNumber        global,node  1-4294967295 or asdot (1.10) [default: 64512]
 nodeToNodeMesh  global       on, off [default: on]
-logLevel        global,node  none, debug, info, warning, error, critical [default: info]`
+logLevel        global,node  debug, info, warning, error, critical, none [default: info]`
 
 const EXAMPLES = `
 Examples:
@@ -42,7 +42,8 @@ export function registerConfigCommands(program: Command): Command {
     .description('Set a configuration value.')
     .argument('<NAME>')
     .argument('<VALUE>')
-    .option('-n, --node <NODE>', 'The node name.')
+    .option('--node <NODE>', 'The node name.')
+    .addOption(new Option('-n <NODE>').hideHelp()) // old spelling; -n is --namespace elsewhere
     .action(lazy(() => import('../config.js'), 'configSet'))
 
   config
@@ -50,7 +51,8 @@ export function registerConfigCommands(program: Command): Command {
     .usage('<NAME> [--node=<NODE>] [options]')
     .description('Remove a configuration value: the global value returns to its default, a node value inherits the global one.')
     .argument('<NAME>')
-    .option('-n, --node <NODE>', 'The node name.')
+    .option('--node <NODE>', 'The node name.')
+    .addOption(new Option('-n <NODE>').hideHelp()) // old spelling; -n is --namespace elsewhere
     .action(lazy(() => import('../config.js'), 'configUnset'))
 
   config
@@ -58,7 +60,8 @@ export function registerConfigCommands(program: Command): Command {
     .usage('<NAME> [--node=<NODE>] [options]')
     .description('Print a configuration value.')
     .argument('<NAME>')
-    .option('-n, --node <NODE>', 'The node name.')
+    .option('--node <NODE>', 'The node name.')
+    .addOption(new Option('-n <NODE>').hideHelp()) // old spelling; -n is --namespace elsewhere
     .action(lazy(() => import('../config.js'), 'configGet'))
   return config
 }

@@ -1,13 +1,12 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { lazy } from './lazy.js'
 
 /**
  * `falconer node bgp peer add|remove|show`: the BGP peers of this node only (calicoctl's
  * "node specific" peers, v3 BGPPeers with spec.node = this node). The node is named by
- * --name, else NODENAME, else the nodename file written at registration, else the host name.
+ * --node, else NODENAME, else the nodename file written at registration, else the host name.
  */
 
-const NAME_FLAGS = '--name <NAME>'
 const NAME_HELP = 'This node\'s name. [default: $NODENAME, the nodename file, or the lower-cased host name]'
 
 export function registerNodeBgpCommands(node: Command): Command {
@@ -25,7 +24,7 @@ export function registerNodeBgpCommands(node: Command): Command {
 
   peer
     .command('add')
-    .usage('<PEER_IP> as <AS_NUM> [--name=<NAME>] [options]')
+    .usage('<PEER_IP> as <AS_NUM> [--node=<NODE>] [options]')
     .description(
       'Add a BGP peer with this node. If peering with another Calico node (or most BGP ' +
         'implementations) the peering must be configured on both sides. Adding a peer that exists ' +
@@ -33,30 +32,33 @@ export function registerNodeBgpCommands(node: Command): Command {
     )
     .argument('<PEER_IP>')
     .argument('<as>')
-    .argument('<AS_NUM>')
-    .option(NAME_FLAGS, NAME_HELP)
+    .argument('[AS_NUM]')
+    .option('--node <NODE>', NAME_HELP)
+    .addOption(new Option('--name <NODE>').hideHelp()) // the older spelling
     .addHelpText('after', '\nExamples:\n  falconer node bgp peer add 172.25.0.2 as 65511\n')
     .action(lazy(() => import('../node-bgp-peer.js'), 'peerAdd'))
 
   peer
     .command('remove')
-    .usage('<PEER_IP> [--name=<NAME>] [options]')
+    .usage('<PEER_IP> [--node=<NODE>] [options]')
     .description(
       'Remove a BGP peer of this node. Only peers specific to this node are removed, never global ' +
         'peers or node-to-node mesh sessions.',
     )
     .argument('<PEER_IP>')
-    .option(NAME_FLAGS, NAME_HELP)
+    .option('--node <NODE>', NAME_HELP)
+    .addOption(new Option('--name <NODE>').hideHelp()) // the older spelling
     .addHelpText('after', '\nExamples:\n  falconer node bgp peer remove 172.25.0.1\n')
     .action(lazy(() => import('../node-bgp-peer.js'), 'peerRemove'))
 
   peer
     .command('show')
-    .usage('[--ipv4 | --ipv6] [--name=<NAME>] [options]')
+    .usage('[--ipv4 | --ipv6] [--node=<NODE>] [options]')
     .description('Show the BGP peers specific to this node.')
     .option('--ipv4', 'Show only IPv4 peers.')
     .option('--ipv6', 'Show only IPv6 peers.')
-    .option(NAME_FLAGS, NAME_HELP)
+    .option('--node <NODE>', NAME_HELP)
+    .addOption(new Option('--name <NODE>').hideHelp()) // the older spelling
     .addHelpText('after', '\nExamples:\n  falconer node bgp peer show --ipv4\n')
     .action(lazy(() => import('../node-bgp-peer.js'), 'peerShow'))
   return bgp

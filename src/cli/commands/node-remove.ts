@@ -1,7 +1,7 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { lazy } from './lazy.js'
 
-/** `falconer node remove [--hostname=H] [--remove-endpoints]`: delete a node and what belongs to it. */
+/** `falconer node remove [--node=NODE] [--remove-endpoints]`: delete a node and what belongs to it. */
 export function registerNodeRemove(node: Command): Command {
   return node
     .command('remove')
@@ -10,7 +10,8 @@ export function registerNodeRemove(node: Command): Command {
         'CalicoNodeStatus objects and block affinities. Refuses while the node has workload endpoints (unless ' +
         '--remove-endpoints) and while this host\'s agent runs when removing this host\'s node.',
     )
-    .option('--hostname <HOSTNAME>', 'The name of the node to remove. [default: this host\'s node name]')
+    .option('--node <NODE>', 'The name of the node to remove. [default: this host\'s node name]')
+    .addOption(new Option('--hostname <NODE>').hideHelp()) // the older spelling
     .option('--remove-endpoints', 'Remove the endpoint data when deleting the node from the Calico network.')
     .action(lazy(() => import('../node-remove.js'), 'nodeRemove'))
 }

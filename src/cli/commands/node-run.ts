@@ -20,7 +20,7 @@ export function registerNodeRun(node: Command): Command {
     .option('--ip <IP>', "Set the local IPv4 routing address for this node: an address, address/len, or 'autodetect'. If omitted, the value configured on the node resource is used, else one is autodetected.")
     .option('--ip6 <IP6>', "Set the local IPv6 routing address for this node: an address, address/len, or 'autodetect'. If omitted, the value configured on the node resource is used, else the node does not route IPv6.")
     .option('--as <AS_NUM>', 'Set the AS number for this node. If omitted, the value configured on the node resource is used, else the global AS number.')
-    .option('--name <NAME>', 'The name of the Calico node. If omitted: NODENAME, the stored node name, then the host name.')
+    .option('--node <NODE>', 'The name of the Calico node (calicoctl: --name, still accepted). If omitted: NODENAME, the stored node name, then the host name.')
     .option('--ip-autodetection-method <IP_AUTODETECTION_METHOD>', 'How to autodetect the IPv4 address: first-found, can-reach=DEST, interface=REGEX,…, skip-interface=REGEX,…, cidr=CIDR,… [default: first-found]')
     .option('--ip6-autodetection-method <IP6_AUTODETECTION_METHOD>', 'How to autodetect the IPv6 address (same methods). [default: first-found]')
     .option('--log-dir <LOG_DIR>', 'The directory for the detached agent\'s log. [default: /var/log/calico]')
@@ -35,6 +35,8 @@ export function registerNodeRun(node: Command): Command {
     cmd.addOption(new Option(takesValue ? `${flag} <VALUE>` : flag).hideHelp())
   }
   cmd.addOption(new Option('--felix-config <CONFIG>').hideHelp())
+  // calicoctl's spelling of --node; hidden, but not one of the refused flags above.
+  cmd.addOption(new Option('--name <NODE>').hideHelp())
   cmd.action(lazy(() => import('../node-run.js'), 'nodeRun'))
   return cmd
 }

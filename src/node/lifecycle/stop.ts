@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { readFile, rm } from 'node:fs/promises'
 import type { ResourceStore } from '../../datastore/store.js'
 import type { Say } from '../startup/say.js'
 import { isAlive, readPidFile, removePidFile, runningAgent, waitForExit } from './agent-process.js'
@@ -20,6 +21,8 @@ export interface StopOptions {
   readonly openStore: () => Promise<ResourceStore>
   /** How long the agent gets to stop before we give up waiting. */
   readonly timeoutMs: number
+  /** The systemd service running a pid, if any; default: read from /proc/<pid>/cgroup. */
+  readonly serviceOf?: (pid: number) => Promise<string | undefined>
 }
 
 export type StopOutcome = 'stopped' | 'not-running'
@@ -34,6 +37,15 @@ export async function stopNode(opts: StopOptions, say: Say): Promise<StopOutcome
     if (stale !== undefined && !isAlive(stale)) await rm(opts.pidFile, { force: true })
     say('Node is not running.')
     return 'not-running'
+  }
+
+  // A SIGTERM behind systemd's back would only be undone: the unit has Restart=always.
+  const service = await (opts.serviceOf ?? systemdServiceOf)(pid)
+  if (service !== undefined) {
+    throw new LifecycleError(
+      `The falconer agent (pid ${pid}) runs as the systemd service ${service}, which would start it again: ` +
+        `stop it with: systemctl stop ${service}`,
+    )
   }
 
   const endpoints = await countEndpoints(opts)
@@ -72,4 +84,40 @@ async function countEndpoints(opts: StopOptions): Promise<number | undefined> {
   } finally {
     await store?.close().catch(() => undefined)
   }
+}
+
+/**
+ * The `.service` unit a process belongs to, from its cgroup (v2 `0::/system.slice/x.service`,
+ * or v1's `name=systemd` line); undefined for a process outside any service (a shell, a
+ * detached `node run`, a user session scope).
+ */
+export function serviceFromCgroup(text: string): string | undefined {
+  for (const line of text.split('\n')) {
+    const [, controllers, path] = /^\d+:([^:]*):(.*)$/.exec(line.trim()) ?? []
+    if (path === undefined || (controllers !== '' && controllers !== 'name=systemd')) continue
+    const unit = path.split('/').reverse().find((part) => part.endsWith('.service'))
+    if (unit !== undefined && !path.includes('/user@')) return unit
+  }
+  return undefined
+}
+
+/**
+ * The service whose main process is `pid`. Being in a service's cgroup is not enough: an
+ * agent started by a test or a script running inside some unit is that unit's child, not
+ * the unit itself, and systemd would not restart it.
+ */
+async function systemdServiceOf(pid: number): Promise<string | undefined> {
+  let unit: string | undefined
+  try {
+    unit = serviceFromCgroup(await readFile(`/proc/${pid}/cgroup`, 'utf8'))
+  } catch {
+    return undefined
+  }
+  if (unit === undefined) return undefined
+  const main = await new Promise<string>((resolve) => {
+    execFile('systemctl', ['show', '--property=MainPID', '--value', unit], { timeout: 5_000 }, (err, stdout) =>
+      resolve(err ? '' : stdout.trim()),
+    )
+  })
+  return main === String(pid) ? unit : undefined
 }

@@ -76,7 +76,7 @@ export function agentLaunchPlan(input: LaunchPlanInput): LaunchPlan {
 
 /** The config as `node run` flags, in a fixed order. */
 export function agentFlags(config: NodeRunConfig, nodeName: string): string[] {
-  const flags = [`--name=${nodeName}`]
+  const flags = [`--node=${nodeName}`]
   const address = (flag: string, s: NodeRunConfig['ipv4']) => {
     if (s.kind === 'explicit') flags.push(`${flag}=${s.ip}${s.prefixlen === undefined ? '' : `/${s.prefixlen}`}`)
     else if (s.kind === 'autodetect') flags.push(`${flag}=autodetect`)

@@ -8,7 +8,7 @@ import { StartupError } from './errors.js'
  * Writing this node's Node resource: a pure merge of what startup decided into whatever
  * the datastore holds (labels, annotations, route reflector cluster ID and every other
  * field an operator set stay as they are), then a compare-and-swap write that re-reads
- * and re-merges when someone else wrote in between (invariant 8).
+ * and re-merges when someone else wrote in between (invariant 8 in docs/design.md).
  */
 
 export interface NodeUpdate {

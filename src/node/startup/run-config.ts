@@ -99,8 +99,8 @@ export function resolveNodeRunConfig(flags: NodeRunFlags, env: Env): NodeRunConf
     return e === undefined || e.trim() === '' ? undefined : { value: e.trim(), from: envName }
   }
 
-  const name = pick(flags.name, '--name', 'NODENAME')
-  if (name !== undefined && name.value === '') throw new NodeRunConfigError('--name: the node name must not be empty')
+  const name = pick(flags.name, '--node', 'NODENAME')
+  if (name !== undefined && name.value === '') throw new NodeRunConfigError('--node: the node name must not be empty')
 
   const as = pick(flags.as, '--as', 'AS')
   const backend = parseBackend(pick(flags.backend, '--backend', 'CALICO_NETWORKING_BACKEND'))

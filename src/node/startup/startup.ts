@@ -64,7 +64,7 @@ export async function runStartup(input: StartupInput, deps: StartupDeps, say: Sa
   })
   const nodeName = named.name
   if (named.source === 'hostname') {
-    say('WARNING: Using auto-detected node name. It is recommended that an explicit value is supplied using --name or NODENAME.')
+    say('WARNING: Using auto-detected node name. It is recommended that an explicit value is supplied using --node or NODENAME.')
   }
 
   const forwarding = await deps.enableForwarding(say)

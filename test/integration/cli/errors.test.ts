@@ -154,7 +154,7 @@ t.test('--help: the docopt usage layout, exit 0, for every command', async (t) =
     t.match(r.stdout, /\n  -c --config=<CONFIG> +Path to the file containing connection\n/, `${label}: -c`)
   }
   const add = await runCli(['node', 'bgp', 'peer', 'add', '--help'], { bin })
-  t.match(add.stdout, /^Usage:\n  falconer node bgp peer add <PEER_IP> as <AS_NUM> \[--name=<NAME>\] \[options\]\n\nDescription:\n/)
+  t.match(add.stdout, /^Usage:\n  falconer node bgp peer add <PEER_IP> as <AS_NUM> \[--node=<NODE>\] \[options\]\n\nDescription:\n/)
   t.match(add.stdout, /\nExamples:\n  falconer node bgp peer add 172\.25\.0\.2 as 65511\n/)
   const show = await runCli(['node', 'bgp', 'peer', 'show', '-h'], { bin })
   t.match(show.stdout, /\n {5}--ipv4 +Show only IPv4 peers\.\n {5}--ipv6 +Show only IPv6 peers\.\n/)

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ensureBuilt, REPO_ROOT } from '../../helpers/cli.js'
 
-// Invariant 3: a crash at any moment leaves either the old or the new file, never a torn
+// Invariant 3 in docs/design.md: a crash at any moment leaves either the old or the new file, never a torn
 // one. A child process rewrites one file as fast as it can, alternating two large, distinct
 // contents, and is SIGKILLed at staggered moments; after every kill the file must be
 // exactly one of the two.

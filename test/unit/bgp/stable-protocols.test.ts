@@ -6,7 +6,7 @@ import { affinity, bgpConfig, blocksOf, defaultPools, node, peer, pool, snapshot
 import { bgpProtocolBlocks, bgpTemplateBlock } from './protocol-blocks.js'
 
 /**
- * Invariant 6: BIRD 1.6 restarts a BGP session on `configure` when that protocol's options
+ * Invariant 6 in docs/design.md: BIRD 1.6 restarts a BGP session on `configure` when that protocol's options
  * change (filter changes are soft). So a datastore change that does not concern a peer
  * must leave that peer's protocol block, and the template it inherits, byte-identical.
  */

@@ -69,7 +69,7 @@ t.test('flags beat the environment, one by one', async (t) => {
     name: 'flag-name', ip: 'autodetect', ip6: 'fd99::2/64', as: '1.10',
     ipAutodetectionMethod: 'can-reach=10.99.0.1', ip6AutodetectionMethod: 'first-found', backend: 'bird',
   }, env)
-  t.same(c.nodeName, { value: 'flag-name', from: '--name' })
+  t.same(c.nodeName, { value: 'flag-name', from: '--node' })
   t.same(c.ipv4, { kind: 'autodetect', from: '--ip' })
   t.same(c.ipv6, { kind: 'explicit', ip: 'fd99::2', prefixlen: 64, from: '--ip6' })
   t.same(c.asNumber, { value: 65546, from: '--as' }, 'asdot 1.10 = 65546')
@@ -146,5 +146,5 @@ t.test('AS numbers, autodetection methods and router IDs are validated', async (
   t.match(message(() => resolveNodeRunConfig({}, { IP6_AUTODETECTION_METHOD: 'interface=(' })), /^IP6_AUTODETECTION_METHOD: .*regex/)
   t.equal(resolveNodeRunConfig({}, { CALICO_ROUTER_ID: '10.99.0.1' }).routerId, '10.99.0.1')
   t.match(message(() => resolveNodeRunConfig({}, { CALICO_ROUTER_ID: 'fd99::1' })), /CALICO_ROUTER_ID: expected "hash" or an IPv4 address/)
-  t.match(message(() => resolveNodeRunConfig({ name: '  ' }, {})), /--name: the node name must not be empty/)
+  t.match(message(() => resolveNodeRunConfig({ name: '  ' }, {})), /--node: the node name must not be empty/)
 })

@@ -1,0 +1,13 @@
+import type { Command } from 'commander'
+import { lazy } from './lazy.js'
+
+/** `falconer version` (implementation in ../version.ts). */
+export function registerVersionCommand(program: Command): Command {
+  return program
+    .command('version')
+    .description(
+      'Print the client version, the version of the local BIRD daemons and, when the datastore is reachable, ' +
+        'the cluster version and type (from ClusterInformation, written by calico/node) and the etcd server version.',
+    )
+    .action(lazy(() => import('../version.js'), 'version'))
+}

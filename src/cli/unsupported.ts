@@ -1,0 +1,33 @@
+import type { Command } from 'commander'
+import { CliError } from './errors.js'
+
+/**
+ * calicoctl commands falconer does not offer. Typed out of habit (or by a script), each
+ * says so and what to use instead, rather than commander's bare "unknown command".
+ * Hidden from help: they are not falconer's commands.
+ */
+const UNSUPPORTED: Readonly<Record<string, string>> = {
+  convert:
+    'falconer does not offer `convert`: `falconer apply -f`/`create -f` read calicoctl v1 manifests (bgpPeer, ipPool, node) directly and store them as v3',
+  datastore:
+    'falconer does not offer `datastore`: it only uses the etcdv3 datastore, so there is nothing to migrate; back up etcd with `etcdctl snapshot save`',
+  label:
+    'falconer does not offer `label` yet: change metadata.labels with `falconer get <KIND> <NAME> -o yaml > r.yaml`, edit, then `falconer apply -f r.yaml`',
+  patch:
+    'falconer does not offer `patch` yet: `falconer get <KIND> <NAME> -o yaml > r.yaml`, edit, then `falconer replace -f r.yaml` (compare-and-swap on resourceVersion)',
+  cluster:
+    'falconer does not offer `cluster diags`: on each node, use `falconer node status`, `journalctl -u falconer` and the files listed in docs/operations.md',
+}
+
+export function registerUnsupportedCommands(program: Command): void {
+  for (const [name, message] of Object.entries(UNSUPPORTED)) {
+    program
+      .command(name, { hidden: true })
+      .argument('[args...]')
+      .allowUnknownOption()
+      .helpOption(false)
+      .action(() => {
+        throw new CliError(message)
+      })
+  }
+}
