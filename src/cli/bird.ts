@@ -1,8 +1,7 @@
 import type { Command } from 'commander'
 import type { Snapshot } from '../api/snapshot.js'
-import { renderConfigs } from '../bgp/render-configs.js'
+import { chooseBirdBackend } from '../backends/backend.js'
 import { neededSecretRefs, readSecrets } from '../bgp/secrets.js'
-import { TemplateSource } from '../bgp/template-source.js'
 import { EtcdStore } from '../datastore/etcd-store.js'
 import { UnavailableError } from '../datastore/errors.js'
 import { startSyncer } from '../datastore/syncer.js'
@@ -18,31 +17,28 @@ export function registerBirdCommands(program: Command): void {
   const bird = program.command('bird').description('inspect the BIRD configuration falconer renders')
   bird
     .command('config')
-    .description('print the bird.cfg (or bird6.cfg) that would be rendered now from the datastore')
-    .option('--ipv6', 'print bird6.cfg instead of bird.cfg')
+    .description('print the bird.cfg (or bird6.cfg) that would be rendered now from the datastore, for the BIRD the backend drives (BIRD 2: one file for both families)')
+    .option('--ipv6', 'BIRD 1.6: print bird6.cfg instead of bird.cfg (BIRD 2 has one file)')
     .option('--node <NAME>', 'render for this node (default: this host\'s node name)')
     .option('--router-id <ID>', 'router id: an IPv4 address or "hash" (env CALICO_ROUTER_ID)')
     .action(async (o: { ipv6?: boolean; node?: string; routerId?: string }, cmd: Command) => {
       const settings = cliSettings(cmd)
       const log = cliLogger(cmd, settings)
       const nodeName = resolveNodeName({ name: o.node, env: process.env, nodenameFile: settings.paths.nodenameFile })
+      // BIRD 1.6 or BIRD 2, by the version of the executable the agent would drive
+      const backend = await chooseBirdBackend(settings.birdBin)
       const store = await EtcdStore.connect(settings.datastore, log)
       try {
         const snapshot = await firstSnapshot(store, settings.datastore.timeoutMs)
         if (!snapshot.nodes.has(nodeName)) writeErr(`Warning: node "${nodeName}" is not registered in the datastore.\n`)
         const { secrets, problems: secretProblems } = await readSecrets(settings.paths.secretsDir, neededSecretRefs(snapshot, nodeName), log)
         const routerId = o.routerId ?? process.env.CALICO_ROUTER_ID
-        const rendered = renderConfigs({
-          snapshot,
-          nodeName,
-          templates: new TemplateSource(settings.paths.templateOverrideDir, log).get(),
-          secrets,
-          ...(routerId ? { routerId } : {}),
-        })
+        const input = { snapshot, nodeName, secrets, ...(routerId ? { routerId } : {}) }
+        const rendered = backend.renderOnce(input, { paths: settings.paths, log, family: o.ipv6 ? 6 : 4 })
         for (const p of [...snapshot.invalid.values(), ...secretProblems, ...rendered.problems]) {
           writeErr(`Skipped ${p.key}: ${p.field}: ${p.reason}\n`)
         }
-        write((o.ipv6 ? rendered.v6 : rendered.v4).text)
+        write(rendered.text)
       } finally {
         await store.close()
       }

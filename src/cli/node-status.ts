@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { openStatusReaders } from '../backends/status-readers.js'
 import { readNodeStatus } from '../status/read-node-status.js'
 import { isRunning, nodeStatusJson, renderNodeStatus } from '../status/node-status-view.js'
 import { CliError, ReportedError } from './errors.js'
@@ -38,10 +39,11 @@ export function registerNodeStatus(node: Command): Command {
       if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) throw new CliError(`--timeout ${opts.timeout}: expected seconds between 0 and 3600`)
       // Only the socket paths are used: the datastore is never contacted.
       const { paths } = cliSettings(cmd)
-      const view = await readNodeStatus(
+      const readers = await openStatusReaders(
         { birdSocket: opts.birdSocket ?? paths.birdSocket, bird6Socket: opts.bird6Socket ?? paths.bird6Socket },
         timeoutSeconds * 1000,
       )
+      const view = await readNodeStatus(readers).finally(() => readers.close())
       write(format === 'json' ? JSON.stringify(nodeStatusJson(view), null, 2) + '\n' : renderNodeStatus(view, new Date()))
       if (!isRunning(view)) throw new ReportedError(1)
     })

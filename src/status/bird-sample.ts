@@ -1,5 +1,5 @@
 import { BirdUnavailableError } from '../bird/control/index.js'
-import { queryProtocols, type BirdQuery } from './bird-queries.js'
+import { asReader, type BirdSource } from './family-reader.js'
 import { peerRows, peerSamples } from './peers.js'
 import type { BirdSample, IpFamily } from './samples.js'
 
@@ -7,9 +7,9 @@ import type { BirdSample, IpFamily } from './samples.js'
  * One poll of a daemon for health and metrics: its BGP sessions and per-protocol route
  * counts from `show protocols all`. A daemon that does not answer is a sample too.
  */
-export async function sampleBird(bird: BirdQuery, family: IpFamily): Promise<BirdSample> {
+export async function sampleBird(source: BirdSource, family: IpFamily): Promise<BirdSample> {
   try {
-    const protocols = await queryProtocols(bird)
+    const protocols = await asReader(source).protocols()
     return {
       answering: true,
       peers: peerSamples(peerRows(protocols, family)),
