@@ -29,6 +29,8 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   rm -f /usr/sbin/policy-rc.d
 fi
 
+./scripts/install-bird2.sh >/dev/null # BIRD 2 unpacked into .deps/bird2 (conflicts with bird 1.6 as a package)
+
 stamp=node_modules/.falconer-lock
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   npm ci --no-audit --no-fund --loglevel=error

@@ -224,12 +224,8 @@ function detailLine(block: Block, text: string): boolean {
     case 'Neighbor caps':
       bgp.neighborCapabilities = words(value).filter((w): w is NeighborCapability => CAPABILITIES.has(w))
       return true
-    case 'Session': {
-      const [type, ...flags] = words(value)
-      if (type !== 'internal' && type !== 'external') return false
-      bgp.session = { type, flags: flags.filter((f): f is SessionFlag => SESSION_FLAGS.has(f)) }
-      return true
-    }
+    case 'Session':
+      return (bgp.session = parseSession(value)) !== undefined
     case 'Source address':
       bgp.sourceAddress = value
       return true
@@ -256,7 +252,15 @@ function detailLine(block: Block, text: string): boolean {
   return false
 }
 
-const STAT_KEYS = {
+/** "internal multihop AS4" (the same in BIRD 2). */
+export function parseSession(value: string): BgpSession | undefined {
+  const [type, ...flags] = words(value)
+  if (type !== 'internal' && type !== 'external') return undefined
+  return { type, flags: flags.filter((f): f is SessionFlag => SESSION_FLAGS.has(f)) }
+}
+
+/** The "Route change stats" row names, as RouteChangeStats keys. */
+export const STAT_KEYS = {
   'Import updates': 'importUpdates',
   'Import withdraws': 'importWithdraws',
   'Export updates': 'exportUpdates',
@@ -302,7 +306,7 @@ function words(text: string): string[] {
 }
 
 /** "1 imported, 1 exported, 1 preferred" or "1 imported, 0 filtered, 1 exported, 1 preferred". */
-function routeCounts(value: string): RouteCounts | undefined {
+export function routeCounts(value: string): RouteCounts | undefined {
   const found: Record<string, number> = {}
   for (const part of value.split(',')) {
     const [n, what] = words(part)
@@ -316,7 +320,7 @@ function routeCounts(value: string): RouteCounts | undefined {
 }
 
 /** Five columns: received rejected filtered ignored accepted. */
-function changeCounters(value: string): RouteChangeCounters | undefined {
+export function changeCounters(value: string): RouteChangeCounters | undefined {
   const cols = words(value)
   if (cols.length !== 5) return undefined
   const nums = cols.map((c) => (c === '---' ? undefined : parseUint(c)))
@@ -325,12 +329,22 @@ function changeCounters(value: string): RouteChangeCounters | undefined {
   return { received, rejected, filtered, ignored, accepted }
 }
 
-function timer(value: string): TimerValue | undefined {
+/** "7/9" (BIRD 1.6) or "169.273/240" (BIRD 2 counts in milliseconds). */
+export function timer(value: string): TimerValue | undefined {
   const slash = value.indexOf('/')
   if (slash < 0) return undefined
-  const remaining = parseUint(value.slice(0, slash))
+  const remaining = parseSeconds(value.slice(0, slash))
   const configuredText = value.slice(slash + 1)
   const configured = configuredText === '-' ? undefined : parseUint(configuredText)
   if (remaining === undefined || (configured === undefined && configuredText !== '-')) return undefined
   return { remaining, configured }
+}
+
+function parseSeconds(text: string): number | undefined {
+  const dot = text.indexOf('.')
+  if (dot < 0) return parseUint(text)
+  const whole = parseUint(text.slice(0, dot))
+  const fraction = text.slice(dot + 1)
+  if (whole === undefined || parseUint(fraction) === undefined) return undefined
+  return Number(text)
 }

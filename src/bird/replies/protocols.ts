@@ -1,5 +1,5 @@
 import { isGreeting, runParser, skipped, textOf, type LineInput, type LineParser, type ParserOptions } from './lines.js'
-import { isClockTime, isIsoDate, parseBirdTimestamp, type BirdTimestamp } from './timestamp.js'
+import { clockLength, isIsoDate, parseBirdTimestamp, type BirdTimestamp } from './timestamp.js'
 
 /**
  * The `state` column. BIRD prints "???" for a combination it does not expect; that is
@@ -54,8 +54,12 @@ export interface Protocol {
   readonly bgp: BgpSummary | undefined
 }
 
+/** BIRD 1.6 prints "name proto table state since info", BIRD 2 "Name Proto Table State Since Info". */
 export function isProtocolHeader(text: string): boolean {
-  return text.startsWith('name ') && text.includes(' proto ') && text.includes(' state ')
+  return (
+    (text.startsWith('name ') && text.includes(' proto ') && text.includes(' state ')) ||
+    (text.startsWith('Name ') && text.includes(' Proto ') && text.includes(' State '))
+  )
 }
 
 /**
@@ -78,12 +82,13 @@ export function parseProtocolLine(text: string): Protocol | undefined {
   }
   const [name, proto, table, stateText, sinceStart] = fields as [string, string, string, string, string]
   let since = sinceStart
-  // "2026-11-22 11:40:21": iso long puts a space inside the since column.
+  // "2026-11-22 11:40:21" (BIRD 2: "….403"): iso long puts a space inside the since column.
   if (since.length === 10 && isIsoDate(since, 0)) {
     const next = skipSpaces(text, pos)
-    if (text.length >= next + 8 && isClockTime(text, next) && (text.length === next + 8 || text.charCodeAt(next + 8) === 32)) {
-      since = `${since} ${text.slice(next, next + 8)}`
-      pos = next + 8
+    const clock = clockLength(text, next)
+    if (clock > 0 && (text.length === next + clock || text.charCodeAt(next + clock) === 32)) {
+      since = `${since} ${text.slice(next, next + clock)}`
+      pos = next + clock
     }
   }
   const info = text.slice(pos).trim()

@@ -68,7 +68,7 @@ export interface Route {
   readonly bgp: BgpRouteAttributes | undefined
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 type MutableRoute = Mutable<Route>
 
 const BLACKHOLE = { kind: 'blackhole' } as const
@@ -100,6 +100,9 @@ const REPLY = 'show route'
  * `show route [all]`, one line at a time. A path is complete only when the next path (or
  * the end) arrives, because `all` puts its attributes on the lines after it: `push`
  * returns the path the line completed, `end` the last one.
+ *
+ * This reads BIRD 1.6's layout; BIRD 2's reader extends it through the protected hooks
+ * (where a route's destination is written, and lines that are not routes).
  */
 export class RouteReader {
   #current: MutableRoute | undefined
@@ -107,6 +110,8 @@ export class RouteReader {
   /** The attribute a "\t\t…" wrap line continues. */
   #lastAttribute: string | undefined
   readonly #log: ParserLog | undefined
+  /** Bound once (a subclass's override included), not per line. */
+  readonly #destinationOf = this.destination.bind(this)
 
   constructor(opts: ParserOptions = {}) {
     this.#log = opts.log
@@ -119,9 +124,9 @@ export class RouteReader {
       if (this.#current === undefined || !this.#detailLine(this.#current, text)) skipped(this.#log, REPLY, text)
       return undefined
     }
-    const route = routeLine(text, this.#network)
+    const route = routeLine(text, this.#network, this.#destinationOf)
     if (route === undefined) {
-      if (!isGreeting(text)) skipped(this.#log, REPLY, text)
+      if (!isGreeting(text) && !this.otherLine(text)) skipped(this.#log, REPLY, text)
       return undefined
     }
     this.#network = route.network
@@ -139,7 +144,22 @@ export class RouteReader {
     return done === undefined ? undefined : finish(done)
   }
 
-  /** A tab-indented line under a path: its type, a multipath next hop, or an attribute. */
+  /** The destination between the network and " [": "via GW on IFACE", "blackhole", … */
+  protected destination(text: string, from: number, to: number): RouteDestination | undefined {
+    return parseDestination(text, from, to)
+  }
+
+  /** A "\tvia …" or "\tdev …" line under a path; BIRD 1.6 writes them only for multipath. */
+  protected nextHopLine(route: Mutable<Route>, text: string): boolean {
+    return nextHopLine(route, text)
+  }
+
+  /** A line that is neither a path nor under one; true when it means something to the reader. */
+  protected otherLine(_text: string): boolean {
+    return false
+  }
+
+  /** A tab-indented line under a path: its type, a next hop, or an attribute. */
   #detailLine(route: MutableRoute, text: string): boolean {
     // "\t\t…": BIRD wraps long community lists onto further lines of the same attribute.
     if (text.charCodeAt(1) === 9) {
@@ -149,7 +169,7 @@ export class RouteReader {
       attrs[key] = `${attrs[key]} ${text.slice(2).trim()}`
       return true
     }
-    if (text.startsWith('\tvia ')) return nextHopLine(route, text)
+    if (text.startsWith('\tvia ') || text.startsWith('\tdev ')) return this.nextHopLine(route, text)
     const colon = text.indexOf(':')
     if (colon < 0) return false
     const key = text.slice(1, colon)
@@ -167,7 +187,26 @@ export class RouteReader {
 }
 
 export function parseRoutes(lines: Iterable<LineInput>, opts: ParserOptions = {}): Route[] {
-  const reader = new RouteReader(opts)
+  return readRoutes(lines, new RouteReader(opts))
+}
+
+/**
+ * Routes as the lines stream in, holding one route at a time: feed it
+ * `BirdControl.stream('show route')` (or its texts) and memory stays flat however big the table.
+ */
+export function parseRouteStream(lines: AsyncIterable<LineInput>, opts: ParserOptions = {}): AsyncIterable<Route> {
+  return streamRoutes(lines, () => new RouteReader(opts))
+}
+
+/** `parseRouteStream` with another reader (BIRD 2's). */
+export function streamRoutes(lines: AsyncIterable<LineInput>, reader: () => RouteReader): AsyncIterable<Route> {
+  return {
+    [Symbol.asyncIterator]: () => new RouteStream(lines[Symbol.asyncIterator](), reader()),
+  }
+}
+
+/** `parseRoutes` with another reader (BIRD 2's). */
+export function readRoutes(lines: Iterable<LineInput>, reader: RouteReader): Route[] {
   const out: Route[] = []
   for (const line of lines) {
     const route = reader.push(line)
@@ -176,16 +215,6 @@ export function parseRoutes(lines: Iterable<LineInput>, opts: ParserOptions = {}
   const last = reader.end()
   if (last !== undefined) out.push(last)
   return out
-}
-
-/**
- * Routes as the lines stream in, holding one route at a time: feed it
- * `BirdControl.stream('show route')` (or its texts) and memory stays flat however big the table.
- */
-export function parseRouteStream(lines: AsyncIterable<LineInput>, opts: ParserOptions = {}): AsyncIterable<Route> {
-  return {
-    [Symbol.asyncIterator]: () => new RouteStream(lines[Symbol.asyncIterator](), new RouteReader(opts)),
-  }
 }
 
 /** Hand-written rather than an async generator, whose per-yield cost halves throughput. */
@@ -231,7 +260,11 @@ function finish(route: MutableRoute): Route {
  * or, for a further path of the same network, the same with the network left blank.
  * Plain index arithmetic: this runs a million times for a full table.
  */
-function routeLine(text: string, previousNetwork: string | undefined): MutableRoute | undefined {
+function routeLine(
+  text: string,
+  previousNetwork: string | undefined,
+  destinationOf: (text: string, from: number, to: number) => RouteDestination | undefined,
+): MutableRoute | undefined {
   let network: string
   let i: number
   if (text.charCodeAt(0) === 32) {
@@ -248,7 +281,7 @@ function routeLine(text: string, previousNetwork: string | undefined): MutableRo
 
   const open = text.indexOf(' [', i)
   if (open < 0) return undefined
-  const destination = parseDestination(text, i, open)
+  const destination = destinationOf(text, i, open)
   if (destination === undefined) return undefined
 
   const close = text.indexOf(']', open + 2)
@@ -403,8 +436,11 @@ function routeType(value: string): RouteType | undefined {
   return routeTypes.get(value)
 }
 
+/** "BGP unicast univ" (BIRD 1.6) or "BGP univ" (BIRD 2, which routes unicast only and no longer says so). */
 function parseRouteType(value: string): RouteType | undefined {
-  const [source, cast, scope, extra] = value.split(' ')
+  const words = value.split(' ')
+  if (words.length === 2) words.splice(1, 0, 'unicast')
+  const [source, cast, scope, extra] = words
   if (extra !== undefined || source === undefined || cast === undefined || scope === undefined) return undefined
   if (!SOURCES.has(source) || !CASTS.has(cast) || !SCOPES.has(scope)) return undefined
   return { source, cast, scope } as RouteType

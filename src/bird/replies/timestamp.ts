@@ -1,8 +1,10 @@
 /**
  * A time as BIRD prints it. BIRD 1.6's default `timeformat` for routes and protocols is
  * short: `HH:MM:SS` for events under 20 hours old, `YYYY-MM-DD` after that; `iso long`
- * (the default for `show status`) prints `YYYY-MM-DD HH:MM:SS`. Any other (custom strftime)
- * format is kept raw. All are in BIRD's local time zone.
+ * (the default for `show status`) prints `YYYY-MM-DD HH:MM:SS`. BIRD 2's defaults add
+ * milliseconds (`HH:MM:SS.mmm`, `YYYY-MM-DD HH:MM:SS.mmm`): `time` keeps the whole seconds,
+ * `raw` everything. Any other (custom strftime) format is kept raw. All are in BIRD's
+ * local time zone.
  */
 export type BirdTimestamp =
   | { readonly format: 'time'; readonly raw: string; readonly time: string }
@@ -24,14 +26,26 @@ export function parseBirdTimestamp(raw: string): BirdTimestamp {
 }
 
 function classify(raw: string): BirdTimestamp {
-  if (isClockTime(raw, 0)) return { format: 'time', raw, time: raw }
+  if (raw.length >= 8 && clockLength(raw, 0) === raw.length) return { format: 'time', raw, time: raw.slice(0, 8) }
   if (isIsoDate(raw, 0)) {
     if (raw.length === 10) return { format: 'date', raw, date: raw }
-    if (raw.length === 19 && raw.charCodeAt(10) === 32 && isClockTime(raw, 11)) {
-      return { format: 'datetime', raw, date: raw.slice(0, 10), time: raw.slice(11) }
+    if (raw.charCodeAt(10) === 32 && clockLength(raw, 11) === raw.length - 11) {
+      return { format: 'datetime', raw, date: raw.slice(0, 10), time: raw.slice(11, 19) }
     }
   }
   return { format: 'unknown', raw }
+}
+
+/**
+ * The length of `HH:MM:SS` or BIRD 2's `HH:MM:SS.fff` (1 to 6 fraction digits) at `at`,
+ * or 0 when there is none.
+ */
+export function clockLength(s: string, at: number): number {
+  if (s.length < at + 8 || !isClockTime(s.slice(at, at + 8), 0)) return 0
+  if (s.charCodeAt(at + 8) !== 46 /* . */) return 8
+  let end = at + 9
+  while (end < s.length && end < at + 15 && digits(s, end, 1)) end++
+  return end === at + 9 ? 8 : end - at
 }
 
 /** `HH:MM:SS` at `at`, and nothing more of the string when it starts at 0. */
