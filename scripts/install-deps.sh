@@ -31,6 +31,18 @@ fi
 
 ./scripts/install-bird2.sh >/dev/null # BIRD 2 unpacked into .deps/bird2 (conflicts with bird 1.6 as a package)
 
+# BIRD 2 beside BIRD 1.6 (Debian's bird2 conflicts with bird): unpacked into .deps/bird2
+# for the BIRD 2 tests and `npm run demo -- --bird2`. Its one extra library first.
+if ! ldconfig -p 2>/dev/null | grep -q 'libssh-gcrypt\.so\.4'; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: missing libssh-gcrypt-4 (for BIRD 2); run as root" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends libssh-gcrypt-4 >/dev/null
+fi
+./scripts/install-bird2.sh >/dev/null
+
 stamp=node_modules/.falconer-lock
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   npm ci --no-audit --no-fund --loglevel=error
