@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs'
 import { parse } from 'yaml'
 import { pause, peersOf, startLab, topology, waitEstablished, waitMeshRoutes, waitTorRoutes, type LabNode, type NodeStatus } from '../helpers/lab.js'
 import { requireBird2 } from '../helpers/bird2.js'
+import { exec } from '../helpers/netns.js'
 
 const bird2Bin = requireBird2()
 const lab = await startLab(t, { name: 'mb', nodes: 3, bird2Nodes: [2, 3], bird2Bin })
@@ -101,6 +102,21 @@ spec:
   t.equal(cns.status?.agent?.birdV4?.state, 'Ready')
   t.equal(cns.status?.agent?.birdV6?.state, 'Ready')
   t.match(cns.status?.agent?.birdV6?.version, /^v?2\./, 'the version is BIRD 2\'s')
+})
+
+t.test('health and metrics of a BIRD 2 node: both families from the one daemon', async (t) => {
+  const get = async (path: string) => {
+    const script = `fetch('http://127.0.0.1:9099${path}').then(async (r) => console.log(r.status + ' ' + await r.text()))`
+    return (await exec(n2.ns, process.execPath, ['-e', script], { timeoutMs: 20_000 })).stdout
+  }
+  const metrics = await lab.waitFor('node-2 metrics with every session', async () => {
+    const text = await get('/metrics')
+    return /falconer_bgp_sessions\{family="ipv6",state="established"\} 3/.test(text) ? text : undefined
+  }, 60_000, 1_000)
+  t.match(metrics, /falconer_bgp_sessions\{family="ipv4",state="established"\} 3/)
+  t.match(metrics, /falconer_bird_up\{daemon="bird"\} 1/)
+  t.match(metrics, new RegExp(`falconer_bgp_session_state\\{family="ipv6",peer="${n1.plan.ipv6}",type="NodeMesh"\\} `))
+  t.match(await get('/readiness'), /^200 /, 'ready')
 })
 
 t.test('a peer added on a BIRD 2 node resets no other session', async (t) => {
