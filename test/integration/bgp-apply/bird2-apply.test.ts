@@ -230,6 +230,9 @@ t.test('BIRD 2 backend against real BIRD 2: sessions, kernel, invariants', async
       return r4.includes(`via ${V4_B}`) && r6.includes(`via ${V6_B}`)
     }, { timeoutMs: 30_000, intervalMs: 250 })
     t.pass('A\'s kernel routes B\'s IPv4 and IPv6 blocks via B')
+    // as with BIRD 1.6: interface routes stay the kernel's own, BIRD adds none
+    t.notMatch(await ipIn(a, ['route', 'show', 'proto', 'bird', `10.99.${NET}.0/24`]), /\S/, 'no BIRD copy of the IPv4 interface route')
+    t.notMatch(await ipIn(a, ['-6', 'route', 'show', 'proto', 'bird', `fd99:${NET}::/64`]), /\S/, 'no BIRD copy of the IPv6 interface route')
     const routesB = (await controlB.request('show route')).lines.map((l) => l.text).join('\n')
     t.match(routesB, `192.168.${NET}.0/26`, 'B learned A\'s IPv4 block')
     t.match(routesB, `fd99:100:0:${NET}::/122`, 'B learned A\'s IPv6 block')
