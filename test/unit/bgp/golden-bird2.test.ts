@@ -47,3 +47,13 @@ t.test('a file BIRD 2 refuses is reported with file:line:col', async (t) => {
   t.equal(r.exitCode, 1)
   t.match(r.stderr, /bad\.cfg:\d+:\d+ /)
 })
+
+t.test('the one file is 0600 material when any family carries a password', async (t) => {
+  const { renderBird2 } = await import('../../../src/backends/bird2/backend.js')
+  const passwords = SCENARIOS.find((s) => s.name === 'passwords')!.input
+  const plain = SCENARIOS.find((s) => s.name === 'mesh-three-nodes')!.input
+  const withSecret = renderBird2(passwords, templates)
+  t.equal(withSecret.v4.holdsSecret, true)
+  t.equal(withSecret.v6, withSecret.v4, 'one file, reported for both families')
+  t.equal(renderBird2(plain, templates).v4.holdsSecret, false)
+})
