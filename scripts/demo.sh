@@ -8,6 +8,7 @@
 #
 #   ./scripts/demo.sh            run the demo and clean up
 #   ./scripts/demo.sh --keep     leave the lab running and print how to explore it
+#   ./scripts/demo.sh --bird2    the same lab with every node on BIRD 2 (one daemon, both families)
 #   ./scripts/demo.sh --down     remove a lab left running with --keep
 set -euo pipefail
 cd "$(dirname "$0")/.."

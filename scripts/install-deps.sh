@@ -34,6 +34,8 @@ have systemd-analyze || need_pkgs+=(systemd)
 have prometheus || need_pkgs+=(prometheus)  # prometheus + promtool: rules tests, lab scrape
 have lintian || need_pkgs+=(lintian)        # the Debian package test
 have python3 || need_pkgs+=(python3)        # the sd_notify test's datagram listener
+# BIRD 2 is unpacked beside BIRD 1.6 (Debian's bird2 conflicts with bird); it needs this library
+ldconfig -p 2>/dev/null | grep -q 'libssh-gcrypt\.so\.4' || need_pkgs+=(libssh-gcrypt-4)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: missing ${need_pkgs[*]}; run as root (apt-get install needs it)" >&2
@@ -58,7 +60,8 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
 fi
 
-./scripts/install-bird2.sh >/dev/null # BIRD 2 unpacked into .deps/bird2 (conflicts with bird 1.6 as a package)
+# BIRD 2 beside BIRD 1.6: unpacked into .deps/bird2 for the BIRD 2 tests and `npm run demo -- --bird2`.
+./scripts/install-bird2.sh >/dev/null
 
 # Debian's bird package enables its own bird.service / bird6.service on the host. falconer
 # runs its own BIRD; the packaged one would hold the default sockets (a plain `birdc` then

@@ -1,14 +1,9 @@
 import { mkdir } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import { ConfigApplier } from './bgp/apply/config-applier.js'
-import { checkConfigThroughBird } from './bgp/apply/config-check.js'
-import { reloadBird } from './bgp/apply/bird-reload.js'
-import { ApplyError, Reconciler } from './bgp/reconciler.js'
+import { chooseBirdBackend, type Backend } from './backends/backend.js'
 import type { ApplyOutcome } from './bgp/apply/config-applier.js'
+import { ApplyError, Reconciler } from './bgp/reconciler.js'
 import { watchSecrets } from './bgp/secrets.js'
-import { TemplateSource } from './bgp/template-source.js'
-import { BirdControl } from './bird/control/index.js'
-import { BirdSupervisor, birdDaemonSpecs, type StopMode } from './bird/supervisor/index.js'
+import { BirdSupervisor, type StopMode } from './bird/supervisor/index.js'
 import { DatastoreLink } from './datastore-link.js'
 import type { Logger } from './log.js'
 import type { Settings } from './settings/settings.js'
@@ -39,6 +34,8 @@ export interface AgentOptions {
   readonly routerId?: string
   /** Re-reads flags, env and the client config file, which the agent then watches. */
   readonly reloadSettings?: () => Settings
+  /** The BIRD backend; default: chosen by the version of settings.birdBin (BIRD 1.6 or 2). */
+  readonly birdBackend?: Backend
   /** Called once the first config has been applied (for `node run` detach). */
   readonly onReady?: () => void
   /** Hands out the health model once it exists (the systemd watchdog pings while it is live). */
@@ -104,33 +101,22 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
 async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => Promise<void> | void)[]): Promise<void> {
   const { settings, log, nodeName } = opts
   const { paths } = settings
-  for (const dir of [dirname(paths.birdConfig), dirname(paths.bird6Config), paths.runDir, paths.templateOverrideDir]) {
+  const backend = opts.birdBackend ?? (await chooseBirdBackend(settings.birdBin))
+  log.info({ backend: backend.name, version: backend.install.version, bird: backend.install.bird }, 'BIRD backend chosen')
+  const runtime = backend.start({ paths, log })
+  stops.push(() => runtime.close())
+  for (const dir of [...runtime.configDirs, paths.runDir, paths.templateOverrideDir]) {
     await mkdir(dir, { recursive: true })
   }
+  const birds = runtime.readers
 
-  const birds = {
-    v4: new BirdControl({ socketPath: paths.birdSocket, log }),
-    v6: new BirdControl({ socketPath: paths.bird6Socket, log }),
-  }
-  stops.push(() => Promise.all([birds.v4.close(), birds.v6.close()]).then(() => undefined))
-
-  const applier = (family: 4 | 6) =>
-    new ConfigApplier(family === 4 ? paths.birdConfig : paths.bird6Config, family, {
-      // Through the running BIRD's socket when it is up; `bird -p` only when it is not.
-      check: async (file, fam, displayName) => {
-        await checkConfigThroughBird(family === 4 ? birds.v4 : birds.v6, file, fam, displayName)
-      },
-      reload: (file) => reloadBird(family === 4 ? birds.v4 : birds.v6, file),
-    }, log.child({ family }))
-
-  const templates = new TemplateSource(paths.templateOverrideDir, log)
   let ready = false
   const reconciler = new Reconciler({
     nodeName,
     ...(opts.routerId !== undefined && { routerId: opts.routerId }),
     secretsDir: paths.secretsDir,
-    templates: () => templates.get(),
-    appliers: { v4: applier(4), v6: applier(6) },
+    render: (input) => runtime.render(input),
+    appliers: runtime.appliers,
     log,
     onResult: (r) => {
       health.setApplyFailure(undefined)
@@ -148,15 +134,14 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
     },
   })
   stops.push(() => reconciler.stop())
-  templates.watch(() => reconciler.refresh())
-  stops.push(() => templates.close())
+  runtime.watchTemplates(() => reconciler.refresh())
   stops.push(await watchSecrets(paths.secretsDir, () => reconciler.refresh(), log))
 
   // BIRD starts once its config exists; the supervisor waits for the first apply by itself.
   const supervisor = new BirdSupervisor(
     opts.manageBird
-      ? { manage: true, daemons: birdDaemonSpecs(paths), log }
-      : { manage: false, daemons: birdDaemonSpecs(paths), log },
+      ? { manage: true, daemons: runtime.daemons, log }
+      : { manage: false, daemons: runtime.daemons, log },
   )
   const detachRestarts = reportBirdRestarts(supervisor, health)
   supervisor.start()

@@ -58,12 +58,23 @@ export interface LabOptions {
   readonly etcd?: EtcdLayout
   /** Extra environment for every agent (e.g. FALCONER_DATASTORE_TIMEOUT). */
   readonly agentEnv?: Readonly<Record<string, string>>
+  /**
+   * Which nodes run BIRD 2 instead of BIRD 1.6 (1-based indices, or 'all'); their agents
+   * get FALCONER_BIRD_BIN pointing at `bird2Bin`. Default: none.
+   */
+  readonly bird2Nodes?: readonly number[] | 'all'
+  /** The BIRD 2 executable (default: .deps/bird2/usr/sbin/bird, from scripts/install-bird2.sh). */
+  readonly bird2Bin?: string
 }
 
 export interface LabNode {
   readonly plan: NodePlan
   readonly name: string
   readonly ns: Netns
+  /** 1: BIRD 1.6 (bird + bird6); 2: BIRD 2, one daemon at birdSocket/birdPid for both families. */
+  readonly birdGeneration: 1 | 2
+  /** The BIRD 2 executable a generation-2 node runs (FALCONER_BIRD_BIN of its agent). */
+  readonly bird2Bin?: string
   /** The agent's --prefix: every path of this node (configs, sockets, logs) lives under it. */
   readonly prefix: string
   readonly birdConfig: string
@@ -111,6 +122,8 @@ export class Lab {
   readonly #say: (line: string) => void
   readonly #teardowns = new Teardowns()
   readonly #nodeCount: number
+  readonly #bird2Nodes: readonly number[] | 'all'
+  readonly bird2Bin: string
   #nodes: LabNode[] = []
   readonly #namespaces: Netns[] = []
   readonly #agents = new Map<string, LabProcess>()
@@ -138,6 +151,11 @@ export class Lab {
     this.withTor = opts.tor ?? true
     this.etcdLayout = opts.etcd ?? 'shared'
     this.#agentEnv = opts.agentEnv ?? {}
+    this.#bird2Nodes = opts.bird2Nodes ?? []
+    this.bird2Bin = opts.bird2Bin ?? join(this.repoRoot, '.deps/bird2/usr/sbin/bird')
+    if (this.#bird2Nodes === 'all' || this.#bird2Nodes.length > 0) {
+      if (!existsSync(this.bird2Bin)) throw new LabError(`BIRD 2 is not unpacked at ${this.bird2Bin}: run scripts/install-deps.sh`)
+    }
     this.#say = opts.say ?? (() => {})
   }
 
@@ -334,10 +352,13 @@ export class Lab {
     const prefix = join(this.dir, plan.name)
     const run = join(prefix, 'var/run/calico')
     const conf = join(prefix, 'etc/calico/confd/config')
+    const bird2 = this.#bird2Nodes === 'all' || this.#bird2Nodes.includes(plan.index)
     return {
       plan,
       name: plan.name,
       ns,
+      birdGeneration: bird2 ? 2 : 1,
+      ...(bird2 && { bird2Bin: this.bird2Bin }),
       prefix,
       birdConfig: join(conf, 'bird.cfg'),
       bird6Config: join(conf, 'bird6.cfg'),
@@ -579,7 +600,7 @@ export class Lab {
     const prefix = where === 'infra' ? join(this.dir, 'infra') : where.prefix
     const r = await exec(ns, process.execPath, [this.bin, ...args, `--prefix=${prefix}`], {
       reject: false,
-      env: onlyStrings(this.nodeEnv()),
+      env: onlyStrings({ ...this.nodeEnv(), ...(where !== 'infra' && this.#birdEnv(where)) }),
       timeoutMs: opts.timeoutMs ?? 60_000,
       ...(opts.input !== undefined && { input: opts.input }),
     })
@@ -624,6 +645,7 @@ export class Lab {
       // Health and /metrics on the node's lab address, so a Prometheus in the lab can scrape it.
       env: {
         ...this.nodeEnv(),
+        ...this.#birdEnv(node),
         CALICO_IPV4POOL_CIDR: POOL_V4,
         CALICO_IPV6POOL_CIDR: POOL_V6,
         FALCONER_HEALTH_HOST: node.plan.ipv4,
@@ -682,10 +704,15 @@ export class Lab {
     return a?.alive() ? a.pid : undefined
   }
 
-  /** The PID in BIRD's pid file (bird or bird6), if that process runs. */
+  /** How a node's agent is told which BIRD to drive: BIRD 2 nodes name the unpacked one. */
+  #birdEnv(node: LabNode): Record<string, string> {
+    return node.bird2Bin === undefined ? {} : { FALCONER_BIRD_BIN: node.bird2Bin }
+  }
+
+  /** The PID in BIRD's pid file (bird or bird6; BIRD 2's one bird for both), if that process runs. */
   async birdPid(node: LabNode, family: Family): Promise<number | undefined> {
     try {
-      const pid = Number((await readFile(family === 4 ? node.birdPid : node.bird6Pid, 'utf8')).trim())
+      const pid = Number((await readFile(family === 4 || node.birdGeneration === 2 ? node.birdPid : node.bird6Pid, 'utf8')).trim())
       process.kill(pid, 0)
       return pid
     } catch {
@@ -695,7 +722,9 @@ export class Lab {
 
   /** `birdc -s SOCKET CMD…` in the node's namespace; stdout. */
   async birdc(node: LabNode, family: Family, command: readonly string[]): Promise<string> {
-    const r = await exec(node.ns, family === 4 ? 'birdc' : 'birdc6', ['-s', family === 4 ? node.birdSocket : node.bird6Socket, ...command], { timeoutMs: 20_000 })
+    const r = node.bird2Bin !== undefined
+      ? await exec(node.ns, join(dirname(node.bird2Bin), 'birdc'), ['-s', node.birdSocket, ...command], { timeoutMs: 20_000 })
+      : await exec(node.ns, family === 4 ? 'birdc' : 'birdc6', ['-s', family === 4 ? node.birdSocket : node.bird6Socket, ...command], { timeoutMs: 20_000 })
     return r.stdout
   }
 

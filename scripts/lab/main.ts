@@ -1,8 +1,9 @@
 /**
  * The demo's lab runner (scripts/demo.sh builds this file to dist/lab/scripts/lab/main.js):
  *
- *   main.js [--keep] [--nodes N] [--timeout S]   bring up the lab, show what falconer
- *                 sees, tear down (--keep: leave it running and print how to explore it)
+ *   main.js [--keep] [--nodes N] [--timeout S] [--bird2]   bring up the lab, show what
+ *                 falconer sees, tear down (--keep: leave it running and print how to
+ *                 explore it; --bird2: every node on BIRD 2 instead of BIRD 1.6)
  *   main.js --down                 remove a lab left running with --keep
  *
  * Ctrl-C (SIGINT) or SIGTERM at any point tears everything down.
@@ -15,8 +16,9 @@ import { ETCD_ENDPOINT, TOR_AS } from './topology.js'
 
 const NAME = 'demo'
 const DEFAULT_TIMEOUT_S = 120
-const USAGE = `usage: scripts/demo.sh [--keep] [--nodes N] [--timeout SECONDS] | --down
+const USAGE = `usage: scripts/demo.sh [--keep] [--nodes N] [--timeout SECONDS] [--bird2] | --down
   --keep             leave the lab running and print how to explore it
+  --bird2            run every node on BIRD 2 (one daemon, both families) instead of BIRD 1.6
   --nodes N          number of nodes, 2-9 (default 3)
   --timeout SECONDS  how long to wait for every BGP session (default ${DEFAULT_TIMEOUT_S})
   --down             remove a lab left running with --keep`
@@ -27,6 +29,7 @@ interface Args {
   readonly nodes: number
   /** How long to wait for every session to be Established. */
   readonly timeoutMs: number
+  readonly bird2: boolean
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -34,10 +37,12 @@ function parseArgs(argv: readonly string[]): Args {
   let keep = false
   let nodes = 3
   let timeout = DEFAULT_TIMEOUT_S
+  let bird2 = false
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--down') mode = 'down'
     else if (a === '--keep') keep = true
+    else if (a === '--bird2') bird2 = true
     else if (a === '--nodes') nodes = Number(argv[++i])
     else if (a === '--timeout') timeout = Number(argv[++i])
     else if (a === '-h' || a === '--help') {
@@ -56,7 +61,7 @@ function parseArgs(argv: readonly string[]): Args {
     process.stderr.write('demo: --timeout takes seconds, up to 3600\n')
     process.exit(2)
   }
-  return { mode, keep, nodes, timeoutMs: timeout * 1000 }
+  return { mode, keep, nodes, timeoutMs: timeout * 1000, bird2 }
 }
 
 const out = (text = ''): void => {
@@ -78,7 +83,7 @@ async function main(): Promise<number> {
   }
 
   const started = Date.now()
-  const lab = new Lab({ name: NAME, nodes: args.nodes, say: (line) => out(`    ${line}`) })
+  const lab = new Lab({ name: NAME, nodes: args.nodes, say: (line) => out(`    ${line}`), ...(args.bird2 && { bird2Nodes: 'all' as const }) })
   let interrupted = false
   const onSignal = (sig: NodeJS.Signals) => {
     if (interrupted) {
@@ -95,7 +100,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal)
 
   try {
-    heading(`Starting a ${args.nodes}-node lab: etcd, a gobgpd top-of-rack router (AS ${TOR_AS}), a falconer agent with bird/bird6 per node`)
+    heading(`Starting a ${args.nodes}-node lab: etcd, a gobgpd top-of-rack router (AS ${TOR_AS}), a falconer agent with ${args.bird2 ? 'BIRD 2 (one bird for both families)' : 'bird/bird6'} per node`)
     await lab.up()
 
     heading('Waiting for every BGP session to be Established (IPv4 and IPv6)')
@@ -158,7 +163,8 @@ function explore(lab: Lab, node: LabNode): void {
   out(`    ip netns exec ${node.ns.name} ./bin/falconer node status --prefix ${node.prefix}`)
   out(`    ip netns exec ${node.ns.name} env ${env} ./bin/falconer node show`)
   out(`    ip netns exec ${node.ns.name} env ${env} ./bin/falconer get bgppeers -o wide`)
-  out(`    ip netns exec ${node.ns.name} birdc -s ${node.birdSocket} show protocols`)
+  const birdc = node.bird2Bin === undefined ? 'birdc' : join(node.bird2Bin, '..', 'birdc')
+  out(`    ip netns exec ${node.ns.name} ${birdc} -s ${node.birdSocket} show protocols`)
   out(`    ip netns exec ${node.ns.name} ip route`)
   out(`    ip netns exec ${lab.tor?.name} gobgp neighbor`)
   out(`    logs: ${join(lab.dir, 'logs')}/   configs: ${node.prefix}/etc/calico/confd/config/`)

@@ -1,10 +1,10 @@
 import type { Snapshot } from '../api/snapshot.js'
 import type { Logger } from '../log.js'
 import { retryDelayMs, type RetryPolicy } from '../retry-delay.js'
-import type { ApplyOutcome, ConfigApplier } from './apply/config-applier.js'
+import type { ApplyOutcome } from './apply/config-applier.js'
 import { CoalesceWindow } from './coalesce-window.js'
 import type { Problem } from './intent/types.js'
-import { renderConfigs } from './render-configs.js'
+import { renderConfigs, type RenderedConfigs, type RenderInput } from './render-configs.js'
 import type { Templates } from './render/index.js'
 import { neededSecretRefs, readSecrets } from './secrets.js'
 
@@ -15,13 +15,21 @@ export interface ReconcileResult {
   readonly problems: readonly Problem[]
 }
 
+/** The part of ConfigApplier the reconciler drives. */
+export interface Applier {
+  apply(text: string, opts: { holdsSecret: boolean }): Promise<ApplyOutcome>
+}
+
 export interface ReconcilerOptions {
   readonly nodeName: string
   readonly routerId?: string
   readonly secretsDir: string
   /** Read at every run, so a template reload takes effect on the next one. */
-  readonly templates: () => Templates
-  readonly appliers: { readonly v4: ConfigApplier; readonly v6: ConfigApplier }
+  readonly templates?: () => Templates
+  /** The backend's render (it holds its own templates); default: BIRD 1.6's files with `templates`. */
+  readonly render?: (input: Omit<RenderInput, 'templates'>) => RenderedConfigs
+  /** One per family; the same applier for both when one file carries both (BIRD 2): applied once. */
+  readonly appliers: { readonly v4: Applier; readonly v6: Applier }
   readonly log: Logger
   /**
    * The longest wait after an event before rendering. A lone event is rendered at once;
@@ -185,20 +193,27 @@ export class Reconciler {
     const { log } = this.opts
     const refs = neededSecretRefs(snapshot, this.opts.nodeName)
     const { secrets, problems: secretProblems } = await readSecrets(this.opts.secretsDir, refs, log)
-    const rendered = renderConfigs({
+    const rendered = this.render({
       snapshot,
       nodeName: this.opts.nodeName,
-      templates: this.opts.templates(),
       ...(this.opts.routerId !== undefined && { routerId: this.opts.routerId }),
       secrets,
     })
     // values the syncer could not validate are reported alongside the intent's own findings
     const problems = [...snapshot.invalid.values(), ...secretProblems, ...rendered.problems]
     this.reportProblems(problems)
-    const [v4, v6] = await Promise.allSettled([
-      this.opts.appliers.v4.apply(rendered.v4.text, { holdsSecret: rendered.v4.holdsSecret }),
-      this.opts.appliers.v6.apply(rendered.v6.text, { holdsSecret: rendered.v6.holdsSecret }),
-    ])
+    const { v4: a4, v6: a6 } = this.opts.appliers
+    // One file for both families (BIRD 2): applied once, its outcome stands for both.
+    const [v4, v6] =
+      a4 === a6
+        ? await a4.apply(rendered.v4.text, { holdsSecret: rendered.v4.holdsSecret }).then(
+            (o) => [{ status: 'fulfilled', value: o }, { status: 'fulfilled', value: o }] as const,
+            (reason: unknown) => [{ status: 'rejected', reason }, { status: 'rejected', reason }] as const,
+          )
+        : await Promise.allSettled([
+            a4.apply(rendered.v4.text, { holdsSecret: rendered.v4.holdsSecret }),
+            a6.apply(rendered.v6.text, { holdsSecret: rendered.v6.holdsSecret }),
+          ])
     if (v4.status === 'fulfilled' && v6.status === 'fulfilled') {
       return { revision: snapshot.revision, v4: v4.value, v6: v6.value, problems }
     }
@@ -210,10 +225,17 @@ export class Reconciler {
         causes.push(s.reason)
       }
     }
+    if (a4 === a6) causes.splice(1) // one failure, reported once
     throw new ApplyError(failed, causes, {
       ...(v4.status === 'fulfilled' && { v4: v4.value }),
       ...(v6.status === 'fulfilled' && { v6: v6.value }),
     })
+  }
+
+  private render(input: Omit<RenderInput, 'templates'>): RenderedConfigs {
+    if (this.opts.render !== undefined) return this.opts.render(input)
+    if (this.opts.templates === undefined) throw new TypeError('Reconciler: give it a render function or templates')
+    return renderConfigs({ ...input, templates: this.opts.templates() })
   }
 
   /** Invariant 5 in docs/design.md: a bad resource is reported (key, field, reason) — once, not per event. */

@@ -15,18 +15,20 @@ const WRITE_SETTLE_MS = 200
  * override is reported and changes nothing: the templates in use stay (the packaged
  * ones when the agent started with it broken), like a config BIRD rejects (invariant 2 in docs/design.md).
  */
-export class TemplateSource {
-  private current: Templates
+export class TemplateSource<T = Templates> {
+  private current: T
   private watcher: FSWatcher | undefined
 
+  /** `loader` compiles one backend's set (default: BIRD 1.6's); without an override dir it must not fail. */
   constructor(
     private readonly overrideDir: string,
     private readonly log: Logger,
+    private readonly loader: (overrideDir?: string) => T = ((dir?: string) => loadTemplates(dir === undefined ? {} : { overrideDir: dir })) as (overrideDir?: string) => T,
   ) {
-    this.current = this.load() ?? loadTemplates()
+    this.current = this.load() ?? loader()
   }
 
-  get(): Templates {
+  get(): T {
     return this.current
   }
 
@@ -52,9 +54,9 @@ export class TemplateSource {
   }
 
   /** The packaged templates with the overrides; undefined (reported) when an override is broken. */
-  private load(): Templates | undefined {
+  private load(): T | undefined {
     try {
-      return loadTemplates({ overrideDir: this.overrideDir })
+      return this.loader(this.overrideDir)
     } catch (err) {
       this.log.error(
         { err: (err as Error).message, dir: this.overrideDir },

@@ -1,17 +1,23 @@
 import type { Command } from 'commander'
 import type { Snapshot } from '../api/snapshot.js'
-import { renderConfigs } from '../bgp/render-configs.js'
+import { chooseBirdBackend } from '../backends/backend.js'
 import { neededSecretRefs, readSecrets } from '../bgp/secrets.js'
-import { TemplateSource } from '../bgp/template-source.js'
 import type { EtcdStore } from '../datastore/etcd-store.js'
 import { UnavailableError } from '../datastore/errors.js'
 import { resolveNodeName } from '../node/nodename.js'
 import { cliLogger, cliSettings, write, writeErr } from './context.js'
 
+/**
+ * `falconer bird config`: what the agent would render now, from the datastore, like
+ * confd's one-time no-op mode. It reads through the same syncer the agent uses, so the
+ * view is the same consistent, validated snapshot; it writes nothing.
+ */
 export async function birdConfig(o: { ipv6?: boolean; node?: string; routerId?: string }, cmd: Command): Promise<void> {
   const settings = cliSettings(cmd)
   const log = cliLogger(cmd, settings)
   const nodeName = resolveNodeName({ name: o.node, env: process.env, nodenameFile: settings.paths.nodenameFile })
+  // BIRD 1.6 or BIRD 2, by the version of the executable the agent would drive
+  const backend = await chooseBirdBackend(settings.birdBin)
   // The etcd client is loaded only here: rendering itself needs no datastore.
   const { EtcdStore } = await import('../datastore/etcd-store.js')
   const store = await EtcdStore.connect(settings.datastore, log)
@@ -20,17 +26,12 @@ export async function birdConfig(o: { ipv6?: boolean; node?: string; routerId?: 
     if (!snapshot.nodes.has(nodeName)) writeErr(`Warning: node "${nodeName}" is not registered in the datastore.\n`)
     const { secrets, problems: secretProblems } = await readSecrets(settings.paths.secretsDir, neededSecretRefs(snapshot, nodeName), log)
     const routerId = o.routerId ?? process.env.CALICO_ROUTER_ID
-    const rendered = renderConfigs({
-      snapshot,
-      nodeName,
-      templates: new TemplateSource(settings.paths.templateOverrideDir, log).get(),
-      secrets,
-      ...(routerId ? { routerId } : {}),
-    })
+    const input = { snapshot, nodeName, secrets, ...(routerId ? { routerId } : {}) }
+    const rendered = backend.renderOnce(input, { paths: settings.paths, log, family: o.ipv6 ? 6 : 4 })
     for (const p of [...snapshot.invalid.values(), ...secretProblems, ...rendered.problems]) {
       writeErr(`Skipped ${p.key}: ${p.field}: ${p.reason}\n`)
     }
-    write((o.ipv6 ? rendered.v6 : rendered.v4).text)
+    write(rendered.text)
   } finally {
     await store.close()
   }

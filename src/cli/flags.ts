@@ -7,6 +7,7 @@ export interface GlobalFlags {
   prefix?: string
   datastoreTimeout?: string
   logLevel?: string
+  birdBin?: string
 }
 
 export function globalFlags(cmd: Command): GlobalFlags {
@@ -17,10 +18,12 @@ export function globalFlags(cmd: Command): GlobalFlags {
   const prefix = str(o.prefix)
   const datastoreTimeout = str(o.datastoreTimeout)
   const logLevel = str(o.logLevel)
+  const birdBin = str(o.birdBin)
   if (config !== undefined) flags.config = config
   if (prefix !== undefined) flags.prefix = prefix
   if (datastoreTimeout !== undefined) flags.datastoreTimeout = datastoreTimeout
   if (logLevel !== undefined) flags.logLevel = logLevel
+  if (birdBin !== undefined) flags.birdBin = birdBin
   return flags
 }
 

@@ -19,6 +19,7 @@ export function addGlobalOptions(program: Command): Command {
       '--datastore-timeout <SECONDS>',
       'Give up on an unreachable etcd after this long (env FALCONER_DATASTORE_TIMEOUT). [default: 10]',
     )
+    .option('--bird-bin <PATH>', 'The BIRD executable (1.6 or 2.x, told apart by its version); birdc and bird6 beside it (env FALCONER_BIRD_BIN). [default: bird]')
     .option('--log-level <LEVEL>', 'Log to stderr at this level: debug, info, warning, error, critical, none.')
     // calicoctl refuses to talk to a cluster of another version unless given this flag;
     // falconer makes no such check, so scripts that pass it keep working and it changes nothing.

@@ -57,6 +57,7 @@ export function settingsArgs(g: GlobalFlags): string[] {
   if (g.prefix !== undefined) args.push(`--prefix=${g.prefix === '' ? '' : resolve(g.prefix)}`)
   if (g.datastoreTimeout !== undefined) args.push(`--datastore-timeout=${g.datastoreTimeout}`)
   if (g.logLevel !== undefined) args.push(`--log-level=${g.logLevel}`)
+  if (g.birdBin !== undefined) args.push(`--bird-bin=${g.birdBin.includes('/') ? resolve(g.birdBin) : g.birdBin}`)
   return args
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { openStatusReaders } from '../backends/status-readers.js'
 import { readNodeStatus } from '../status/read-node-status.js'
 import { isRunning, nodeStatusJson, renderNodeStatus } from '../status/node-status-view.js'
 import { CliError, ReportedError } from './errors.js'
@@ -21,7 +22,8 @@ export async function nodeStatus(opts: StatusOptions, cmd: Command): Promise<voi
   // Only the socket paths are used: the datastore is never contacted.
   const { paths } = cliSettings(cmd)
   const sockets = { birdSocket: opts.birdSocket ?? paths.birdSocket, bird6Socket: opts.bird6Socket ?? paths.bird6Socket }
-  const view = await readNodeStatus(sockets, timeoutSeconds * 1000)
+  const readers = await openStatusReaders(sockets, timeoutSeconds * 1000)
+  const view = await readNodeStatus(readers).finally(() => readers.close())
   write(format === 'json' ? JSON.stringify(nodeStatusJson(view), null, 2) + '\n' : renderNodeStatus(view, new Date()))
   if (!isRunning(view)) {
     // calicoctl's one line on stdout does not tell a stopped BIRD from a hung one, nor say

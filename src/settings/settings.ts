@@ -30,6 +30,11 @@ export interface Settings {
   readonly datastore: DatastoreSettings
   readonly logLevel: LogLevel
   readonly health: HealthSettings
+  /**
+   * The BIRD executable `--backend=bird` drives (its version picks BIRD 1.6 or BIRD 2);
+   * `birdc` and BIRD 1.6's `bird6` are looked up beside it.
+   */
+  readonly birdBin: string
 }
 
 /** What the CLI passes in; every field optional (commander leaves absent flags undefined). */
@@ -38,6 +43,7 @@ export interface SettingsFlags {
   prefix?: string
   logLevel?: string
   datastoreTimeout?: string | number
+  birdBin?: string
   paths?: PathOverrides
 }
 
@@ -81,6 +87,7 @@ export function loadSettings(flags: SettingsFlags = {}, env: Env = process.env, 
     datastore: { ...datastoreSettings(merged, flags.datastoreTimeout ?? env.FALCONER_DATASTORE_TIMEOUT), source },
     logLevel: parseLogLevel(flags.logLevel ?? env.FALCONER_LOG_LEVEL ?? 'info'),
     health: healthSettings(env),
+    birdBin: birdBin(flags.birdBin ?? env.FALCONER_BIRD_BIN),
   }
 }
 
@@ -88,6 +95,12 @@ function agentSource(hasEnv: boolean, file: string | undefined, flagFile: string
   if (flagFile !== undefined) return `client config ${flagFile}` + (hasEnv ? ', then the environment' : '')
   if (file !== undefined) return hasEnv ? `environment, then client config ${file}` : `client config ${file}`
   return hasEnv ? 'environment' : 'defaults (no ETCD_* in the environment, no client config)'
+}
+
+function birdBin(value: string | undefined): string {
+  if (value === undefined || value === '') return 'bird'
+  if (value.trim() !== value || /[\0\n]/.test(value)) throw new SettingsError(`BIRD executable "${value}" (--bird-bin / FALCONER_BIRD_BIN): not a file name`)
+  return value
 }
 
 export const DEFAULT_HEALTH_PORT = 9099

@@ -1,11 +1,11 @@
 import { silentLogger, type Logger } from '../log.js'
-import type { BirdQuery } from './bird-queries.js'
+import type { BirdSource } from './family-reader.js'
 import { sampleBird } from './bird-sample.js'
 import type { BirdSample, IpFamily } from './samples.js'
 
 export interface BirdPollerOptions {
   /** Control clients of the daemons the agent runs (absent = not run, never sampled). */
-  readonly birds: { readonly v4?: BirdQuery; readonly v6?: BirdQuery }
+  readonly birds: { readonly v4?: BirdSource; readonly v6?: BirdSource }
   /** Default 5 s. */
   readonly intervalMs?: number
   readonly onSample: (family: IpFamily, sample: BirdSample) => void
@@ -62,7 +62,7 @@ export class BirdPoller {
     ])
   }
 
-  private async pollOne(family: IpFamily, bird: BirdQuery): Promise<void> {
+  private async pollOne(family: IpFamily, bird: BirdSource): Promise<void> {
     const sample = await sampleBird(bird, family)
     if (!sample.answering) this.log.debug({ family, reason: sample.reason }, 'BIRD does not answer')
     if (!this.stopped) this.opts.onSample(family, sample)

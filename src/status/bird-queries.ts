@@ -2,10 +2,11 @@ import { BirdUnavailableError, type BirdControl } from '../bird/control/index.js
 import { parseProtocolDetails, type ProtocolDetails } from '../bird/replies/protocol-details.js'
 import { parseRouteBatches, type Route } from '../bird/replies/routes.js'
 import { parseStatus, type BirdStatus } from '../bird/replies/status.js'
+import { asReader, type BirdSource } from './family-reader.js'
 import type { FamilyObservation } from './node-status-content.js'
 
 /** The part of the control client status reading needs. */
-export type BirdQuery = Pick<BirdControl, 'request' | 'streamBatches'>
+export type BirdQuery = Pick<BirdControl, 'request' | 'stream' | 'streamBatches'>
 
 export async function queryStatus(bird: BirdQuery): Promise<BirdStatus> {
   return parseStatus((await bird.request('show status')).lines)
@@ -32,14 +33,15 @@ export async function queryRoutes(bird: BirdQuery, timeoutMs?: number): Promise<
  * is a failure and propagates, since BIRD may well be there but busy.
  */
 export async function observeFamily(
-  bird: BirdQuery | undefined,
+  source: BirdSource | undefined,
   needs: { readonly status: boolean; readonly protocols: boolean; readonly routes: boolean },
 ): Promise<FamilyObservation> {
-  if (bird === undefined) return { answering: false }
+  if (source === undefined) return { answering: false }
+  const reader = asReader(source)
   try {
-    const status = needs.status ? await queryStatus(bird) : undefined
-    const protocols = needs.protocols ? await queryProtocols(bird) : undefined
-    const routes = needs.routes ? await queryRoutes(bird) : undefined
+    const status = needs.status ? await reader.status() : undefined
+    const protocols = needs.protocols ? await reader.protocols() : undefined
+    const routes = needs.routes ? await reader.routes() : undefined
     return {
       answering: true,
       ...(status !== undefined && { status }),

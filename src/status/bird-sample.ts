@@ -1,7 +1,7 @@
 import { BirdUnavailableError } from '../bird/control/index.js'
 import type { RouteCounts } from '../bird/replies/protocol-details.js'
 import { timestampToDate } from '../bird/replies/timestamp.js'
-import { queryProtocols, type BirdQuery } from './bird-queries.js'
+import { asReader, type BirdSource } from './family-reader.js'
 import { peerRows, peerSamples } from './peers.js'
 import type { BirdSample, IpFamily, RouteCountsSample } from './samples.js'
 
@@ -9,9 +9,9 @@ import type { BirdSample, IpFamily, RouteCountsSample } from './samples.js'
  * One poll of a daemon for health and metrics: its BGP sessions and per-protocol route
  * counts from `show protocols all`. A daemon that does not answer is a sample too.
  */
-export async function sampleBird(bird: BirdQuery, family: IpFamily, now: () => Date = () => new Date()): Promise<BirdSample> {
+export async function sampleBird(source: BirdSource, family: IpFamily, now: () => Date = () => new Date()): Promise<BirdSample> {
   try {
-    const protocols = await queryProtocols(bird)
+    const protocols = await asReader(source).protocols()
     const at = now()
     const byName = new Map(protocols.map((p) => [p.name, p]))
     return {

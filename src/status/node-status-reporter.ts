@@ -2,7 +2,8 @@ import type { CalicoNodeStatus } from '../api/types.js'
 import { ConflictError, NotFoundError } from '../datastore/errors.js'
 import type { ResourceStore } from '../datastore/store.js'
 import { silentLogger, type Logger } from '../log.js'
-import { observeFamily, type BirdQuery } from './bird-queries.js'
+import { observeFamily } from './bird-queries.js'
+import type { BirdSource } from './family-reader.js'
 import { canonicalJson } from './canonical-json.js'
 import { repliesNeeded, statusContent, type StatusContent } from './node-status-content.js'
 import { stabiliseTimes } from './stable-times.js'
@@ -11,7 +12,7 @@ export interface NodeStatusReporterOptions {
   readonly store: ResourceStore
   readonly nodeName: string
   /** Control clients of the daemons (shared with the rest of the agent); absent = not run. */
-  readonly birds: { readonly v4?: BirdQuery; readonly v6?: BirdQuery }
+  readonly birds: { readonly v4?: BirdSource; readonly v6?: BirdSource }
   /**
    * How often the CalicoNodeStatus resources are listed to find new, changed and deleted
    * ones (default 5 s). The datastore syncer does not carry them.

@@ -1,37 +1,26 @@
-import { BirdControl } from '../bird/control/index.js'
-import { queryProtocols, queryStatus } from './bird-queries.js'
+import type { FamilyReader } from './family-reader.js'
 import type { FamilyStatus, NodeStatusView } from './node-status-view.js'
 import { peerRows } from './peers.js'
 import type { IpFamily } from './samples.js'
 
-export interface NodeStatusSockets {
-  readonly birdSocket: string
-  readonly bird6Socket: string
-}
-
 /**
- * Asks both daemons, side by side, for `show status` (its clock shortens SINCE) and
- * `show protocols all` (the neighbor addresses). Only the sockets are touched: no root
- * needed when they are accessible.
+ * Asks each family's reader, side by side, for `show status` (its clock shortens SINCE)
+ * and `show protocols all` (the neighbor addresses). The readers come from the backend
+ * (src/backends/status-readers.ts opens them from the control sockets alone: no root
+ * needed when the sockets are accessible).
  */
-export async function readNodeStatus(sockets: NodeStatusSockets, timeoutMs = 5_000): Promise<NodeStatusView> {
-  const [v4, v6] = await Promise.all([
-    readFamily(sockets.birdSocket, 4, timeoutMs),
-    readFamily(sockets.bird6Socket, 6, timeoutMs),
-  ])
+export async function readNodeStatus(readers: { readonly v4: FamilyReader; readonly v6: FamilyReader }): Promise<NodeStatusView> {
+  const [v4, v6] = await Promise.all([readFamily(readers.v4, 4), readFamily(readers.v6, 6)])
   return { v4, v6 }
 }
 
-async function readFamily(socketPath: string, family: IpFamily, timeoutMs: number): Promise<FamilyStatus> {
-  const control = new BirdControl({ socketPath, timeoutMs })
+async function readFamily(reader: FamilyReader, family: IpFamily): Promise<FamilyStatus> {
   try {
-    const status = await queryStatus(control)
-    const protocols = await queryProtocols(control)
+    const status = await reader.status()
+    const protocols = await reader.protocols()
     return { running: true, serverTime: status.serverTime, peers: peerRows(protocols, family) }
   } catch (err) {
-    // Whatever the failure (absent, refused, silent), this daemon's status is unavailable.
+    // Whatever the failure (absent, refused, silent), this family's status is unavailable.
     return { running: false, reason: err instanceof Error ? err.message : String(err) }
-  } finally {
-    await control.close()
   }
 }

@@ -44,7 +44,11 @@ export async function checkConfigThroughBird(
  * `displayName` replaces the temp file's name in the report so operators see the real path.
  */
 export async function checkConfig(file: string, family: Family, displayName = file): Promise<void> {
-  const binary = family === 4 ? 'bird' : 'bird6'
+  await checkWithBinary(family === 4 ? 'bird' : 'bird6', file, displayName)
+}
+
+/** The same check with a named BIRD executable (a BIRD 2 `bird`, or 1.6 ones not on PATH). */
+export async function checkWithBinary(binary: string, file: string, displayName = file): Promise<void> {
   const r = await execa(binary, ['-p', '-c', file], { reject: false, timeout: 30_000, stdin: 'ignore' })
   if (r.exitCode === 0 && !r.timedOut) return
   const text = `${r.stderr}\n${r.stdout}`.split(file).join(displayName).trim()

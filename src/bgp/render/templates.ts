@@ -28,13 +28,38 @@ const COMPILE_OPTIONS = { noEscape: true, strict: true } as const
  * naming the file when one cannot be read, parsed, or rendered against a sample intent.
  */
 export function loadTemplates(opts: { overrideDir?: string } = {}): Templates {
-  const sources = new Map<string, string>()
-  for (const name of listTemplates(PACKAGED_TEMPLATE_DIR)) sources.set(name, join(PACKAGED_TEMPLATE_DIR, name))
-  if (opts.overrideDir !== undefined && existsSync(opts.overrideDir)) {
-    for (const name of listTemplates(opts.overrideDir)) sources.set(name, join(opts.overrideDir, name))
+  const set = compileTemplateSet(PACKAGED_TEMPLATE_DIR, opts.overrideDir, MAIN)
+  const templates: Templates = {
+    bird: set.main.get('bird.cfg.hbs')!,
+    bird6: set.main.get('bird6.cfg.hbs')!,
+    sources: set.sources,
   }
-  for (const name of MAIN) {
-    if (!sources.has(name)) throw new TemplateError(join(PACKAGED_TEMPLATE_DIR, name), 'template file is missing')
+  for (const view of SAMPLE_VIEWS) {
+    templates.bird(view)
+    templates.bird6(view)
+  }
+  return templates
+}
+
+export interface TemplateSet<V> {
+  /** Main template name → its renderer. */
+  readonly main: ReadonlyMap<string, (view: V) => string>
+  readonly sources: ReadonlyMap<string, string>
+}
+
+/**
+ * One backend's set of templates: the main files `main` and `partials/*.hbs` of
+ * `packagedDir`, each replaced by the file of the same name in `overrideDir` when there is
+ * one. Every backend's templates get the same override and error rules this way.
+ */
+export function compileTemplateSet<V>(packagedDir: string, overrideDir: string | undefined, main: readonly string[]): TemplateSet<V> {
+  const sources = new Map<string, string>()
+  for (const name of listTemplates(packagedDir)) sources.set(name, join(packagedDir, name))
+  if (overrideDir !== undefined && existsSync(overrideDir)) {
+    for (const name of listTemplates(overrideDir)) sources.set(name, join(overrideDir, name))
+  }
+  for (const name of main) {
+    if (!sources.has(name)) throw new TemplateError(join(packagedDir, name), 'template file is missing')
   }
 
   const env = Handlebars.create()
@@ -44,17 +69,10 @@ export function loadTemplates(opts: { overrideDir?: string } = {}): Templates {
     if (name.startsWith('partials/')) env.registerPartial(basename(name, '.hbs'), fn)
     compiled.set(name, fn)
   }
-
-  const templates: Templates = {
-    bird: runner(compiled.get('bird.cfg.hbs')!, sources.get('bird.cfg.hbs')!),
-    bird6: runner(compiled.get('bird6.cfg.hbs')!, sources.get('bird6.cfg.hbs')!),
+  return {
+    main: new Map(main.map((name) => [name, runner<V>(compiled.get(name)!, sources.get(name)!)])),
     sources,
   }
-  for (const view of SAMPLE_VIEWS) {
-    templates.bird(view)
-    templates.bird6(view)
-  }
-  return templates
 }
 
 /** `bird.cfg.hbs`, `bird6.cfg.hbs` and `partials/*.hbs` under dir, relative names. */
@@ -92,7 +110,7 @@ function compileFile(env: typeof Handlebars, path: string): HandlebarsTemplateDe
   }
 }
 
-function runner(fn: HandlebarsTemplateDelegate, path: string): ConfigTemplate {
+function runner<V>(fn: HandlebarsTemplateDelegate, path: string): (view: V) => string {
   return (view) => {
     try {
       return fn(view)

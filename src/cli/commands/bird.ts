@@ -10,8 +10,8 @@ export function registerBirdCommands(program: Command): void {
   const bird = program.command('bird').description('inspect the BIRD configuration falconer renders')
   bird
     .command('config')
-    .description('print the bird.cfg (or bird6.cfg) that would be rendered now from the datastore')
-    .option('--ipv6', 'print bird6.cfg instead of bird.cfg')
+    .description('print the bird.cfg (or bird6.cfg) that would be rendered now from the datastore, for the BIRD the backend drives (BIRD 2: one file for both families)')
+    .option('--ipv6', 'BIRD 1.6: print bird6.cfg instead of bird.cfg (BIRD 2 has one file)')
     .option('--node <NAME>', 'render for this node (default: this host\'s node name)')
     .option('--router-id <ID>', 'router id: an IPv4 address or "hash" (env CALICO_ROUTER_ID)')
     .action(lazy(() => import('../bird.js'), 'birdConfig'))

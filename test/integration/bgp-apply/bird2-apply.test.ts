@@ -1,0 +1,317 @@
+import t from 'tap'
+import { Writable } from 'node:stream'
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import type { AnyResource } from '../../../src/api/types.js'
+import { probeBird } from '../../../src/backends/backend.js'
+import { bird2Backend } from '../../../src/backends/bird2/backend.js'
+import { Reconciler, type ReconcileResult } from '../../../src/bgp/reconciler.js'
+import { BirdControl } from '../../../src/bird/control/index.js'
+import { BirdSupervisor } from '../../../src/bird/supervisor/index.js'
+import { createEtcdClient } from '../../../src/datastore/etcd-client.js'
+import { EtcdStore } from '../../../src/datastore/etcd-store.js'
+import { startSyncer } from '../../../src/datastore/syncer.js'
+import { derivePaths } from '../../../src/settings/paths.js'
+import { peerRows } from '../../../src/status/peers.js'
+import { requireBird2 } from '../../helpers/bird2.js'
+import { startEtcd } from '../../helpers/etcd.js'
+import {
+  addAddress,
+  addVeth,
+  createNetns,
+  ipIn,
+  linkUp,
+  pollUntil,
+  removeStaleNamespaces,
+  spawnInNetns,
+  waitForOperstate,
+} from '../../helpers/netns.js'
+import {
+  affinityKeyOf,
+  birdStatus,
+  keyOf,
+  nodeResource,
+  protocolDetails,
+  protocolText,
+  resource,
+  sameBirdTime,
+  sameSince,
+  sessionAgedAtLeast,
+  settledAfterReconfiguration,
+  type LogRecord,
+} from './apply-lab.js'
+
+/**
+ * The BIRD 2 backend's apply pipeline against real BIRD 2 daemons, as the agent wires it
+ * (etcd → syncer → Reconciler → the backend's render, `bird -p`, rename, `configure`):
+ *
+ *   ns A (10.99.N.1, fd99:N::1): the BIRD 2 backend's one `bird` (both families), supervised
+ *        │ veth
+ *   ns B (10.99.N.2, fd99:N::2): a hand-written BIRD 2 config logging to a file, peering with A
+ *        over IPv4 (Mesh_10_99_N_1) and IPv6 (Mesh_fd99_N__1).
+ *
+ * It proves the rules every backend keeps: the same sessions as BIRD 1.6 (one per family,
+ * the same names), kernel programming, unchanged → no write and no reload, a file BIRD 2
+ * refuses stays out and BIRD keeps its config, and a new peer or other unrelated change
+ * resets no session (B's log shows every session event).
+ */
+const NET = 71
+const bird2 = requireBird2()
+const V4_A = `10.99.${NET}.1`
+const V4_B = `10.99.${NET}.2`
+const V6_A = `fd99:${NET}::1`
+const V6_B = `fd99:${NET}::2`
+const ON_A = { v4: `Mesh_10_99_${NET}_2`, v6: `Mesh_fd99_${NET}__2` }
+const ON_B = { v4: `Mesh_10_99_${NET}_1`, v6: `Mesh_fd99_${NET}__1` }
+
+function birdBConfig(logFile: string): string {
+  const session = (name: string, neighbor: string, source: string, family: 4 | 6) => `
+protocol bgp ${name} {
+  debug { states, events };
+  local as 64512;
+  neighbor ${neighbor} as 64512;
+  source address ${source};
+  ipv${family} { import all; export where proto = "b${family}"; };
+  connect delay time 1;
+  connect retry time 1;
+  error wait time 1, 5;
+}
+`
+  return `router id ${V4_B};
+log "${logFile}" all;
+timeformat base iso long;
+timeformat log iso long;
+timeformat protocol iso long;
+timeformat route iso long;
+protocol device { scan time 2; }
+protocol static b4 { ipv4; route 192.168.${NET}.64/26 blackhole; }
+protocol static b6 { ipv6; route fd99:200:${NET}::/122 blackhole; }
+${session(ON_B.v4, V4_A, V4_B, 4)}${session(ON_B.v6, V6_A, V6_B, 6)}`
+}
+
+t.test('BIRD 2 backend against real BIRD 2: sessions, kernel, invariants', async (t) => {
+  await removeStaleNamespaces('b2')
+  const a = await createNetns(t, 'b2')
+  const b = await createNetns(t, 'b2')
+  await addVeth(a, 'veth-a', 'veth-b', { peerNs: b })
+  await addAddress(a, 'veth-a', `${V4_A}/24`)
+  await addAddress(a, 'veth-a', `${V6_A}/64`, { nodad: true })
+  await addAddress(b, 'veth-b', `${V4_B}/24`)
+  await addAddress(b, 'veth-b', `${V6_B}/64`, { nodad: true })
+  await linkUp(a, 'veth-a')
+  await linkUp(b, 'veth-b')
+  await waitForOperstate(a, 'veth-a', ['UP'])
+  // peers added by the test live here: BIRD's connects fail at once, inside A
+  await ipIn(a, ['route', 'add', 'unreachable', `10.99.${NET}.48/28`])
+
+  const prefix = await mkdtemp(join(tmpdir(), 'fa-b2-'))
+  t.teardown(() => rm(prefix, { recursive: true, force: true }))
+  const paths = derivePaths(prefix)
+  for (const dir of [join(paths.confdDir, 'config'), paths.runDir, paths.templateOverrideDir, paths.secretsDir]) await mkdir(dir, { recursive: true })
+
+  const etcd = await startEtcd(t)
+  const writer = createEtcdClient(etcd.settings)
+  t.teardown(() => writer.close())
+  const put = async (r: AnyResource) => Number((await writer.put(keyOf(r)).value(JSON.stringify(r)).exec()).header.revision)
+  const affinity = async (node: string, cidr: string) =>
+    Number((await writer.put(affinityKeyOf(node, cidr)).value(JSON.stringify({ state: 'confirmed' })).exec()).header.revision)
+
+  await put(nodeResource('node-a', { ipv4Address: `${V4_A}/24`, ipv6Address: `${V6_A}/64` }))
+  await put(nodeResource('node-b', { ipv4Address: `${V4_B}/24`, ipv6Address: `${V6_B}/64` }))
+  await put(resource('IPPool', 'default-ipv4-ippool', { cidr: '192.168.0.0/16', blockSize: 26, ipipMode: 'Never', vxlanMode: 'Never', natOutgoing: true }))
+  await put(resource('IPPool', 'default-ipv6-ippool', { cidr: 'fd99:100::/48', blockSize: 122, ipipMode: 'Never', vxlanMode: 'Never' }))
+  await affinity('node-a', `192.168.${NET}.0/26`)
+  const seeded = await affinity('node-a', `fd99:100:0:${NET}::/122`)
+
+  const logs: LogRecord[] = []
+  const log = pino({ level: 'debug' }, new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as LogRecord)
+      done()
+    },
+  }))
+
+  let reloads = 0
+  const control = new BirdControl({ socketPath: paths.birdSocket, timeoutMs: 10_000 })
+  t.teardown(() => control.close())
+  const countingControl = (socketPath: string) => {
+    const c = new BirdControl({ socketPath, timeoutMs: 10_000 })
+    const request = c.request.bind(c)
+    c.request = (command, opts) => {
+      if (command.startsWith('configure')) reloads++
+      return request(command, opts)
+    }
+    return c
+  }
+  const backend = bird2Backend(await probeBird(bird2))
+  const runtime = backend.start({ paths, log, controls: countingControl })
+  t.teardown(() => runtime.close())
+  t.equal(runtime.daemons.length, 1, 'one daemon')
+  t.equal(runtime.appliers.v4, runtime.appliers.v6, 'one file applier for both families')
+
+  const results: ReconcileResult[] = []
+  const errors: unknown[] = []
+  const reconciler = new Reconciler({
+    nodeName: 'node-a',
+    secretsDir: paths.secretsDir,
+    render: (input) => runtime.render(input),
+    appliers: runtime.appliers,
+    log,
+    onResult: (r) => results.push(r),
+    onError: (err) => errors.push(err),
+  })
+  t.teardown(() => reconciler.stop())
+  runtime.watchTemplates(() => reconciler.refresh())
+  const store = await EtcdStore.connect(etcd.settings, log)
+  t.teardown(() => store.close())
+  const syncer = startSyncer(store.client, { log, onSnapshot: (s) => reconciler.submit(s) })
+  t.teardown(() => syncer.stop())
+
+  const resultAt = (revision: number, from: number) =>
+    pollUntil(`a reconcile result at revision >= ${revision}`, () => {
+      if (errors.length > 0) throw new Error(`the reconciler failed: ${String(errors[0])}`)
+      return results.slice(from).find((r) => r.revision >= revision)
+    }, { timeoutMs: 60_000, intervalMs: 10 })
+  const change = async (write: () => Promise<number>) => {
+    const from = results.length
+    return resultAt(await write(), from)
+  }
+
+  const first = await resultAt(seeded, 0)
+  t.match(first.v4, { result: 'applied', reload: 'not-running' }, 'the first file is written before BIRD runs')
+  t.equal(first.v6, first.v4, 'one outcome reported for both families')
+
+  const supervisor = new BirdSupervisor({
+    manage: true,
+    daemons: runtime.daemons,
+    wrap: ['ip', 'netns', 'exec', a.name],
+    backoff: { initialMs: 200, maxMs: 2_000 },
+    stopGraceMs: 5_000,
+    log,
+  })
+  t.teardown(() => supervisor.stop())
+  supervisor.start()
+
+  const bDir = join(prefix, 'node-b')
+  await mkdir(bDir, { recursive: true })
+  const bLog = join(bDir, 'bird.log')
+  const bSocket = join(bDir, 'bird.ctl')
+  await writeFile(join(bDir, 'bird.cfg'), birdBConfig(bLog))
+  spawnInNetns(t, b, bird2, ['-f', '-c', join(bDir, 'bird.cfg'), '-s', bSocket, '-P', join(bDir, 'bird.pid')])
+  const controlB = new BirdControl({ socketPath: bSocket, timeoutMs: 10_000 })
+  t.teardown(() => controlB.close())
+
+  const established = async (c: BirdControl, name: string) => (await protocolDetails(c, name)).bgpDetails?.state === 'Established'
+  const allEstablished = async () =>
+    (await established(control, ON_A.v4)) && (await established(control, ON_A.v6)) &&
+    (await established(controlB, ON_B.v4)) && (await established(controlB, ON_B.v6))
+  await pollUntil('both families Established on A and B', allEstablished, { timeoutMs: 90_000, intervalMs: 250 })
+
+  await t.test('the same sessions as BIRD 1.6, both families from one daemon', async (t) => {
+    const text = await readFile(paths.birdConfig, 'utf8')
+    t.match(text, `protocol bgp ${ON_A.v4} from bgp_template_v4`)
+    t.match(text, `protocol bgp ${ON_A.v6} from bgp_template_v6`)
+    const v4 = peerRows(await runtime.readers.v4.protocols(), 4)
+    const v6 = peerRows(await runtime.readers.v6.protocols(), 6)
+    t.same(v4.map((p) => [p.protocol, p.peerIP, p.type, p.bgpState]), [[ON_A.v4, V4_B, 'NodeMesh', 'Established']], 'IPv4 peers')
+    t.same(v6.map((p) => [p.protocol, p.peerIP, p.type, p.bgpState]), [[ON_A.v6, V6_B, 'NodeMesh', 'Established']], 'IPv6 peers')
+    const protocols4 = (await runtime.readers.v4.protocols()).map((p) => p.name)
+    t.ok(protocols4.includes('kernel4') && !protocols4.includes('kernel6'), 'the IPv4 view holds kernel4 only')
+    const status = await runtime.readers.v6.status()
+    t.match(status.version, /^2\./)
+  })
+
+  await t.test('kernel programming: A holds B\'s blocks, B learns A\'s', async (t) => {
+    await pollUntil('B\'s blocks in A\'s kernel', async () => {
+      const r4 = await ipIn(a, ['route', 'show', `192.168.${NET}.64/26`])
+      const r6 = await ipIn(a, ['-6', 'route', 'show', `fd99:200:${NET}::/122`])
+      return r4.includes(`via ${V4_B}`) && r6.includes(`via ${V6_B}`)
+    }, { timeoutMs: 30_000, intervalMs: 250 })
+    t.pass('A\'s kernel routes B\'s IPv4 and IPv6 blocks via B')
+    // as with BIRD 1.6: interface routes stay the kernel's own, BIRD adds none
+    t.notMatch(await ipIn(a, ['route', 'show', 'proto', 'bird', `10.99.${NET}.0/24`]), /\S/, 'no BIRD copy of the IPv4 interface route')
+    t.notMatch(await ipIn(a, ['-6', 'route', 'show', 'proto', 'bird', `fd99:${NET}::/64`]), /\S/, 'no BIRD copy of the IPv6 interface route')
+    const routesB = (await controlB.request('show route')).lines.map((l) => l.text).join('\n')
+    t.match(routesB, `192.168.${NET}.0/26`, 'B learned A\'s IPv4 block')
+    t.match(routesB, `fd99:100:0:${NET}::/122`, 'B learned A\'s IPv6 block')
+    const routes6 = await runtime.readers.v6.routes()
+    t.ok(routes6.length > 0 && routes6.every((r) => r.network.includes(':')), 'the IPv6 view holds IPv6 routes only')
+  })
+
+  await t.test('a new peer and other unrelated changes reset no session', async (t) => {
+    const base = { v4: await sessionAgedAtLeast(control, ON_A.v4, 3), v6: await sessionAgedAtLeast(control, ON_A.v6, 3) }
+    const bLogBefore = (await readFile(bLog, 'utf8')).length
+    const textOf = async (name: string) => protocolText(await readFile(paths.birdConfig, 'utf8'), new RegExp(`^protocol bgp ${name} `))
+    const before = { v4: await textOf(ON_A.v4), v6: await textOf(ON_A.v6) }
+    const statusBefore = await birdStatus(control)
+
+    const r1 = await change(() => put(resource('BGPPeer', 'tor', { peerIP: `10.99.${NET}.50`, asNumber: 65001 })))
+    t.match(r1.v4, { result: 'applied', reload: 'reconfigured' }, 'the new peer is applied')
+    t.match(await readFile(paths.birdConfig, 'utf8'), `protocol bgp Global_10_99_${NET}_50 from bgp_template_v4`)
+    await pollUntil('the new peer to exist in BIRD', async () => (await protocolDetails(control, `Global_10_99_${NET}_50`)).proto === 'BGP')
+    const r2 = await change(() => affinity('node-a', `10.244.${NET}.0/26`))
+    t.match(r2.v4, { result: 'applied' }, 'a new block is applied')
+    const r3 = await change(() => put(resource('IPPool', 'extra', { cidr: '10.244.0.0/16', blockSize: 26, ipipMode: 'Never', vxlanMode: 'Never' })))
+    t.match(r3.v4, { result: 'applied' }, 'a new pool is applied')
+    await pollUntil('B to learn the new block over the same session', async () =>
+      (await controlB.request(`show route 10.244.${NET}.0/26`)).lines.some((l) => l.text.startsWith(`10.244.${NET}.0/26`)))
+
+    t.equal(await textOf(ON_A.v4), before.v4, `${ON_A.v4} text byte-identical`)
+    t.equal(await textOf(ON_A.v6), before.v6, `${ON_A.v6} text byte-identical`)
+    for (const f of ['v4', 'v6'] as const) {
+      const now = await protocolDetails(control, ON_A[f])
+      t.equal(now.bgpDetails?.state, 'Established', `${ON_A[f]} Established`)
+      t.ok(sameSince(now.since, base[f].since), `${ON_A[f]} since unchanged (${base[f].since.raw} → ${now.since.raw})`)
+    }
+    const statusAfter = await birdStatus(control)
+    t.ok(sameBirdTime(statusAfter.lastReboot, statusBefore.lastReboot), 'BIRD A never restarted')
+    const events = (await readFile(bLog, 'utf8')).slice(bLogBefore).split('\n').filter((l) => l.includes(`${ON_B.v4}:`) || l.includes(`${ON_B.v6}:`))
+    t.same(events, [], "B's log shows no session event")
+  })
+
+  await t.test('unchanged intent: no write and no reload', async (t) => {
+    const settled = await settledAfterReconfiguration(control)
+    const st = await stat(paths.birdConfig)
+    const reloadsBefore = reloads
+    const r = await change(() => put(nodeResource('node-b', { ipv4Address: `${V4_B}/24`, ipv6Address: `${V6_B}/64` })))
+    t.same([r.v4, r.v6], [{ result: 'unchanged' }, { result: 'unchanged' }], 'both families unchanged')
+    const after = await stat(paths.birdConfig)
+    t.same([after.ino, after.mtimeMs, after.size], [st.ino, st.mtimeMs, st.size], 'bird.cfg not written')
+    t.equal(reloads, reloadsBefore, 'no configure sent')
+    t.ok(sameBirdTime((await birdStatus(control)).lastReconfiguration, settled.lastReconfiguration), 'BIRD did not reconfigure')
+  })
+
+  await t.test('a file BIRD 2 refuses stays out; BIRD keeps its config', async (t) => {
+    const good = await readFile(paths.birdConfig, 'utf8')
+    const settled = await settledAfterReconfiguration(control)
+    const overrideDir = join(paths.templateOverrideDir, 'bird2', 'partials')
+    await mkdir(overrideDir, { recursive: true })
+    const packaged = await readFile(join(process.cwd(), 'templates/bird2/partials/bgp-template.hbs'), 'utf8')
+    const from = results.length
+    // compiles (so the template source takes it) but BIRD 2's parser refuses it
+    await writeFile(join(overrideDir, 'bgp-template.hbs'), packaged.replace('  multihop;\n', '  multihop;\n  no such option;\n'))
+    const rejected = await pollUntil('the override to be rendered and rejected', () => results.slice(from).find((r) => r.v4.result === 'rejected'), { timeoutMs: 30_000 })
+    if (rejected.v4.result !== 'rejected') throw new Error('unreachable')
+    t.equal(rejected.v4.error.stage, 'check', 'refused by bird -p, before any rename or configure')
+    t.match(rejected.v4.error.message, new RegExp(`${paths.birdConfig}:\\d+:\\d+`), 'BIRD 2 names file:line:col (the real path)')
+    t.equal(await readFile(paths.birdConfig, 'utf8'), good, 'bird.cfg byte-identical')
+    t.ok(sameBirdTime((await birdStatus(control)).lastReconfiguration, settled.lastReconfiguration), 'BIRD kept running its config')
+    t.ok(await allEstablished(), 'sessions up')
+    t.ok(logs.some((l) => l.msg === 'rendered config rejected by BIRD; keeping the last good config'), 'logged')
+    await rm(join(paths.templateOverrideDir, 'bird2'), { recursive: true })
+  })
+
+  await t.test('BIRD 2 killed: the supervisor brings it back with its sessions', async (t) => {
+    const pid = supervisor.state('bird')?.pid
+    t.ok(pid, 'BIRD runs under the supervisor')
+    process.kill(pid!, 'SIGKILL')
+    await pollUntil('BIRD restarted', () => {
+      const s = supervisor.state('bird')
+      return s?.pid !== undefined && s.pid !== pid && s.restarts >= 1
+    }, { timeoutMs: 30_000 })
+    await pollUntil('both families Established again', allEstablished, { timeoutMs: 90_000, intervalMs: 250 })
+    t.pass('sessions back after the restart')
+  })
+})
