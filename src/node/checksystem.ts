@@ -35,7 +35,7 @@ export interface CheckSystemOptions {
 export async function checkSystem(o: CheckSystemOptions): Promise<CheckResult[]> {
   const root = o.root ?? '/'
   return [
-    await checkBird(),
+    await checkBird(o.settings.birdBin),
     ...(await checkForwarding(root)),
     await checkCapabilities(root),
     await checkEtcd(o.settings.datastore),
@@ -50,23 +50,26 @@ export function formatCheck(r: CheckResult): string {
   return r.fix === undefined ? head : `${head}\n${' '.repeat(8)}fix: ${r.fix}`
 }
 
-async function checkBird(): Promise<CheckResult> {
-  const versions: string[] = []
-  for (const bin of ['bird', 'bird6']) {
-    const out = await output(bin, ['--version'])
-    const m = out && /BIRD version (\S+)/.exec(out)
-    if (m) versions.push(`${bin} ${m[1]}`)
-  }
-  if (versions.length === 2) return { name: 'BGP daemon', level: 'ok', detail: versions.join(', ') }
-  const gobgp = await output('gobgpd', ['--version'])
-  if (gobgp && versions.length === 0) {
-    return { name: 'BGP daemon', level: 'problem', detail: `only gobgpd found (${gobgp.trim()}); falconer runs BIRD`, fix: 'apt-get install bird' }
-  }
-  return {
-    name: 'BGP daemon',
-    level: 'problem',
-    detail: versions.length === 0 ? 'bird and bird6 not found in PATH' : `only ${versions.join(', ')} found`,
-    fix: 'apt-get install bird (BIRD 1.6: bird and bird6)',
+/** The BIRD the agent would drive (FALCONER_BIRD_BIN / --bird-bin): 1.6 with bird6 beside it, or 2.x. */
+async function checkBird(birdBin: string): Promise<CheckResult> {
+  const { probeBird } = await import('../backends/backend.js')
+  try {
+    const install = await probeBird(birdBin)
+    if (install.generation === 2) {
+      return { name: 'BGP daemon', level: 'ok', detail: `${install.bird} ${install.version} (BIRD 2: one daemon for both families)` }
+    }
+    const bird6 = await output(install.bird6 ?? 'bird6', ['--version'])
+    const v6 = bird6 && /BIRD version (\S+)/.exec(bird6)
+    if (v6) return { name: 'BGP daemon', level: 'ok', detail: `bird ${install.version}, bird6 ${v6[1]}` }
+    return { name: 'BGP daemon', level: 'problem', detail: `bird ${install.version} found, bird6 not`, fix: 'apt-get install bird (BIRD 1.6: bird and bird6)' }
+  } catch (err) {
+    const gobgp = await output('gobgpd', ['--version'])
+    return {
+      name: 'BGP daemon',
+      level: 'problem',
+      detail: `${(err as Error).message}${gobgp ? `; gobgpd is installed (${gobgp.trim()}), falconer drives BIRD` : ''}`,
+      fix: 'apt-get install bird (BIRD 1.6), or point FALCONER_BIRD_BIN / --bird-bin at a BIRD 2 executable',
+    }
   }
 }
 

@@ -3,8 +3,9 @@
  * is not there, the etcd and clock checks are problems with a fix, and the exit status is 1.
  * (The all-ok run is in the lab, test/e2e/prometheus.test.ts.)
  */
+import { join } from 'node:path'
 import t from 'tap'
-import { ensureBuilt, runCli } from '../../helpers/cli.js'
+import { REPO_ROOT, ensureBuilt, runCli } from '../../helpers/cli.js'
 import { freePort } from '../../helpers/etcd.js'
 
 t.before(ensureBuilt)
@@ -18,4 +19,15 @@ t.test('an unreachable etcd is a problem with a fix; exit 1', async (t) => {
   t.match(r.stdout, /^ok {6}Node\.js: v\d+\.\d+\.\d+$/m)
   t.match(r.stdout, /^ok {6}BGP daemon: bird 1\.6\.8, bird6 1\.6\.8$/m)
   t.match(r.stdout, /^\d+ problem\(s\) found\.$/m)
+})
+
+t.test('the BGP daemon check follows FALCONER_BIRD_BIN: BIRD 2, or an executable that is no BIRD', async (t) => {
+  const port = await freePort()
+  const env = { ETCD_ENDPOINTS: `http://127.0.0.1:${port}`, DATASTORE_TYPE: 'etcdv3' }
+  const bird2 = join(REPO_ROOT, '.deps/bird2/usr/sbin/bird')
+  const two = await runCli(['node', 'checksystem', '--datastore-timeout', '1'], { env: { ...env, FALCONER_BIRD_BIN: bird2 } })
+  t.match(two.stdout, new RegExp(`^ok {6}BGP daemon: ${bird2.replace(/[.]/g, '\\.')} 2\\.0\\.12 \\(BIRD 2`, 'm'))
+  const none = await runCli(['node', 'checksystem', '--datastore-timeout', '1'], { env: { ...env, FALCONER_BIRD_BIN: '/bin/true' } })
+  t.equal(none.code, 1)
+  t.match(none.stdout, /^problem BGP daemon: .*\/bin\/true.*\n {8}fix: apt-get install bird/m)
 })
