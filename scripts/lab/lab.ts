@@ -692,9 +692,9 @@ export class Lab {
     return r.stdout.split('\n').filter((l) => l.trim() !== '').map(Number)
   }
 
-  /** GET the agent's /liveness or /readiness (127.0.0.1:9099 in the node's namespace). */
+  /** GET the agent's /liveness or /readiness (the node's lab address, port 9099, where the lab binds health). */
   async health(node: LabNode, which: 'liveness' | 'readiness'): Promise<{ code: number; body: string }> {
-    const r = await exec(node.ns, 'curl', ['-sS', '-m', '5', '-w', '\n%{http_code}', `http://127.0.0.1:9099/${which}`], { reject: false, timeoutMs: 10_000 })
+    const r = await exec(node.ns, 'curl', ['-sS', '-m', '5', '-w', '\n%{http_code}', `http://${node.plan.ipv4}:9099/${which}`], { reject: false, timeoutMs: 10_000 })
     const at = r.stdout.lastIndexOf('\n')
     return { code: Number(r.stdout.slice(at + 1)), body: r.stdout.slice(0, Math.max(at, 0)) }
   }

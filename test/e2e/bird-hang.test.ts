@@ -46,7 +46,7 @@ async function birdPids(node: LabNode): Promise<(number | undefined)[]> {
 
 /** falconer_bird_restarts_total, summed over bird and bird6. */
 async function restartsCounted(node: LabNode): Promise<number> {
-  const r = await exec(node.ns, 'curl', ['-sS', '-m', '5', 'http://127.0.0.1:9099/metrics'], { timeoutMs: 10_000 })
+  const r = await exec(node.ns, 'curl', ['-sS', '-m', '5', `http://${node.plan.ipv4}:9099/metrics`], { timeoutMs: 10_000 })
   return [...r.stdout.matchAll(/^falconer_bird_restarts_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0)
 }
 
