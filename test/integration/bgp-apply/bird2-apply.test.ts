@@ -56,6 +56,10 @@ import {
  * the same names), kernel programming, unchanged → no write and no reload, a file BIRD 2
  * refuses stays out and BIRD keeps its config, and a new peer or other unrelated change
  * resets no session (B's log shows every session event).
+ *
+ * B also holds 10.99.N.3 with an eBGP session (AS 65001) that expects A as AS 64600: the
+ * BGPPeer fields BIRD 2 must honour as BIRD 1.6 does (localASNumber, reachableBy, BGPFilters,
+ * a withheld session, programClusterRoutes) are checked against what BIRD 2 then does.
  */
 const NET = 71
 const bird2 = requireBird2()
@@ -65,6 +69,8 @@ const V6_A = `fd99:${NET}::1`
 const V6_B = `fd99:${NET}::2`
 const ON_A = { v4: `Mesh_10_99_${NET}_2`, v6: `Mesh_fd99_${NET}__2` }
 const ON_B = { v4: `Mesh_10_99_${NET}_1`, v6: `Mesh_fd99_${NET}__1` }
+const V4_TOR = `10.99.${NET}.3`
+const TOR_ON_A = `Global_10_99_${NET}_3_port_1790`
 
 function birdBConfig(logFile: string): string {
   const session = (name: string, neighbor: string, source: string, family: 4 | 6) => `
@@ -86,9 +92,23 @@ timeformat log iso long;
 timeformat protocol iso long;
 timeformat route iso long;
 protocol device { scan time 2; }
-protocol static b4 { ipv4; route 192.168.${NET}.64/26 blackhole; }
+protocol static b4 { ipv4; route 192.168.${NET}.64/26 blackhole; route 192.168.${NET}.128/26 blackhole; }
 protocol static b6 { ipv6; route fd99:200:${NET}::/122 blackhole; }
-${session(ON_B.v4, V4_A, V4_B, 4)}${session(ON_B.v6, V6_A, V6_B, 6)}`
+${session(ON_B.v4, V4_A, V4_B, 4)}${session(ON_B.v6, V6_A, V6_B, 6)}
+# A connects to port 1790 (BIRD holds one session per neighbor address and port: this one
+# must not wait for the mesh session's lock on ${V4_A} port 179)
+protocol bgp Tor_A {
+  debug { states, events };
+  multihop;
+  passive on;
+  local ${V4_TOR} port 1790 as 65001;
+  neighbor ${V4_A} port 1791 as 64600;
+  ipv4 { import all; export where proto = "b4"; };
+  connect delay time 1;
+  connect retry time 1;
+  error wait time 1, 5;
+}
+`
 }
 
 t.test('BIRD 2 backend against real BIRD 2: sessions, kernel, invariants', async (t) => {
@@ -99,6 +119,7 @@ t.test('BIRD 2 backend against real BIRD 2: sessions, kernel, invariants', async
   await addAddress(a, 'veth-a', `${V4_A}/24`)
   await addAddress(a, 'veth-a', `${V6_A}/64`, { nodad: true })
   await addAddress(b, 'veth-b', `${V4_B}/24`)
+  await addAddress(b, 'veth-b', `${V4_TOR}/24`)
   await addAddress(b, 'veth-b', `${V6_B}/64`, { nodad: true })
   await linkUp(a, 'veth-a')
   await linkUp(b, 'veth-b')
@@ -313,5 +334,59 @@ t.test('BIRD 2 backend against real BIRD 2: sessions, kernel, invariants', async
     }, { timeoutMs: 30_000 })
     await pollUntil('both families Established again', allEstablished, { timeoutMs: 90_000, intervalMs: 250 })
     t.pass('sessions back after the restart')
+  })
+
+  await t.test('Calico BGPPeer fields as BIRD 1.6 honours them: local AS, reachableBy, BGPFilters, withheld', async (t) => {
+    await put(resource('BGPFilter', 'b2compat', {
+      exportV4: [{ action: 'Reject', matchOperator: 'Equal', cidr: `192.168.${NET}.0/26` }],
+      importV4: [{ action: 'Reject', matchOperator: 'In', cidr: `192.168.${NET}.128/26` }],
+    }))
+    await change(() => put(resource('BGPPeer', 'tor-b', {
+      peerIP: `${V4_TOR}:1790`, asNumber: 65001, localASNumber: 64600, reachableBy: V4_B, nextHopMode: 'Self', filters: ['b2compat'],
+    })))
+    const r = await change(() => put(resource('BGPPeer', 'locked', {
+      peerIP: `10.99.${NET}.49`, asNumber: 65002, password: { secretKeyRef: { name: 'absent', key: 'tor' } },
+    })))
+    t.match(r.v4, { result: 'applied' }, 'applied')
+
+    // localASNumber: B's session expects A as AS 64600, so Established proves `local as`
+    await pollUntil(`${TOR_ON_A} Established`, async () => (await established(control, TOR_ON_A)) && (await established(controlB, 'Tor_A')), { timeoutMs: 90_000, intervalMs: 250 })
+    t.pass(`${TOR_ON_A} Established with A as AS 64600`)
+
+    // reachableBy: a host route to the peer via its gateway in A's kernel, put there by BIRD
+    const hostRoute = await ipIn(a, ['route', 'show', `${V4_TOR}/32`, 'proto', 'bird'])
+    t.match(hostRoute, `via ${V4_B}`, 'the peer address is routed via its reachableBy gateway')
+
+    // BGPFilters: export rejects A's block on this session only, the rest falls through to
+    // the usual export rules; import rejects one of B's two routes on this session only
+    const routesOn = async (c: BirdControl, proto: string) => (await c.request(`show route protocol ${proto}`)).lines.map((l) => l.text).join('\n')
+    await pollUntil('B to learn the second block from A over Tor_A', async () => (await routesOn(controlB, 'Tor_A')).includes(`10.244.${NET}.0/26`), { timeoutMs: 30_000, intervalMs: 250 })
+    const onTor = await routesOn(controlB, 'Tor_A')
+    t.notMatch(onTor, `192.168.${NET}.0/26`, 'the export BGPFilter holds A\'s block back from Tor_A')
+    t.match(await routesOn(controlB, ON_B.v4), `192.168.${NET}.0/26`, 'the mesh session (no filter) still carries it')
+    await pollUntil('A to learn B\'s first route over the filtered session', async () => (await routesOn(control, TOR_ON_A)).includes(`192.168.${NET}.64/26`), { timeoutMs: 30_000, intervalMs: 250 })
+    t.notMatch(await routesOn(control, TOR_ON_A), `192.168.${NET}.128/26`, 'the import BGPFilter rejects the other')
+    t.match(await routesOn(control, ON_A.v4), `192.168.${NET}.128/26`, 'which A still learns over the mesh')
+
+    // a session whose password cannot be read is configured, held down and says why
+    const locked = await protocolDetails(control, `Global_10_99_${NET}_49`)
+    t.equal(locked.state, 'down', 'held down')
+    t.equal(locked.description, 'withheld: BGP password not available', 'with its reason')
+  })
+
+  await t.test('programClusterRoutes Disabled: another agent\'s routes in the pool are not re-advertised', async (t) => {
+    // in the pool, in A's kernel from someone else: one via a gateway, one on the link only
+    await ipIn(a, ['route', 'add', `192.168.99.0/24`, 'via', `10.99.${NET}.9`, 'proto', 'static'])
+    await ipIn(a, ['route', 'add', `192.168.98.0/24`, 'dev', 'veth-a', 'proto', 'static'])
+    const onMesh = async () => (await controlB.request(`show route protocol ${ON_B.v4}`)).lines.map((l) => l.text).join('\n')
+    await pollUntil('B to learn both over the mesh while A programs the pool', async () => {
+      const text = await onMesh()
+      return text.includes('192.168.99.0/24') && text.includes('192.168.98.0/24')
+    }, { timeoutMs: 30_000, intervalMs: 250 })
+    const r = await change(() => put(resource('BGPConfiguration', 'default', { programClusterRoutes: 'Disabled' })))
+    t.match(r.v4, { result: 'applied' }, 'applied')
+    await pollUntil('B to lose the route with a gateway', async () => !(await onMesh()).includes('192.168.99.0/24'), { timeoutMs: 30_000, intervalMs: 250 })
+    t.pass('the route another agent put in the kernel with a next hop is no longer advertised')
+    t.match(await onMesh(), '192.168.98.0/24', 'the link route is still advertised (as BIRD 1.6 does)')
   })
 })
