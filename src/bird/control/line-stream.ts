@@ -110,6 +110,14 @@ export class LineStream implements AsyncIterator<ReplyPart>, ReplySink {
       }
       return Promise.resolve({ value: batch, done: false })
     }
+    return this.#drained()
+  }
+
+  /**
+   * Once the buffer is empty: the stream's error (reported once; afterwards the iterator is
+   * simply finished), the end, or undefined while more lines may come.
+   */
+  #drained(): Promise<IteratorReturnResult<undefined>> | undefined {
     if (this.#error !== undefined) {
       const err = this.#error
       this.#ended = true
@@ -140,14 +148,8 @@ export class LineStream implements AsyncIterator<ReplyPart>, ReplySink {
       }
       return Promise.resolve({ value, done: false })
     }
-    if (this.#error !== undefined) {
-      const err = this.#error
-      // Reported once; afterwards the iterator is simply finished.
-      this.#ended = true
-      this.#error = undefined
-      return Promise.reject(err)
-    }
-    if (this.#ended) return Promise.resolve({ value: undefined, done: true })
+    const drained = this.#drained()
+    if (drained !== undefined) return drained
     return new Promise((resolve, reject) => {
       this.#waiting = { resolve, reject }
     })

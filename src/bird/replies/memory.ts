@@ -31,32 +31,56 @@ export function parseMemorySize(text: string): number | undefined {
   return Math.round(value * scale)
 }
 
-export function createMemoryParser(opts: ParserOptions = {}): LineParser<BirdMemory> {
-  const found: Partial<Record<keyof BirdMemory, number>> = {}
+/**
+ * How one BIRD version prints `show memory`: which keys it has (in the order a missing one is
+ * reported), how the value after the colon reads (one size in 1.6, two columns in BIRD 2) and
+ * which lines are headings without a value.
+ */
+export interface MemoryLayout<K extends string, V> {
+  readonly keys: Readonly<Record<string, K>>
+  readonly sizes: (value: string) => V | undefined
+  readonly isHeading: (text: string) => boolean
+}
+
+/** A `show memory` parser for `layout`; `build` gets every key's value once all were read. */
+export function createMemoryLayoutParser<K extends string, V, T>(
+  layout: MemoryLayout<K, V>,
+  opts: ParserOptions,
+  build: (found: Readonly<Record<K, V>>) => T,
+): LineParser<T> {
+  const found: Partial<Record<K, V>> = {}
   return {
     push(line: LineInput): void {
       const text = textOf(line)
-      if (text === '' || isGreeting(text) || text === 'BIRD memory usage') return
+      if (text === '' || isGreeting(text) || layout.isHeading(text)) return
       const kv = keyValue(text)
-      const key = kv === undefined ? undefined : KEYS[kv[0]]
-      const bytes = kv === undefined ? undefined : parseMemorySize(kv[1])
-      if (key === undefined || bytes === undefined) skipped(opts.log, REPLY, text)
-      else found[key] = bytes
+      const key = kv === undefined ? undefined : layout.keys[kv[0]]
+      const value = kv === undefined ? undefined : layout.sizes(kv[1])
+      if (key === undefined || value === undefined) skipped(opts.log, REPLY, text)
+      else found[key] = value
     },
-    end(): BirdMemory {
-      const { routingTables, routeAttributes, roaTables, protocols, total } = found
-      if (
-        routingTables === undefined ||
-        routeAttributes === undefined ||
-        roaTables === undefined ||
-        protocols === undefined ||
-        total === undefined
-      ) {
-        throw new IncompleteReplyError(REPLY, Object.values(KEYS).filter((k) => found[k] === undefined))
-      }
-      return { routingTables, routeAttributes, roaTables, protocols, total }
+    end(): T {
+      const missing = Object.values(layout.keys).filter((k) => found[k] === undefined)
+      if (missing.length > 0) throw new IncompleteReplyError(REPLY, missing)
+      return build(found as Record<K, V>)
     },
   }
+}
+
+const LAYOUT: MemoryLayout<keyof BirdMemory, number> = {
+  keys: KEYS,
+  sizes: parseMemorySize,
+  isHeading: (text) => text === 'BIRD memory usage',
+}
+
+export function createMemoryParser(opts: ParserOptions = {}): LineParser<BirdMemory> {
+  return createMemoryLayoutParser(LAYOUT, opts, (m) => ({
+    routingTables: m.routingTables,
+    routeAttributes: m.routeAttributes,
+    roaTables: m.roaTables,
+    protocols: m.protocols,
+    total: m.total,
+  }))
 }
 
 export function parseMemory(lines: Iterable<LineInput>, opts: ParserOptions = {}): BirdMemory {

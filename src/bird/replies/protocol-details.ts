@@ -120,45 +120,86 @@ const REPLY = 'show protocols all'
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
-interface Block {
-  row: Protocol
-  details: Omit<Mutable<ProtocolDetails>, keyof Protocol | 'routeChangeStats' | 'bgpDetails'>
-  stats: Mutable<RouteChangeStats> | undefined
-  bgp: Partial<Mutable<BgpDetails>> | undefined
+/**
+ * The route lines a 1.6 protocol and a BIRD 2 channel both print: preference, filters,
+ * route counts and the "Route change stats" table.
+ */
+export interface RouteSection {
+  preference: number | undefined
+  inputFilter: string | undefined
+  outputFilter: string | undefined
+  routes: RouteCounts | undefined
+  routeChangeStats: Mutable<RouteChangeStats> | undefined
 }
 
-/** `show protocols all [name]`, one line at a time. */
-export function createProtocolDetailsParser(opts: ParserOptions = {}): LineParser<ProtocolDetails[]> {
-  const out: ProtocolDetails[] = []
-  let block: Block | undefined
+/** The BGP fields as they are read, before `completeBgpDetails` checks the required ones. */
+export type BgpFields = Partial<Mutable<BgpDetails>>
+
+interface Block {
+  row: Protocol
+  details: Omit<Mutable<ProtocolDetails>, keyof Protocol | keyof RouteSection | 'bgpDetails'> & RouteSection
+  bgp: BgpFields | undefined
+}
+
+/**
+ * How one BIRD version reads `show protocols all`: blocks of a protocol row followed by
+ * indented detail lines, a blank line between blocks.
+ */
+export interface ProtocolBlocks<B, R> {
+  /** Lines logged as skipped before anything else reads them (BIRD 2's error replies). */
+  readonly isError?: (line: LineInput) => boolean
+  readonly isBlank: (text: string) => boolean
+  readonly start: (row: Protocol) => B
+  /** Reads one indented line into the block; false when the line means nothing to us. */
+  readonly detailLine: (block: B, text: string) => boolean
+  readonly finish: (block: B, log: ParserLog | undefined) => R
+}
+
+/** A `show protocols all` parser for `blocks`, one line at a time. */
+export function createProtocolBlocksParser<B, R>(blocks: ProtocolBlocks<B, R>, opts: ParserOptions): LineParser<R[]> {
+  const out: R[] = []
+  let block: B | undefined
   const log = opts.log
 
   const flush = (): void => {
     if (block === undefined) return
-    out.push(finish(block, log))
+    out.push(blocks.finish(block, log))
     block = undefined
   }
 
   return {
     push(line: LineInput): void {
       const text = textOf(line)
-      if (text === '') return flush()
+      if (blocks.isError?.(line) === true) return skipped(log, REPLY, text)
+      if (blocks.isBlank(text)) return flush()
       const first = text.charCodeAt(0)
       if (first !== 32 && first !== 9) {
         if (isProtocolHeader(text) || isGreeting(text)) return
         flush()
         const row = parseProtocolLine(text)
         if (row === undefined) skipped(log, REPLY, text)
-        else block = { row, details: emptyDetails(), stats: undefined, bgp: undefined }
+        else block = blocks.start(row)
         return
       }
-      if (block === undefined || !detailLine(block, text)) skipped(log, REPLY, text)
+      if (block === undefined || !blocks.detailLine(block, text)) skipped(log, REPLY, text)
     },
-    end(): ProtocolDetails[] {
+    end(): R[] {
       flush()
       return out
     },
   }
+}
+
+const BLOCKS: ProtocolBlocks<Block, ProtocolDetails> = {
+  isBlank: (text) => text === '',
+  start: (row) => ({ row, details: emptyDetails(), bgp: undefined }),
+  detailLine,
+  finish,
+}
+
+/** `show protocols all [name]`, one line at a time. */
+export function createProtocolDetailsParser(opts: ParserOptions = {}): LineParser<ProtocolDetails[]> {
+  return createProtocolBlocksParser(BLOCKS, opts)
 }
 
 export function parseProtocolDetails(lines: Iterable<LineInput>, opts: ParserOptions = {}): ProtocolDetails[] {
@@ -166,54 +207,103 @@ export function parseProtocolDetails(lines: Iterable<LineInput>, opts: ParserOpt
 }
 
 function emptyDetails(): Block['details'] {
-  return { preference: undefined, inputFilter: undefined, outputFilter: undefined, routes: undefined }
+  return { preference: undefined, inputFilter: undefined, outputFilter: undefined, routes: undefined, routeChangeStats: undefined }
 }
 
 /** Reads one indented line into the block; false when the line means nothing to us. */
 function detailLine(block: Block, text: string): boolean {
   const trimmed = text.trim()
+  const kv = keyValue(trimmed)
+  if (kv !== undefined) {
+    const [key, value] = kv
+    if (key === 'Description') {
+      block.details.description = value
+      return true
+    }
+    const section = routeSectionLine(block.details, key, value)
+    if (section !== undefined) return section
+  }
+  return bgpLine(block, trimmed, bgp16Line)
+}
+
+/** The BGP lines BIRD 2 prints differently (capabilities spelled out, route limits per channel). */
+function bgp16Line(bgp: BgpFields, key: string, value: string): boolean | undefined {
+  switch (key) {
+    case 'Neighbor caps':
+      bgp.neighborCapabilities = words(value).filter((w): w is NeighborCapability => CAPABILITIES.has(w))
+      return true
+    case 'Route limit': {
+      const t = timer(value)
+      if (t === undefined || t.configured === undefined) return false
+      bgp.routeLimit = { routes: t.remaining, limit: t.configured }
+      return true
+    }
+  }
+  return undefined
+}
+
+/**
+ * Reads one line of a protocol's BGP part into `holder.bgp`, which "BGP state" opens: the
+ * lines both versions print alike, then `own` for the version's other lines. False when the
+ * line means nothing to us.
+ */
+export function bgpLine<F extends BgpFields>(
+  holder: { bgp: F | undefined },
+  trimmed: string,
+  own: (bgp: F, key: string, value: string) => boolean | undefined,
+): boolean {
   if (trimmed === 'Neighbor graceful restart active') {
-    if (block.bgp === undefined) return false
-    block.bgp.gracefulRestartActive = true
+    if (holder.bgp === undefined) return false
+    holder.bgp.gracefulRestartActive = true
     return true
   }
   const kv = keyValue(trimmed)
   if (kv === undefined) return false
   const [key, value] = kv
-  const d = block.details
+  if (key === 'BGP state') {
+    if (!BGP_STATES.has(value)) return false
+    holder.bgp = { state: value as BgpState, gracefulRestartActive: false } as F
+    return true
+  }
+  const bgp = holder.bgp
+  if (bgp === undefined) return false
+  return bgpSessionLine(bgp, key, value) ?? own(bgp, key, value) ?? false
+}
+
+/** Reads one of the lines of a RouteSection; undefined when `key` is not one of them. */
+export function routeSectionLine(section: RouteSection, key: string, value: string): boolean | undefined {
   switch (key) {
     case 'Preference':
-      return (d.preference = parseUint(value)) !== undefined
-    case 'Description':
-      d.description = value
-      return true
+      return (section.preference = parseUint(value)) !== undefined
     case 'Input filter':
-      d.inputFilter = value
+      section.inputFilter = value
       return true
     case 'Output filter':
-      d.outputFilter = value
+      section.outputFilter = value
       return true
     case 'Routes':
-      return (d.routes = routeCounts(value)) !== undefined
+      return (section.routes = routeCounts(value)) !== undefined
     case 'Route change stats':
-      block.stats ??= { importUpdates: undefined, importWithdraws: undefined, exportUpdates: undefined, exportWithdraws: undefined }
+      section.routeChangeStats ??= { importUpdates: undefined, importWithdraws: undefined, exportUpdates: undefined, exportWithdraws: undefined }
       return true
     case 'Import updates':
     case 'Import withdraws':
     case 'Export updates':
     case 'Export withdraws': {
       const counters = changeCounters(value)
-      if (counters === undefined || block.stats === undefined) return false
-      block.stats[STAT_KEYS[key]] = counters
+      if (counters === undefined || section.routeChangeStats === undefined) return false
+      section.routeChangeStats[STAT_KEYS[key]] = counters
       return true
     }
-    case 'BGP state':
-      if (!BGP_STATES.has(value)) return false
-      block.bgp = { state: value as BgpState, gracefulRestartActive: false }
-      return true
   }
-  const bgp = block.bgp
-  if (bgp === undefined) return false
+  return undefined
+}
+
+/**
+ * Reads one of the BGP session lines that BIRD 1.6 and BIRD 2 print alike; undefined when
+ * `key` is not one of them.
+ */
+export function bgpSessionLine(bgp: BgpFields, key: string, value: string): boolean | undefined {
   switch (key) {
     case 'Neighbor address': {
       const pct = value.indexOf('%')
@@ -225,9 +315,6 @@ function detailLine(block: Block, text: string): boolean {
       return (bgp.neighborAs = parseUint(value)) !== undefined
     case 'Neighbor ID':
       bgp.neighborId = value
-      return true
-    case 'Neighbor caps':
-      bgp.neighborCapabilities = words(value).filter((w): w is NeighborCapability => CAPABILITIES.has(w))
       return true
     case 'Session':
       return (bgp.session = parseSession(value)) !== undefined
@@ -244,17 +331,11 @@ function detailLine(block: Block, text: string): boolean {
       return (bgp.errorWait = timer(value)) !== undefined
     case 'Restart timer':
       return (bgp.restartTimer = timer(value)) !== undefined
-    case 'Route limit': {
-      const t = timer(value)
-      if (t === undefined || t.configured === undefined) return false
-      bgp.routeLimit = { routes: t.remaining, limit: t.configured }
-      return true
-    }
     case 'Last error':
       bgp.lastError = value
       return true
   }
-  return false
+  return undefined
 }
 
 /** "internal multihop AS4" (the same in BIRD 2). */
@@ -273,15 +354,28 @@ export const STAT_KEYS = {
 } as const
 
 function finish(block: Block, log: ParserLog | undefined): ProtocolDetails {
+  const { routeChangeStats, ...details } = block.details
   return {
     ...block.row,
-    ...block.details,
-    routeChangeStats: block.stats,
-    bgpDetails: block.bgp === undefined ? undefined : bgpDetails(block.row.name, block.bgp, log),
+    ...details,
+    routeChangeStats,
+    bgpDetails:
+      block.bgp === undefined
+        ? undefined
+        : completeBgpDetails(block.row.name, block.bgp, { neighborCapabilities: block.bgp.neighborCapabilities, routeLimit: block.bgp.routeLimit }, log),
   }
 }
 
-function bgpDetails(name: string, b: Partial<BgpDetails>, log: ParserLog | undefined): BgpDetails | undefined {
+/**
+ * The BgpDetails read for protocol `name`; undefined (and logged) without the neighbor's
+ * address or AS. `differing` holds the fields the two BIRD versions print differently.
+ */
+export function completeBgpDetails(
+  name: string,
+  b: BgpFields,
+  differing: Pick<BgpDetails, 'neighborCapabilities' | 'routeLimit'>,
+  log: ParserLog | undefined,
+): BgpDetails | undefined {
   if (b.state === undefined || b.neighborAddress === undefined || b.neighborAs === undefined) {
     log?.debug({ reply: REPLY, protocol: name }, 'BGP details without neighbor address or AS; ignored')
     return undefined
@@ -292,7 +386,7 @@ function bgpDetails(name: string, b: Partial<BgpDetails>, log: ParserLog | undef
     neighborInterface: b.neighborInterface,
     neighborAs: b.neighborAs,
     neighborId: b.neighborId,
-    neighborCapabilities: b.neighborCapabilities,
+    neighborCapabilities: differing.neighborCapabilities,
     session: b.session,
     sourceAddress: b.sourceAddress,
     holdTimer: b.holdTimer,
@@ -300,13 +394,13 @@ function bgpDetails(name: string, b: Partial<BgpDetails>, log: ParserLog | undef
     connectDelay: b.connectDelay,
     errorWait: b.errorWait,
     restartTimer: b.restartTimer,
-    routeLimit: b.routeLimit,
+    routeLimit: differing.routeLimit,
     lastError: b.lastError,
     gracefulRestartActive: b.gracefulRestartActive ?? false,
   }
 }
 
-function words(text: string): string[] {
+export function words(text: string): string[] {
   return text.split(' ').filter((w) => w !== '')
 }
 

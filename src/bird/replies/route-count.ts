@@ -23,16 +23,28 @@ export function parseRouteCountLine(text: string): RouteCount | undefined {
   return { shown, total, networks }
 }
 
+/**
+ * The line handling both BIRD versions share: blank lines and the greeting ignored, what
+ * `parse` reads handed to `keep`, anything else logged as skipped unless `quiet`.
+ */
+export function countLineReader<C>(
+  parse: (text: string) => C | undefined,
+  keep: (count: C) => void,
+  opts: ParserOptions & { readonly quiet?: boolean },
+): (line: LineInput) => void {
+  return (line) => {
+    const text = textOf(line)
+    if (text === '' || isGreeting(text)) return
+    const parsed = parse(text)
+    if (parsed !== undefined) keep(parsed)
+    else if (opts.quiet !== true) skipped(opts.log, REPLY, text)
+  }
+}
+
 export function createRouteCountParser(opts: ParserOptions = {}): LineParser<RouteCount> {
   let count: RouteCount | undefined
   return {
-    push(line: LineInput): void {
-      const text = textOf(line)
-      if (text === '' || isGreeting(text)) return
-      const parsed = parseRouteCountLine(text)
-      if (parsed === undefined) skipped(opts.log, REPLY, text)
-      else count = parsed
-    },
+    push: countLineReader(parseRouteCountLine, (c) => (count = c), opts),
     end(): RouteCount {
       if (count === undefined) throw new IncompleteReplyError(REPLY, ['count'])
       return count

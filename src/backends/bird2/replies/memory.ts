@@ -1,6 +1,5 @@
-import { IncompleteReplyError } from '../../../bird/replies/errors.js'
-import { isGreeting, keyValue, runParser, skipped, textOf, type LineInput, type LineParser, type ParserOptions } from '../../../bird/replies/lines.js'
-import { parseMemorySize, type BirdMemory } from '../../../bird/replies/memory.js'
+import { runParser, type LineInput, type LineParser, type ParserOptions } from '../../../bird/replies/lines.js'
+import { createMemoryLayoutParser, parseMemorySize, type BirdMemory, type MemoryLayout } from '../../../bird/replies/memory.js'
 
 /** One column of BIRD 2's `show memory`, in bytes. */
 export interface Bird2MemoryColumn {
@@ -24,7 +23,6 @@ export interface Bird2Memory extends BirdMemory {
   readonly overhead: Bird2MemoryColumn
 }
 
-const REPLY = 'show memory'
 const KEYS: Readonly<Record<string, keyof Bird2MemoryColumn>> = {
   'Routing tables': 'routingTables',
   'Route attributes': 'routeAttributes',
@@ -43,37 +41,38 @@ function twoSizes(value: string): readonly [number, number] | undefined {
   return effective === undefined || overhead === undefined ? undefined : [effective, overhead]
 }
 
+const LAYOUT: MemoryLayout<keyof Bird2MemoryColumn, readonly [number, number]> = {
+  keys: KEYS,
+  sizes: twoSizes,
+  // BIRD 2 indents its lines and heads the two columns.
+  isHeading: (text) => {
+    const trimmed = text.trim()
+    return trimmed === '' || trimmed === 'BIRD memory usage' || /^Effective\s+Overhead$/.test(trimmed)
+  },
+}
+
 export function createMemoryParser(opts: ParserOptions = {}): LineParser<Bird2Memory> {
-  const effective: Partial<Record<keyof Bird2MemoryColumn, number>> = {}
-  const overhead: Partial<Record<keyof Bird2MemoryColumn, number>> = {}
-  return {
-    push(line: LineInput): void {
-      const text = textOf(line)
-      const trimmed = text.trim()
-      if (trimmed === '' || isGreeting(text) || trimmed === 'BIRD memory usage' || /^Effective\s+Overhead$/.test(trimmed)) return
-      const kv = keyValue(trimmed)
-      const key = kv === undefined ? undefined : KEYS[kv[0]]
-      const sizes = kv === undefined ? undefined : twoSizes(kv[1])
-      if (key === undefined || sizes === undefined) return skipped(opts.log, REPLY, text)
-      effective[key] = sizes[0]
-      overhead[key] = sizes[1]
-    },
-    end(): Bird2Memory {
-      const missing = Object.values(KEYS).filter((k) => effective[k] === undefined)
-      if (missing.length > 0) throw new IncompleteReplyError(REPLY, missing)
-      const e = effective as Bird2MemoryColumn
-      return {
-        routingTables: e.routingTables,
-        routeAttributes: e.routeAttributes,
-        roaTables: 0,
-        protocols: e.protocols,
-        total: e.total,
-        currentConfig: e.currentConfig,
-        standbyMemory: e.standbyMemory,
-        overhead: overhead as Bird2MemoryColumn,
-      }
-    },
-  }
+  return createMemoryLayoutParser(LAYOUT, opts, (m) => {
+    const column = (i: 0 | 1): Bird2MemoryColumn => ({
+      routingTables: m.routingTables[i],
+      routeAttributes: m.routeAttributes[i],
+      protocols: m.protocols[i],
+      currentConfig: m.currentConfig[i],
+      standbyMemory: m.standbyMemory[i],
+      total: m.total[i],
+    })
+    const e = column(0)
+    return {
+      routingTables: e.routingTables,
+      routeAttributes: e.routeAttributes,
+      roaTables: 0,
+      protocols: e.protocols,
+      total: e.total,
+      currentConfig: e.currentConfig,
+      standbyMemory: e.standbyMemory,
+      overhead: column(1),
+    }
+  })
 }
 
 export function parseMemory(lines: Iterable<LineInput>, opts: ParserOptions = {}): Bird2Memory {

@@ -1,28 +1,26 @@
 import {
-  isGreeting,
   keyValue,
   parseUint,
   runParser,
-  skipped,
-  textOf,
   type LineInput,
   type LineParser,
   type ParserLog,
   type ParserOptions,
 } from '../../../bird/replies/lines.js'
 import {
-  STAT_KEYS,
-  changeCounters,
-  parseSession,
-  routeCounts,
-  timer,
+  bgpLine,
+  completeBgpDetails,
+  createProtocolBlocksParser,
+  routeSectionLine,
+  words,
   type BgpDetails,
   type NeighborCapability,
+  type ProtocolBlocks,
   type ProtocolDetails,
   type RouteChangeStats,
   type RouteCounts,
 } from '../../../bird/replies/protocol-details.js'
-import { BGP_STATES, isProtocolHeader, parseProtocolLine, type BgpState, type Protocol } from '../../../bird/replies/protocols.js'
+import type { Protocol } from '../../../bird/replies/protocols.js'
 import type { Mutable } from '../../../bird/replies/routes.js'
 
 /** A channel's state as BIRD 2 prints it; `unknown` for anything else. */
@@ -66,7 +64,6 @@ export interface Bird2ProtocolDetails extends ProtocolDetails {
   readonly channels: readonly ChannelDetails[]
 }
 
-const REPLY = 'show protocols all'
 const CHANNEL_STATES: ReadonlySet<string> = new Set(['UP', 'DOWN', 'START', 'FLUSHING'])
 
 /** BIRD 2 spells capabilities out; these are the ones 1.6's names cover. */
@@ -100,40 +97,18 @@ interface Block {
   channel: Mutable<ChannelDetails> | undefined
 }
 
+const BLOCKS: ProtocolBlocks<Block, Bird2ProtocolDetails> = {
+  // An error reply (8003 "No protocols match", 9001 …) would otherwise read as a row.
+  isError: isErrorLine,
+  isBlank: (text) => text.trim() === '',
+  start: (row) => ({ row, channels: [], bgp: undefined, localCaps: undefined, neighborCaps: undefined, openCaps: undefined, channel: undefined }),
+  detailLine,
+  finish,
+}
+
 /** `show protocols all [name]` of BIRD 2, one line at a time. */
 export function createProtocolDetailsParser(opts: ParserOptions = {}): LineParser<Bird2ProtocolDetails[]> {
-  const out: Bird2ProtocolDetails[] = []
-  let block: Block | undefined
-  const log = opts.log
-
-  const flush = (): void => {
-    if (block === undefined) return
-    out.push(finish(block, log))
-    block = undefined
-  }
-
-  return {
-    push(line: LineInput): void {
-      const text = textOf(line)
-      // An error reply (8003 "No protocols match", 9001 …) would otherwise read as a row.
-      if (isErrorLine(line)) return skipped(log, REPLY, text)
-      if (text.trim() === '') return flush()
-      const first = text.charCodeAt(0)
-      if (first !== 32 && first !== 9) {
-        if (isProtocolHeader(text) || isGreeting(text)) return
-        flush()
-        const row = parseProtocolLine(text)
-        if (row === undefined) skipped(log, REPLY, text)
-        else block = { row, channels: [], bgp: undefined, localCaps: undefined, neighborCaps: undefined, openCaps: undefined, channel: undefined }
-        return
-      }
-      if (block === undefined || !detailLine(block, text)) skipped(log, REPLY, text)
-    },
-    end(): Bird2ProtocolDetails[] {
-      flush()
-      return out
-    },
-  }
+  return createProtocolBlocksParser(BLOCKS, opts)
 }
 
 export function parseProtocolDetails(lines: Iterable<LineInput>, opts: ParserOptions = {}): Bird2ProtocolDetails[] {
@@ -173,7 +148,7 @@ function detailLine(block: Block, text: string): boolean {
     else block.neighborCaps = block.openCaps
     return true
   }
-  return bgpLine(block, trimmed)
+  return bgpLine(block, trimmed, bgp2Line)
 }
 
 function capabilityLine(caps: Caps, trimmed: string): boolean {
@@ -189,7 +164,7 @@ function capabilityLine(caps: Caps, trimmed: string): boolean {
   }
   const [key, value] = kv
   if (key === 'AF announced') {
-    caps.families = value.split(' ').filter((w) => w !== '')
+    caps.families = words(value)
     return true
   }
   const detail = CAPABILITY_DETAILS[key]
@@ -201,56 +176,9 @@ function capabilityLine(caps: Caps, trimmed: string): boolean {
   return true
 }
 
-function bgpLine(block: Block, trimmed: string): boolean {
-  if (trimmed === 'Neighbor graceful restart active') {
-    if (block.bgp === undefined) return false
-    block.bgp.gracefulRestartActive = true
-    return true
-  }
-  const kv = keyValue(trimmed)
-  if (kv === undefined) return false
-  const [key, value] = kv
-  if (key === 'BGP state') {
-    if (!BGP_STATES.has(value)) return false
-    block.bgp = { state: value as BgpState, gracefulRestartActive: false }
-    return true
-  }
-  const bgp = block.bgp
-  if (bgp === undefined) return false
-  switch (key) {
-    case 'Neighbor address': {
-      const pct = value.indexOf('%')
-      bgp.neighborAddress = pct < 0 ? value : value.slice(0, pct)
-      bgp.neighborInterface = pct < 0 ? undefined : value.slice(pct + 1)
-      return true
-    }
-    case 'Neighbor AS':
-      return (bgp.neighborAs = parseUint(value)) !== undefined
-    case 'Local AS':
-      return (bgp.localAs = parseUint(value)) !== undefined
-    case 'Neighbor ID':
-      bgp.neighborId = value
-      return true
-    case 'Session':
-      return (bgp.session = parseSession(value)) !== undefined
-    case 'Source address':
-      bgp.sourceAddress = value
-      return true
-    case 'Hold timer':
-      return (bgp.holdTimer = timer(value)) !== undefined
-    case 'Keepalive timer':
-      return (bgp.keepaliveTimer = timer(value)) !== undefined
-    case 'Connect delay':
-      return (bgp.connectDelay = timer(value)) !== undefined
-    case 'Error wait':
-      return (bgp.errorWait = timer(value)) !== undefined
-    case 'Restart timer':
-      return (bgp.restartTimer = timer(value)) !== undefined
-    case 'Last error':
-      bgp.lastError = value
-      return true
-  }
-  return false
+/** The one BGP line only BIRD 2 prints. */
+function bgp2Line(bgp: Partial<Mutable<Bird2BgpDetails>>, key: string, value: string): boolean | undefined {
+  return key === 'Local AS' ? (bgp.localAs = parseUint(value)) !== undefined : undefined
 }
 
 function emptyChannel(name: string): Mutable<ChannelDetails> {
@@ -279,37 +207,15 @@ function channelLine(ch: Mutable<ChannelDetails>, trimmed: string): boolean {
     case 'Table':
       ch.table = value
       return true
-    case 'Preference':
-      return (ch.preference = parseUint(value)) !== undefined
-    case 'Input filter':
-      ch.inputFilter = value
-      return true
-    case 'Output filter':
-      ch.outputFilter = value
-      return true
-    case 'Routes':
-      return (ch.routes = routeCounts(value)) !== undefined
-    case 'Route change stats':
-      ch.routeChangeStats = { importUpdates: undefined, importWithdraws: undefined, exportUpdates: undefined, exportWithdraws: undefined }
-      return true
-    case 'Import updates':
-    case 'Import withdraws':
-    case 'Export updates':
-    case 'Export withdraws': {
-      const counters = changeCounters(value)
-      if (counters === undefined || ch.routeChangeStats === undefined) return false
-      ;(ch.routeChangeStats as Mutable<RouteChangeStats>)[STAT_KEYS[key]] = counters
-      return true
-    }
     case 'BGP Next hop':
-      ch.bgpNextHop = value.split(' ').filter((w) => w !== '')
+      ch.bgpNextHop = words(value)
       return true
     case 'IGP IPv4 table':
     case 'IGP IPv6 table':
       ch.igpTable = value
       return true
   }
-  return false
+  return routeSectionLine(ch, key, value) ?? false
 }
 
 function finish(block: Block, log: ParserLog | undefined): Bird2ProtocolDetails {
@@ -337,32 +243,16 @@ function sumRoutes(channels: readonly ChannelDetails[]): RouteCounts | undefined
 }
 
 function bgpDetails(block: Block, b: Partial<Bird2BgpDetails>, log: ParserLog | undefined): Bird2BgpDetails | undefined {
-  if (b.state === undefined || b.neighborAddress === undefined || b.neighborAs === undefined) {
-    log?.debug({ reply: REPLY, protocol: block.row.name }, 'BGP details without neighbor address or AS; ignored')
-    return undefined
-  }
-  return {
-    state: b.state,
-    neighborAddress: b.neighborAddress,
-    neighborInterface: b.neighborInterface,
-    neighborAs: b.neighborAs,
-    neighborId: b.neighborId,
-    neighborCapabilities: block.neighborCaps?.names,
-    session: b.session,
-    sourceAddress: b.sourceAddress,
-    holdTimer: b.holdTimer,
-    keepaliveTimer: b.keepaliveTimer,
-    connectDelay: b.connectDelay,
-    errorWait: b.errorWait,
-    restartTimer: b.restartTimer,
-    // BIRD 2 shows route limits per channel ("Import limit"), which nothing here reads.
-    routeLimit: undefined,
-    lastError: b.lastError,
-    gracefulRestartActive: b.gracefulRestartActive ?? false,
-    localAs: b.localAs,
-    localFamilies: block.localCaps?.families,
-    neighborFamilies: block.neighborCaps?.families,
-  }
+  const common = completeBgpDetails(
+    block.row.name,
+    b,
+    // BIRD 2 lists capabilities in a block of their own, and shows route limits per channel
+    // ("Import limit"), which nothing here reads.
+    { neighborCapabilities: block.neighborCaps?.names, routeLimit: undefined },
+    log,
+  )
+  if (common === undefined) return undefined
+  return { ...common, localAs: b.localAs, localFamilies: block.localCaps?.families, neighborFamilies: block.neighborCaps?.families }
 }
 
 /**

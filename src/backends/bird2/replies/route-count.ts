@@ -1,6 +1,6 @@
 import { IncompleteReplyError } from '../../../bird/replies/errors.js'
-import { isGreeting, parseUint, runParser, skipped, textOf, type LineInput, type LineParser, type ParserOptions } from '../../../bird/replies/lines.js'
-import { parseRouteCountLine, type RouteCount } from '../../../bird/replies/route-count.js'
+import { parseUint, runParser, type LineInput, type LineParser, type ParserOptions } from '../../../bird/replies/lines.js'
+import { countLineReader, parseRouteCountLine, type RouteCount } from '../../../bird/replies/route-count.js'
 
 /** One table's line of BIRD 2's `show route count`. */
 export interface TableRouteCount extends RouteCount {
@@ -48,15 +48,14 @@ export function createRouteCountParser(opts: RouteCountOptions = {}): LineParser
   const tables: TableRouteCount[] = []
   let total: RouteCount | undefined
   return {
-    push(line: LineInput): void {
-      const text = textOf(line)
-      if (text === '' || isGreeting(text)) return
-      const parsed = parseTableCountLine(text)
-      if (parsed === undefined) {
-        if (opts.routesExpected !== true) skipped(opts.log, REPLY, text)
-      } else if ('table' in parsed) tables.push(parsed)
-      else total = parsed
-    },
+    push: countLineReader(
+      parseTableCountLine,
+      (parsed) => {
+        if ('table' in parsed) tables.push(parsed)
+        else total = parsed
+      },
+      { log: opts.log, quiet: opts.routesExpected === true },
+    ),
     end(): Bird2RouteCount {
       if (total !== undefined) return { ...total, tables }
       if (tables.length === 0) throw new IncompleteReplyError(REPLY, ['count'])
