@@ -104,7 +104,7 @@ t.test('installs into a throwaway root, runs from there, removes and purges with
     env: { NODENAME: '' },
   })
   t.equal(dry.exitCode, 0, dry.stderr)
-  t.match(dry.stdout, new RegExp(`${bin.replace(/[.]/g, '\\.')} node run --init-system --prefix=${root.replace(/[.]/g, '\\.')} --name=deb-node`))
+  t.match(dry.stdout, new RegExp(`${bin.replace(/[.]/g, '\\.')} node run --init-system --prefix=${root.replace(/[.]/g, '\\.')} --node=deb-node`))
 
   // Files an agent would have left behind: rendered configs, its pid and its log.
   await mkdir(join(root, 'etc/calico/confd/config'), { recursive: true })
