@@ -43,6 +43,12 @@ export interface ReconcilerOptions {
   readonly retry?: RetryPolicy
   /** Jitter source in [0, 1) (tests make it deterministic). */
   readonly random?: () => number
+  /**
+   * While a referenced secret is missing or refused, it is read again this often (default
+   * 5 s) besides the secrets directory's watch: a watch can miss a file created inside a
+   * directory made a moment before, and a held-down session must not wait for another event.
+   */
+  readonly secretRecheckMs?: number
 }
 
 export const DEFAULT_APPLY_RETRY: RetryPolicy = { initialMs: 1_000, maxMs: 60_000 }
@@ -98,6 +104,7 @@ export class Reconciler {
   private stopped = false
   private lastProblems = ''
   private retryTimer: NodeJS.Timeout | undefined
+  private secretTimer: NodeJS.Timeout | undefined
   private failure: ApplyFailure | undefined
   private readonly window: CoalesceWindow
 
@@ -132,8 +139,10 @@ export class Reconciler {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     if (this.retryTimer) clearTimeout(this.retryTimer)
+    if (this.secretTimer) clearTimeout(this.secretTimer)
     this.timer = undefined
     this.retryTimer = undefined
+    this.secretTimer = undefined
     await this.running
   }
 
@@ -202,6 +211,12 @@ export class Reconciler {
     // values the syncer could not validate are reported alongside the intent's own findings
     const problems = [...snapshot.invalid.values(), ...secretProblems, ...rendered.problems]
     this.reportProblems(problems)
+    if (secretProblems.length > 0 && !this.stopped && !this.secretTimer) {
+      this.secretTimer = setTimeout(() => {
+        this.secretTimer = undefined
+        this.refresh() // unchanged output writes and reloads nothing
+      }, this.opts.secretRecheckMs ?? 5_000)
+    }
     const { v4: a4, v6: a6 } = this.opts.appliers
     // One file for both families (BIRD 2): applied once, its outcome stands for both.
     const [v4, v6] =

@@ -77,7 +77,10 @@ t.test('a switch to an etcd that starts later: not ready meanwhile, BIRD config 
   t.equal(await readFile(agent.settings.paths.birdConfig, 'utf8'), before, 'bird.cfg keeps the last good config')
 
   await b.start() // no further change to the client config file
-  await pollUntil('bird.cfg rendered from the new etcd', async () => (await readFile(agent.settings.paths.birdConfig, 'utf8')).includes('Global_10_99_7_60'), { timeoutMs: 60_000 })
+  // Bound: the longest retry delay (DEFAULT_CONNECT_RETRY.maxMs, 30 s, jittered) may already
+  // be running when etcd comes up, plus one attempt and the first sync; a CI run that waited
+  // 60 s under load was short of that after a slow etcd start.
+  await pollUntil('bird.cfg rendered from the new etcd', async () => (await readFile(agent.settings.paths.birdConfig, 'utf8')).includes('Global_10_99_7_60'), { timeoutMs: 120_000 })
   await pollUntil('readiness: in sync with the new etcd', async () => (await readiness(agent.port)).datastore.ok, { timeoutMs: 30_000 })
   t.notMatch(await readFile(agent.settings.paths.birdConfig, 'utf8'), 'Global_10_99_7_50', 'nothing left from the old etcd')
   t.comment(`${failed()} failed attempts before the new etcd came up`)

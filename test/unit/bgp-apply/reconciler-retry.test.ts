@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigApplier, type ReloadResult } from '../../../src/bgp/apply/config-applier.js'
@@ -8,7 +8,7 @@ import { loadTemplates } from '../../../src/bgp/render/index.js'
 import { silentLogger } from '../../../src/log.js'
 import { retryDelayMs } from '../../../src/retry-delay.js'
 import { pollUntil } from '../../helpers/netns.js'
-import { node, snapshot } from '../bgp/builders.js'
+import { node, peer, snapshot } from '../bgp/builders.js'
 
 /**
  * The reconciler retries an apply that threw, by itself: no new snapshot arrives in these
@@ -135,4 +135,21 @@ t.test('retry delays grow, are capped, and are jittered', async (t) => {
   const count = errors.length
   await new Promise((r) => setTimeout(r, 100))
   t.equal(errors.length, count, 'stop() cancels the pending retry')
+})
+
+t.test('a missing secret is read again by itself: the held-down session comes up with no event', async (t) => {
+  const { reconciler, results, dir } = setup(t, async () => 'reconfigured')
+  const withSecret = snapshot({
+    nodes: [node('a', { v4: '10.99.0.1/24', v6: 'fd99::1/64' })],
+    peers: [peer('tor', { peerIP: '10.99.0.254', asNumber: 65001, password: { secretKeyRef: { name: 'tor', key: 'password' } } })],
+  })
+  reconciler.submit(withSecret)
+  await pollUntil('the first apply', () => results[0], { timeoutMs: 10_000, intervalMs: 5 })
+  const config = () => readFileSync(join(dir, 'bird.cfg'), 'utf8')
+  t.match(config(), /protocol bgp Global_10_99_0_254 [^}]*\n\s*disabled;/, 'held down while its secret is missing')
+  // The secret appears; nothing tells the reconciler (no watch here, no new snapshot).
+  mkdirSync(join(dir, 'secrets/tor'), { recursive: true, mode: 0o700 })
+  writeFileSync(join(dir, 'secrets/tor/password'), 'LateSecret1\n', { mode: 0o600 })
+  await pollUntil('the password in bird.cfg', () => config().includes('password "LateSecret1";'), { timeoutMs: 15_000, intervalMs: 50 })
+  t.notMatch(config(), /disabled;/, 'the session is no longer held down')
 })
