@@ -17,6 +17,10 @@ export interface Paths {
   readonly confdDir: string
   readonly birdConfig: string
   readonly bird6Config: string
+  /** The GoBGP backend's gobgpd config (TOML) and its gRPC API socket (never a TCP port). */
+  readonly gobgpConfig: string
+  readonly gobgpSocket: string
+  readonly gobgpPid: string
   /** Operator overrides for templates/*.hbs, watched by the agent. */
   readonly templateOverrideDir: string
   readonly nodenameFile: string
@@ -50,6 +54,9 @@ export function derivePaths(prefix = '', overrides: PathOverrides = {}): Paths {
     confdDir,
     birdConfig: join(confdDir, 'config', 'bird.cfg'),
     bird6Config: join(confdDir, 'config', 'bird6.cfg'),
+    gobgpConfig: join(confdDir, 'config', 'gobgpd.toml'),
+    gobgpSocket: join(runDir, 'gobgp.sock'),
+    gobgpPid: join(runDir, 'gobgpd.pid'),
     templateOverrideDir: join(confdDir, 'templates'),
     nodenameFile: join(stateDir, 'nodename'),
     stateDir,

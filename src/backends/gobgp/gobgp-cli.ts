@@ -1,0 +1,64 @@
+import { execa } from 'execa'
+
+/**
+ * The `gobgp` command-line client, talking to falconer's gobgpd over its unix socket
+ * (`gobgp --target unix://SOCK -j …`). Every part of the GoBGP backend (origination,
+ * kernel programming, status) goes through this one door, so the socket, the timeout and
+ * the error shape are decided once.
+ */
+export interface GobgpCliOptions {
+  /** gobgpd's API socket (Paths.gobgpSocket). */
+  readonly socket: string
+  /** The `gobgp` executable; default `gobgp` on PATH (FALCONER_GOBGP_BIN). */
+  readonly binary?: string
+  /** Per call; default 10 s. */
+  readonly timeoutMs?: number
+}
+
+/** gobgp could not be run, timed out, or gobgpd refused the request. */
+export class GobgpCliError extends Error {
+  override readonly name = 'GobgpCliError'
+  constructor(
+    readonly args: readonly string[],
+    readonly reason: string,
+    /** true when gobgpd is not there (socket missing or refusing): an observation, not a fault. */
+    readonly unavailable: boolean,
+  ) {
+    super(`gobgp ${args.join(' ')}: ${reason}`)
+  }
+}
+
+export class GobgpCli {
+  readonly socket: string
+  readonly binary: string
+  private readonly timeoutMs: number
+
+  constructor(opts: GobgpCliOptions) {
+    this.socket = opts.socket
+    this.binary = opts.binary ?? 'gobgp'
+    this.timeoutMs = opts.timeoutMs ?? 10_000
+  }
+
+  /** Runs `gobgp --target … ARGS` and returns its stdout. */
+  async run(args: readonly string[]): Promise<string> {
+    const argv = ['--target', `unix://${this.socket}`, ...args]
+    const r = await execa(this.binary, argv, { reject: false, timeout: this.timeoutMs, stdin: 'ignore' })
+    if (r.timedOut) throw new GobgpCliError(args, `no answer within ${this.timeoutMs} ms`, false)
+    if (r.exitCode === 0) return r.stdout
+    if (r.exitCode === undefined) throw new GobgpCliError(args, `cannot run ${this.binary}: ${r.shortMessage}`, false)
+    const text = (r.stderr || r.stdout).trim()
+    // gRPC's words when nothing listens on the socket: the daemon is down, not broken.
+    const unavailable = /connection refused|no such file or directory|Unavailable|context deadline exceeded/i.test(text)
+    throw new GobgpCliError(args, text.slice(0, 500), unavailable)
+  }
+
+  /** `gobgp -j ARGS`, parsed. */
+  async json<T = unknown>(args: readonly string[]): Promise<T> {
+    const out = await this.run(['-j', ...args])
+    try {
+      return JSON.parse(out === '' ? 'null' : out) as T
+    } catch {
+      throw new GobgpCliError(['-j', ...args], `answered with text that is not JSON: ${JSON.stringify(out.slice(0, 200))}`, false)
+    }
+  }
+}
