@@ -75,7 +75,8 @@ export async function allBlocks(lab: Lab): Promise<Map<string, NodeBlocks>> {
 }
 
 /**
- * Waits until every node's kernel has a `proto bird` route to every other node's blocks,
+ * Waits until every node's kernel has a route from its BGP speaker (`proto bird`, or 186 on a
+ * GoBGP node) to every other node's blocks,
  * IPv4 and IPv6. Resolves with the blocks of each node.
  */
 export async function waitMeshRoutes(lab: Lab, timeoutMs = 60_000): Promise<Map<string, NodeBlocks>> {
@@ -85,7 +86,7 @@ export async function waitMeshRoutes(lab: Lab, timeoutMs = 60_000): Promise<Map<
     missing = []
     for (const n of lab.nodes) {
       for (const family of [4, 6] as const) {
-        const have = await lab.birdRoutes(n, family)
+        const have = new Set((await lab.programmedRoutes(n, family)).map((r) => canonicalCidr(r.dst)))
         for (const other of lab.nodes.filter((o) => o !== n)) {
           for (const b of blocks.get(other.name)?.[family === 4 ? 'v4' : 'v6'] ?? []) {
             if (!have.has(b)) missing.push(`${n.name} lacks ${b} (${other.name})`)

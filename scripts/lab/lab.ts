@@ -65,14 +65,29 @@ export interface LabOptions {
   readonly bird2Nodes?: readonly number[] | 'all'
   /** The BIRD 2 executable (default: .deps/bird2/usr/sbin/bird, from scripts/install-bird2.sh). */
   readonly bird2Bin?: string
+  /**
+   * Which nodes run the GoBGP backend (`--backend=gobgp`: gobgpd, with falconer programming
+   * the kernel under protocol 186) instead of BIRD (1-based indices). Default: none.
+   */
+  readonly gobgpNodes?: readonly number[]
 }
+
+/** The BGP speaker a lab node runs. */
+export type LabBackend = 'bird1' | 'bird2' | 'gobgp'
+
+/** The kernel routing protocol falconer's GoBGP backend programs routes under. */
+export const GOBGP_ROUTE_PROTOCOL = 186
 
 export interface LabNode {
   readonly plan: NodePlan
   readonly name: string
   readonly ns: Netns
-  /** 1: BIRD 1.6 (bird + bird6); 2: BIRD 2, one daemon at birdSocket/birdPid for both families. */
-  readonly birdGeneration: 1 | 2
+  readonly backend: LabBackend
+  /**
+   * 1: BIRD 1.6 (bird + bird6); 2: BIRD 2, one daemon at birdSocket/birdPid for both
+   * families; undefined on a GoBGP node.
+   */
+  readonly birdGeneration: 1 | 2 | undefined
   /** The BIRD 2 executable a generation-2 node runs (FALCONER_BIRD_BIN of its agent). */
   readonly bird2Bin?: string
   /** The agent's --prefix: every path of this node (configs, sockets, logs) lives under it. */
@@ -83,6 +98,8 @@ export interface LabNode {
   readonly bird6Socket: string
   readonly birdPid: string
   readonly bird6Pid: string
+  /** gobgpd's API socket on a GoBGP node. */
+  readonly gobgpSocket: string
   readonly log: string
 }
 
@@ -123,6 +140,7 @@ export class Lab {
   readonly #teardowns = new Teardowns()
   readonly #nodeCount: number
   readonly #bird2Nodes: readonly number[] | 'all'
+  readonly #gobgpNodes: readonly number[]
   readonly bird2Bin: string
   #nodes: LabNode[] = []
   readonly #namespaces: Netns[] = []
@@ -155,6 +173,11 @@ export class Lab {
     this.bird2Bin = opts.bird2Bin ?? join(this.repoRoot, '.deps/bird2/usr/sbin/bird')
     if (this.#bird2Nodes === 'all' || this.#bird2Nodes.length > 0) {
       if (!existsSync(this.bird2Bin)) throw new LabError(`BIRD 2 is not unpacked at ${this.bird2Bin}: run scripts/install-deps.sh`)
+    }
+    this.#gobgpNodes = opts.gobgpNodes ?? []
+    const bird2 = this.#bird2Nodes
+    if (bird2 === 'all' ? this.#gobgpNodes.length > 0 : this.#gobgpNodes.some((i) => bird2.includes(i))) {
+      throw new LabError('a node runs either BIRD 2 or GoBGP, not both')
     }
     this.#say = opts.say ?? (() => {})
   }
@@ -318,7 +341,8 @@ export class Lab {
 
   /** The agent's command line, as an operator types it in the node (relative to the repository). */
   agentCommand(node: LabNode): string[] {
-    return ['node', 'run', '--init-system', '--name', node.name, '--ip', node.plan.ipv4, '--ip6', node.plan.ipv6, '--prefix', node.prefix]
+    const backend = node.backend === 'gobgp' ? ['--backend=gobgp'] : []
+    return ['node', 'run', '--init-system', '--name', node.name, '--ip', node.plan.ipv4, '--ip6', node.plan.ipv6, '--prefix', node.prefix, ...backend]
   }
 
   /** `node1` for a stable lab, `n1-3fa9` for a unique one. */
@@ -352,13 +376,16 @@ export class Lab {
     const prefix = join(this.dir, plan.name)
     const run = join(prefix, 'var/run/calico')
     const conf = join(prefix, 'etc/calico/confd/config')
-    const bird2 = this.#bird2Nodes === 'all' || this.#bird2Nodes.includes(plan.index)
+    const backend: LabBackend = this.#gobgpNodes.includes(plan.index)
+      ? 'gobgp'
+      : this.#bird2Nodes === 'all' || this.#bird2Nodes.includes(plan.index) ? 'bird2' : 'bird1'
     return {
       plan,
       name: plan.name,
       ns,
-      birdGeneration: bird2 ? 2 : 1,
-      ...(bird2 && { bird2Bin: this.bird2Bin }),
+      backend,
+      birdGeneration: backend === 'gobgp' ? undefined : backend === 'bird2' ? 2 : 1,
+      ...(backend === 'bird2' && { bird2Bin: this.bird2Bin }),
       prefix,
       birdConfig: join(conf, 'bird.cfg'),
       bird6Config: join(conf, 'bird6.cfg'),
@@ -366,6 +393,7 @@ export class Lab {
       bird6Socket: join(run, 'bird6.ctl'),
       birdPid: join(run, 'bird.pid'),
       bird6Pid: join(run, 'bird6.pid'),
+      gobgpSocket: join(run, 'gobgp.sock'),
       log: join(this.dir, 'logs', `${plan.name}.log`),
     }
   }
@@ -756,6 +784,35 @@ export class Lab {
   /** `dst`s of the node's kernel routes BIRD programmed (proto bird), canonical. */
   async birdRoutes(node: LabNode, family: Family): Promise<Set<string>> {
     return new Set((await this.kernelRoutes(node, family, 'bird')).map((r) => canonicalCidr(r.dst)))
+  }
+
+  /**
+   * The kernel routes the node's BGP speaker put there: `proto bird` on a BIRD node, proto
+   * 186 (falconer's) on a GoBGP node, where `ip` names it `falconer` if /etc/iproute2 says so.
+   */
+  async programmedRoutes(node: LabNode, family: Family): Promise<KernelRoute[]> {
+    const all = await this.kernelRoutes(node, family)
+    const mine = node.backend === 'gobgp' ? [String(GOBGP_ROUTE_PROTOCOL), 'falconer'] : ['bird']
+    return all.filter((r) => r.protocol !== undefined && mine.includes(r.protocol))
+  }
+
+  /** `gobgp -j ARGS` against a GoBGP node's gobgpd, in its namespace; parsed. */
+  async nodeGobgp(node: LabNode, args: readonly string[]): Promise<unknown> {
+    if (node.backend !== 'gobgp') throw new LabError(`${node.name} does not run gobgpd`)
+    const r = await exec(node.ns, 'gobgp', ['--target', `unix://${node.gobgpSocket}`, '-j', ...args], { timeoutMs: 20_000 })
+    return JSON.parse(r.stdout === '' ? 'null' : r.stdout) as unknown
+  }
+
+  /** The PID of the gobgpd running in a GoBGP node's namespace, if there is one. */
+  async gobgpdPid(node: LabNode): Promise<number | undefined> {
+    for (const pid of await this.processesIn(node)) {
+      try {
+        if ((await readFile(`/proc/${pid}/comm`, 'utf8')).trim() === 'gobgpd') return pid
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return undefined
   }
 
   // ─── top-of-rack ──────────────────────────────────────────────────────────
