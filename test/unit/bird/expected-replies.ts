@@ -3,6 +3,7 @@
  * here and the BIRD 2 tests in ../bird2 build their expectations with the same helpers.
  */
 import type {
+  BgpDetails,
   BgpRouteAttributes,
   BirdTimestamp,
   Route,
@@ -29,6 +30,23 @@ export const routeChangeStats = (
   exportUpdates: counters(eu[0], eu[1], eu[2], '---', eu[3]),
   exportWithdraws: counters(ew[0], '---', '---', '---', ew[1]),
 })
+
+/** A BGP protocol's details that a reply did not state: every optional field unset. */
+export const BGP_DETAILS_UNSET = {
+  neighborInterface: undefined,
+  neighborId: undefined,
+  neighborCapabilities: undefined,
+  session: undefined,
+  sourceAddress: undefined,
+  holdTimer: undefined,
+  keepaliveTimer: undefined,
+  connectDelay: undefined,
+  errorWait: undefined,
+  restartTimer: undefined,
+  routeLimit: undefined,
+  lastError: undefined,
+  gracefulRestartActive: false,
+} as const satisfies Partial<BgpDetails>
 
 /** `route(network, destination, protocol, since, preference, more)` with `since` read by `time`. */
 export function routeWith(time: (raw: string) => BirdTimestamp) {

@@ -11,7 +11,7 @@ import {
 } from '../../../src/bird/replies/index.js'
 import { birdcLines, rawLines } from './fixture-lines.js'
 import { capturingLogger } from './log-capture.js'
-import { routeChangeStats } from './expected-replies.js'
+import { BGP_DETAILS_UNSET, routeChangeStats } from './expected-replies.js'
 
 const stats = routeChangeStats
 const ZERO = stats([0, 0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0])
@@ -50,20 +50,8 @@ function details(b: Block): ProtocolDetails {
     bgpDetails: b.bgpDetails && {
       state: 'Idle',
       neighborAddress: '',
-      neighborInterface: undefined,
       neighborAs: 64512,
-      neighborId: undefined,
-      neighborCapabilities: undefined,
-      session: undefined,
-      sourceAddress: undefined,
-      holdTimer: undefined,
-      keepaliveTimer: undefined,
-      connectDelay: undefined,
-      errorWait: undefined,
-      restartTimer: undefined,
-      routeLimit: undefined,
-      lastError: undefined,
-      gracefulRestartActive: false,
+      ...BGP_DETAILS_UNSET,
       ...b.bgpDetails,
     },
   }

@@ -14,7 +14,7 @@ import { routeStatuses } from '../../../src/status/populators/routes.js'
 import { parseRoutes } from '../../../src/backends/bird2/replies/index.js'
 import { bird2Lines, bird2Replies } from '../../helpers/bird2-fixtures.js'
 import { capturingLogger } from '../bird/log-capture.js'
-import { routeChangeStats } from '../bird/expected-replies.js'
+import { BGP_DETAILS_UNSET, routeChangeStats } from '../bird/expected-replies.js'
 
 // ─── expected values, as printed in the captures ────────────────────────────
 
@@ -46,19 +46,7 @@ const ALL_CAPS = ['refresh', 'restart-aware', 'AS4', 'enhanced-refresh', 'llgr-a
 
 function bgp(more: Partial<Bird2BgpDetails> & Pick<Bird2BgpDetails, 'state' | 'neighborAddress' | 'neighborAs'>): Bird2BgpDetails {
   return {
-    neighborInterface: undefined,
-    neighborId: undefined,
-    neighborCapabilities: undefined,
-    session: undefined,
-    sourceAddress: undefined,
-    holdTimer: undefined,
-    keepaliveTimer: undefined,
-    connectDelay: undefined,
-    errorWait: undefined,
-    restartTimer: undefined,
-    routeLimit: undefined,
-    lastError: undefined,
-    gracefulRestartActive: false,
+    ...BGP_DETAILS_UNSET,
     localAs: 64512,
     localFamilies: undefined,
     neighborFamilies: undefined,
