@@ -85,15 +85,24 @@ blocks() { # $1 = node letter: 100 IPv4 /26 and 60 IPv6 /122 blackhole "blocks" 
   echo '}'
 }
 
-cat >"$work/a.conf" <<EOF
-router id 10.99.50.1;
-log stderr all;
+# One config for both nodes; they differ only where the captures need it: A holds the
+# kernel-learned, static and unanswered protocols and the error-wait timer, B the `iso long`
+# time formats and the eBGP export filter that tags its routes.
+node_conf() { # $1 = a | b
+  local me=$1 n=1 peer=2 as=64512 peer_as=64513 export=to_mesh learn=' learn; scan time 10;' import='import all; ' error_wait=' error wait time 2, 4;'
+  if [ "$me" = b ]; then n=2 peer=1 as=64513 peer_as=64512 export=tagged learn='' import='' error_wait=''; fi
+  echo "router id 10.99.50.$n;"
+  echo 'log stderr all;'
+  if [ "$me" = b ]; then printf 'timeformat protocol iso long;\ntimeformat route iso long;\ntimeformat base iso long;\n'; fi
+  cat <<EOF
 
 protocol device { scan time 10; }
-protocol direct { ipv4; ipv6; interface "fb2a*"; }
-protocol kernel kernel4 { ipv4 { import all; export filter { if source = RTS_BGP then accept; reject; }; }; learn; scan time 10; }
-protocol kernel kernel6 { ipv6 { import all; export filter { if source = RTS_BGP then accept; reject; }; }; learn; scan time 10; }
+protocol direct { ipv4; ipv6; interface "fb2$me*"; }
+protocol kernel kernel4 { ipv4 { ${import}export filter { if source = RTS_BGP then accept; reject; }; };$learn }
+protocol kernel kernel6 { ipv6 { ${import}export filter { if source = RTS_BGP then accept; reject; }; };$learn }
 
+EOF
+  if [ "$me" = a ]; then cat <<EOF
 protocol static static4 {
   ipv4;
   route 10.99.60.0/24 via 10.99.50.2;
@@ -101,26 +110,46 @@ protocol static static4 {
   route 10.99.62.0/24 unreachable;
   route 10.99.63.0/24 prohibit;
 }
-$(blocks a)
+EOF
+  fi
+  blocks "$me"
+  echo
+  echo 'filter to_mesh { if source = RTS_STATIC then accept; reject; }'
+  if [ "$me" = b ]; then cat <<EOF
+filter tagged {
+  if source != RTS_STATIC then reject;
+  bgp_community.add((64513,100));
+  bgp_community.add((65535,65281));
+  bgp_large_community.add((64513,1,2));
+  bgp_ext_community.add((rt,64513,100));
+  bgp_med = 50;
+  bgp_path.prepend(64513);
+  accept;
+}
+EOF
+  fi
+  cat <<EOF
 
-filter to_mesh { if source = RTS_STATIC then accept; reject; }
+template bgp mesh { local as 64512; connect retry time 2;$error_wait }
 
-template bgp mesh { local as 64512; connect retry time 2; error wait time 2, 4; }
-
-protocol bgp Mesh_10_99_50_2 from mesh {
-  local 10.99.50.1; neighbor 10.99.50.2 as 64512;
+protocol bgp Mesh_10_99_50_$peer from mesh {
+  local 10.99.50.$n; neighbor 10.99.50.$peer as 64512;
   ipv4 { import all; export filter to_mesh; };
 }
-protocol bgp Mesh_fd99_50__2 from mesh {
-  local fd99:50::1; neighbor fd99:50::2 as 64512;
+protocol bgp Mesh_fd99_50__$peer from mesh {
+  local fd99:50::$n; neighbor fd99:50::$peer as 64512;
   ipv6 { import all; export filter to_mesh; };
 }
-# eBGP, one session for both families; B's routes arrive with communities and a longer path.
-protocol bgp Node_10_99_51_2 {
-  local 10.99.51.1 as 64512; neighbor 10.99.51.2 as 64513;
-  ipv4 { import all; export filter to_mesh; };
-  ipv6 { import all; export filter to_mesh; next hop address fd99:51::1; };
+EOF
+  if [ "$me" = a ]; then echo "# eBGP, one session for both families; B's routes arrive with communities and a longer path."; fi
+  cat <<EOF
+protocol bgp Node_10_99_51_$peer {
+  local 10.99.51.$n as $as; neighbor 10.99.51.$peer as $peer_as;
+  ipv4 { import all; export filter $export; };
+  ipv6 { import all; export filter $export; next hop address fd99:51::$n; };
 }
+EOF
+  if [ "$me" = a ]; then cat <<EOF
 # Nobody answers at .9: Connect/Active with a socket error.
 protocol bgp Global_10_99_50_9 from mesh {
   local 10.99.50.1; neighbor 10.99.50.9 as 64599;
@@ -141,49 +170,10 @@ protocol bgp Node_10_99_50_7 from mesh {
   ipv4 { import all; export none; };
 }
 EOF
-
-cat >"$work/b.conf" <<EOF
-router id 10.99.50.2;
-log stderr all;
-timeformat protocol iso long;
-timeformat route iso long;
-timeformat base iso long;
-
-protocol device { scan time 10; }
-protocol direct { ipv4; ipv6; interface "fb2b*"; }
-protocol kernel kernel4 { ipv4 { export filter { if source = RTS_BGP then accept; reject; }; }; }
-protocol kernel kernel6 { ipv6 { export filter { if source = RTS_BGP then accept; reject; }; }; }
-
-$(blocks b)
-
-filter to_mesh { if source = RTS_STATIC then accept; reject; }
-filter tagged {
-  if source != RTS_STATIC then reject;
-  bgp_community.add((64513,100));
-  bgp_community.add((65535,65281));
-  bgp_large_community.add((64513,1,2));
-  bgp_ext_community.add((rt,64513,100));
-  bgp_med = 50;
-  bgp_path.prepend(64513);
-  accept;
+  fi
 }
-
-template bgp mesh { local as 64512; connect retry time 2; }
-
-protocol bgp Mesh_10_99_50_1 from mesh {
-  local 10.99.50.2; neighbor 10.99.50.1 as 64512;
-  ipv4 { import all; export filter to_mesh; };
-}
-protocol bgp Mesh_fd99_50__1 from mesh {
-  local fd99:50::2; neighbor fd99:50::1 as 64512;
-  ipv6 { import all; export filter to_mesh; };
-}
-protocol bgp Node_10_99_51_1 {
-  local 10.99.51.2 as 64513; neighbor 10.99.51.1 as 64512;
-  ipv4 { import all; export filter tagged; };
-  ipv6 { import all; export filter tagged; next hop address fd99:51::2; };
-}
-EOF
+node_conf a >"$work/a.conf"
+node_conf b >"$work/b.conf"
 
 # a.conf with one session's options changed (a restart: "in progress"), a syntax error, a semantic error.
 sed 's/neighbor 10.99.50.9 as 64599;/neighbor 10.99.50.9 as 64598;/' "$work/a.conf" >"$work/a-changed.conf"

@@ -3,8 +3,9 @@
  * of earlier runs gone, the topology of topology.ts, and a hosts file for can-reach=NAME
  * with the namespace's resolver kept off the network.
  */
+import type { Test } from 'tap'
 import { isolateNetnsResolver, removeStaleNamespaces, writeNetnsHosts, type Netns, type TeardownHost } from '../../helpers/netns.js'
-import { assertBuilt } from './cli.js'
+import { assertBuilt, detect, mapLimit, type CliResult } from './cli.js'
 import { buildAutodetectTopology, NETNS_PREFIX } from './topology.js'
 
 export const HOSTS = `127.0.0.1     localhost
@@ -53,3 +54,29 @@ export const METHOD_CASES: readonly (readonly [method: string, family: 4 | 6, if
   ['can-reach=gw6.test', 6, 'eth1', 'fd99:2::1/64', 'a name from the namespace\'s /etc/hosts'],
 ]
 
+
+/**
+ * The namespace (made before the file's tests) and the test that runs every method of one
+ * family there; the results, in the order of that family's METHOD_CASES, are for the
+ * file's later tests.
+ */
+export function everyMethodOf(t: Test, family: 4 | 6): { readonly cases: typeof METHOD_CASES; readonly results: () => CliResult[] } {
+  const cases = METHOD_CASES.filter(([, f]) => f === family)
+  let ns: Netns
+  let results: CliResult[] = []
+  t.before(async () => {
+    ns = await setUpAutodetectNamespace(t)
+  })
+  t.test('every method', async (t) => {
+    results = await mapLimit(cases, PARALLEL, ([method, family]) => detect(ns, method, family))
+    for (const [i, [method, family, iface, address, why]] of cases.entries()) {
+      const r = results[i]!
+      t.same([r.interface, r.address], [iface, address], `${method} IPv${family}: ${iface} ${address} (${why})`)
+      t.equal(r.method, method)
+      t.equal(r.family, family)
+      const winner = r.trace.filter((d) => d.decision === 'chosen')
+      t.same(winner, [{ interface: iface, address, decision: 'chosen', reason: winner[0]?.reason }], 'the trace names exactly the winner')
+    }
+  })
+  return { cases, results: () => results }
+}

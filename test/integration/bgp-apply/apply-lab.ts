@@ -5,10 +5,13 @@ import { join } from 'node:path'
 import type { Etcd3 } from 'etcd3'
 import { pino, type Logger } from 'pino'
 import { API_VERSION, type AnyResource, type Node } from '../../../src/api/types.js'
-import { ConfigApplier, type ReloadResult } from '../../../src/bgp/apply/config-applier.js'
+import { probeBird, type BackendRuntime } from '../../../src/backends/backend.js'
+import { bird2Backend } from '../../../src/backends/bird2/backend.js'
+import { ConfigApplier } from '../../../src/bgp/apply/config-applier.js'
 import { checkConfig } from '../../../src/bgp/apply/config-check.js'
 import { reloadBird } from '../../../src/bgp/apply/bird-reload.js'
 import { Reconciler, type ReconcileResult } from '../../../src/bgp/reconciler.js'
+import { renderConfigs } from '../../../src/bgp/render-configs.js'
 import { TemplateSource } from '../../../src/bgp/template-source.js'
 import { BirdControl } from '../../../src/bird/control/index.js'
 import { parseProtocolDetails, parseStatus, type BirdStatus, type BirdTimestamp, type ProtocolDetails } from '../../../src/bird/replies/index.js'
@@ -20,6 +23,8 @@ import { parseCidr } from '../../../src/datastore/cidr.js'
 import { startSyncer, type Syncer, type SyncStatus } from '../../../src/datastore/syncer.js'
 import type { RetryPolicy } from '../../../src/retry-delay.js'
 import { derivePaths, type Paths } from '../../../src/settings/paths.js'
+import { bird1Reader } from '../../../src/status/family-reader.js'
+import { requireBird2 } from '../../helpers/bird2.js'
 import { startEtcd, type EtcdHandle } from '../../helpers/etcd.js'
 import {
   addAddress,
@@ -36,18 +41,21 @@ import {
 } from '../../helpers/netns.js'
 
 /**
- * The configuration pipeline against real things, as the agent wires it:
+ * The configuration pipeline against real things, as the agent wires it, for either BIRD
+ * backend:
  *
- *   etcd (loopback) ──► syncer ──► Reconciler ──► ConfigApplier ──► bird.cfg / bird6.cfg
+ *   etcd (loopback) ──► syncer ──► Reconciler ──► the backend's appliers ──► config file(s)
  *                                   (in the test process)             │  `configure` over the
  *                                                                     ▼  control socket
- *   ns A (10.99.N.1, fd99:N::1): bird + bird6 run by BirdSupervisor (wrap: ip netns exec A)
- *        │ veth
- *   ns B (10.99.N.2): plain bird with a hand-written config, logging to a file, peering
- *                     with A as Mesh_10_99_N_1 (A's side is Mesh_10_99_N_2, from the mesh).
+ *   ns A (10.99.N.1, fd99:N::1): BIRD 1.6's bird + bird6, or BIRD 2's one bird (both
+ *        │ veth                 families), run by BirdSupervisor (wrap: ip netns exec A)
+ *   ns B (10.99.N.2; with BIRD 2 also fd99:N::2): the same BIRD generation with a
+ *        hand-written config, logging to a file, peering with A as Mesh_10_99_N_1 (A's side
+ *        is Mesh_10_99_N_2, from the mesh); with BIRD 2 also over IPv6 (Mesh_fd99_N__1).
  *
  * Node A (`node-a`) and node B (`node-b`) are Node resources; A has one confirmed block
- * (192.168.N.0/26) inside the default pool, so B learns one route from A.
+ * (192.168.N.0/26) inside the default pool, so B learns one route from A (with BIRD 2 also
+ * fd99:100:0:N::/122 in an IPv6 pool).
  * Addresses other peers are given (10.99.N.48-.99, fd99:N:1::/64) are unreachable from
  * A by route, so BIRD's connects to them fail at once and never leave the namespace.
  */
@@ -89,7 +97,17 @@ export class ResultLog {
   }
 }
 
+export type LabBackend = 'bird1' | 'bird2'
+
+/** One BGP session of the lab, by its protocol name on each side. */
+export interface LabSession {
+  readonly family: 4 | 6
+  readonly onA: string
+  readonly onB: string
+}
+
 export interface ApplyLab {
+  readonly backend: LabBackend
   readonly net: number
   readonly a: Netns
   readonly b: Netns
@@ -97,23 +115,32 @@ export interface ApplyLab {
   readonly etcd: EtcdHandle
   /** The test's own etcd client (the operator's side). */
   readonly writer: Etcd3
+  /** The backend as the Reconciler drives it: render, appliers, daemons, readers. */
+  readonly runtime: BackendRuntime
   readonly reconciler: Reconciler
   readonly syncer: Syncer
-  readonly templates: TemplateSource
+  readonly supervisor: BirdSupervisor
   readonly results: ResultLog
+  /** The Reconciler's first result: applied before BIRD ran. */
+  readonly first: ReconcileResult
   /** Every record the pipeline logged (pino JSON). */
   readonly logs: LogRecord[]
   readonly syncStatuses: SyncStatus[]
-  /** How many `configure` requests the appliers sent, per family. */
+  /** How many `configure` requests went to A's sockets (BIRD 2's one socket counts as v4). */
   readonly reloads: { v4: number; v6: number }
-  /** A's BGP protocol toward B (from the mesh) and B's toward A. */
+  /** A's BGP protocol toward B over IPv4 (from the mesh) and B's toward A. */
   readonly sessionOnA: string
   readonly sessionOnB: string
+  /** Every A↔B session: IPv4, and with BIRD 2 IPv6 too. */
+  readonly sessions: readonly LabSession[]
   readonly bLogFile: string
   readonly bSocket: string
+  /** A's IPv4 control socket; with BIRD 2 the one socket, so `controlA6` is the same client. */
   readonly controlA: BirdControl
   readonly controlA6: BirdControl
   readonly controlB: BirdControl
+  /** Every session Established on both sides. */
+  allEstablished(): Promise<boolean>
   /** Resource/affinity writes; each resolves with the etcd revision of the write. */
   put(r: AnyResource): Promise<number>
   putRaw(key: string, value: string): Promise<number>
@@ -154,7 +181,30 @@ function captureLogger(records: LogRecord[]): Logger {
   return pino({ level: 'debug' }, sink)
 }
 
-function birdBConfig(net: number, logFile: string): string {
+/**
+ * B's config: a static protocol with B's routes and a session toward A per family. BIRD 1.6
+ * filters at the protocol, BIRD 2 in each channel; `extra` is appended (a test's own sessions).
+ */
+function birdBConfig(backend: LabBackend, net: number, logFile: string, extra = ''): string {
+  const session = (name: string, neighbor: string, source: string, filters: string) => `
+protocol bgp ${name} {
+  debug { states, events };
+  local as ${LOCAL_AS};
+  neighbor ${neighbor} as ${LOCAL_AS};
+  source address ${source};
+  ${filters}
+  connect delay time 1;
+  connect retry time 1;
+  error wait time 1, 5;
+}
+`
+  const routes = backend === 'bird1'
+    ? `protocol static b_block { route 192.168.${net}.64/26 blackhole; }
+${session(`Mesh_10_99_${net}_1`, `10.99.${net}.1`, `10.99.${net}.2`, 'import all;\n  export where proto = "b_block";')}`
+    : `protocol static b4 { ipv4; route 192.168.${net}.64/26 blackhole; route 192.168.${net}.128/26 blackhole; }
+protocol static b6 { ipv6; route fd99:200:${net}::/122 blackhole; }
+${session(`Mesh_10_99_${net}_1`, `10.99.${net}.1`, `10.99.${net}.2`, 'ipv4 { import all; export where proto = "b4"; };')}\
+${session(`Mesh_fd99_${net}__1`, `fd99:${net}::1`, `fd99:${net}::2`, 'ipv6 { import all; export where proto = "b6"; };')}`
   return `router id 10.99.${net}.2;
 log "${logFile}" all;
 timeformat base iso long;
@@ -163,47 +213,73 @@ timeformat protocol iso long;
 timeformat route iso long;
 
 protocol device { scan time 2; }
-protocol static b_block { route 192.168.${net}.64/26 blackhole; }
-
-protocol bgp Mesh_10_99_${net}_1 {
-  debug { states, events };
-  local as ${LOCAL_AS};
-  neighbor 10.99.${net}.1 as ${LOCAL_AS};
-  source address 10.99.${net}.2;
-  import all;
-  export where proto = "b_block";
-  connect delay time 1;
-  connect retry time 1;
-  error wait time 1, 5;
+${routes}${extra}`
 }
-`
+
+/**
+ * BIRD 1.6 as its backend runs it, except that every config is checked with `bird -p`
+ * alone (never `configure check` on the running daemon), so a rejection here is always
+ * the spawned checker's; config-check-socket.test.ts covers the socket route.
+ */
+function bird1Runtime(paths: Paths, log: Logger, control: (socketPath: string) => BirdControl): BackendRuntime {
+  const v4 = control(paths.birdSocket)
+  const v6 = control(paths.bird6Socket)
+  const templates = new TemplateSource(paths.templateOverrideDir, log)
+  const applier = (family: 4 | 6) =>
+    new ConfigApplier(family === 4 ? paths.birdConfig : paths.bird6Config, family, {
+      check: checkConfig,
+      reload: (file) => reloadBird(family === 4 ? v4 : v6, file),
+    }, log.child({ family }))
+  return {
+    render: (input) => renderConfigs({ ...input, templates: templates.get() }),
+    appliers: { v4: applier(4), v6: applier(6) },
+    daemons: birdDaemonSpecs(paths),
+    readers: { v4: bird1Reader(v4), v6: bird1Reader(v6) },
+    configDirs: [join(paths.confdDir, 'config')],
+    watchTemplates: (onChange) => templates.watch(onChange),
+    close: async () => {
+      await templates.close()
+      await Promise.all([v4.close(), v6.close()])
+    },
+  }
 }
 
 export interface ApplyLabOptions {
+  /** Which BIRD runs on A and B (default BIRD 1.6). */
+  readonly backend?: LabBackend
   /** Runs once the directories exist, before the first render (e.g. mount a tmpfs on the config dir). */
   readonly prepare?: (paths: Paths) => Promise<void>
   /** Backoff of the Reconciler's retries of a failed apply (default the product's). */
   readonly retry?: RetryPolicy
+  /** More of B: addresses on its veth (CIDR form) and config appended to its file. */
+  readonly extraB?: { readonly addresses: readonly string[]; readonly config: string }
 }
 
-/** Builds the lab and waits until A's mesh session to B is Established. */
+/** Builds the lab and waits until every A↔B session is Established. */
 export async function startApplyLab(t: TeardownHost, net: number, opts: ApplyLabOptions = {}): Promise<ApplyLab> {
-  await removeStaleNamespaces('ap')
-  const a = await createNetns(t, 'ap')
-  const b = await createNetns(t, 'ap')
+  const backend = opts.backend ?? 'bird1'
+  const dualStack = backend === 'bird2'
+  // BIRD 2 replaces `bird` on the PATH only in .deps: it fails here, before anything starts, when missing.
+  const birdBin = backend === 'bird2' ? requireBird2() : 'bird'
+  const tag = backend === 'bird1' ? 'ap' : 'b2'
+  await removeStaleNamespaces(tag)
+  const a = await createNetns(t, tag)
+  const b = await createNetns(t, tag)
   await addVeth(a, 'veth-a', 'veth-b', { peerNs: b })
   await addAddress(a, 'veth-a', `10.99.${net}.1/24`)
   await addAddress(a, 'veth-a', `fd99:${net}::1/64`, { nodad: true })
   await addAddress(b, 'veth-b', `10.99.${net}.2/24`)
+  if (dualStack) await addAddress(b, 'veth-b', `fd99:${net}::2/64`, { nodad: true })
+  for (const cidr of opts.extraB?.addresses ?? []) await addAddress(b, 'veth-b', cidr, { nodad: cidr.includes(':') })
   await linkUp(a, 'veth-a')
   await linkUp(b, 'veth-b')
   await waitForOperstate(a, 'veth-a', ['UP'])
-  // Other peers live at 10.99.N.50-.99 and fd99:N:1::/64: connects fail at once, locally.
+  // Other peers live at 10.99.N.48-.99 and fd99:N:1::/64: connects fail at once, locally.
   for (const dest of [`10.99.${net}.48/28`, `10.99.${net}.64/27`, `10.99.${net}.96/30`, `fd99:${net}:1::/64`]) {
     await ipIn(a, [...(dest.includes(':') ? ['-6'] : []), 'route', 'add', 'unreachable', dest])
   }
 
-  const prefix = await mkdtemp(join(tmpdir(), 'fa-ap-'))
+  const prefix = await mkdtemp(join(tmpdir(), `fa-${tag}-`))
   t.teardown(() => rm(prefix, { recursive: true, force: true }))
   const paths = derivePaths(prefix)
   for (const dir of [join(paths.confdDir, 'config'), paths.runDir, join(paths.templateOverrideDir, 'partials'), paths.secretsDir]) {
@@ -222,40 +298,49 @@ export async function startApplyLab(t: TeardownHost, net: number, opts: ApplyLab
     putRaw(affinityKeyOf(node, cidr), JSON.stringify({ state }))
 
   await put(nodeResource(NODE_A, { ipv4Address: `10.99.${net}.1/24`, ipv6Address: `fd99:${net}::1/64` }))
-  await put(nodeResource(NODE_B, { ipv4Address: `10.99.${net}.2/24` }))
+  await put(nodeResource(NODE_B, { ipv4Address: `10.99.${net}.2/24`, ...(dualStack && { ipv6Address: `fd99:${net}::2/64` }) }))
   await put(resource('IPPool', 'default-ipv4-ippool', { cidr: '192.168.0.0/16', blockSize: 26, ipipMode: 'Never', vxlanMode: 'Never', natOutgoing: true }))
-  const seeded = await affinity(NODE_A, `192.168.${net}.0/26`)
+  if (dualStack) await put(resource('IPPool', 'default-ipv6-ippool', { cidr: 'fd99:100::/48', blockSize: 122, ipipMode: 'Never', vxlanMode: 'Never' }))
+  let seeded = await affinity(NODE_A, `192.168.${net}.0/26`)
+  if (dualStack) seeded = await affinity(NODE_A, `fd99:100:0:${net}::/122`)
 
   const logs: LogRecord[] = []
   const log = captureLogger(logs)
-  const controlA = new BirdControl({ socketPath: paths.birdSocket, timeoutMs: 10_000 })
-  const controlA6 = new BirdControl({ socketPath: paths.bird6Socket, timeoutMs: 10_000 })
-  t.teardown(() => Promise.all([controlA.close(), controlA6.close()]))
+  // One client per socket, shared by the backend and the test, counting what reconfigures BIRD.
   const reloads = { v4: 0, v6: 0 }
-  const applier = (family: 4 | 6) =>
-    new ConfigApplier(family === 4 ? paths.birdConfig : paths.bird6Config, family, {
-      check: checkConfig,
-      reload: (file): Promise<ReloadResult> => {
-        reloads[family === 4 ? 'v4' : 'v6']++
-        return reloadBird(family === 4 ? controlA : controlA6, file)
-      },
-    }, log.child({ family }))
+  const controls = new Map<string, BirdControl>()
+  const control = (socketPath: string): BirdControl => {
+    const existing = controls.get(socketPath)
+    if (existing !== undefined) return existing
+    const c = new BirdControl({ socketPath, timeoutMs: 10_000 })
+    const request = c.request.bind(c)
+    c.request = (command, reqOpts) => {
+      if (command.startsWith('configure')) reloads[socketPath === paths.bird6Socket ? 'v6' : 'v4']++
+      return request(command, reqOpts)
+    }
+    controls.set(socketPath, c)
+    return c
+  }
+  const runtime = backend === 'bird1'
+    ? bird1Runtime(paths, log, control)
+    : bird2Backend(await probeBird(birdBin)).start({ paths, log, controls: control })
+  t.teardown(() => runtime.close())
+  const controlA = control(paths.birdSocket)
+  const controlA6 = backend === 'bird1' ? control(paths.bird6Socket) : controlA
 
-  const templates = new TemplateSource(paths.templateOverrideDir, log)
   const results = new ResultLog()
   const reconciler = new Reconciler({
     nodeName: NODE_A,
     secretsDir: paths.secretsDir,
-    templates: () => templates.get(),
-    appliers: { v4: applier(4), v6: applier(6) },
+    render: (input) => runtime.render(input),
+    appliers: runtime.appliers,
     log,
     ...(opts.retry !== undefined && { retry: opts.retry }),
     onResult: (r) => results.push(r),
     onError: (err) => results.errors.push(err),
   })
   t.teardown(() => reconciler.stop())
-  templates.watch(() => reconciler.refresh())
-  t.teardown(() => templates.close())
+  runtime.watchTemplates(() => reconciler.refresh())
 
   const store = await EtcdStore.connect(etcd.settings, log)
   t.teardown(() => store.close())
@@ -278,7 +363,7 @@ export async function startApplyLab(t: TeardownHost, net: number, opts: ApplyLab
 
   const supervisor = new BirdSupervisor({
     manage: true,
-    daemons: birdDaemonSpecs(paths),
+    daemons: runtime.daemons,
     wrap: ['ip', 'netns', 'exec', a.name],
     backoff: { initialMs: 200, maxMs: 2_000 },
     stopGraceMs: 5_000,
@@ -292,19 +377,25 @@ export async function startApplyLab(t: TeardownHost, net: number, opts: ApplyLab
   const bLogFile = join(bDir, 'bird.log')
   const bConfig = join(bDir, 'bird.cfg')
   const bSocket = join(bDir, 'bird.ctl')
-  await writeFile(bConfig, birdBConfig(net, bLogFile))
-  spawnInNetns(t, b, 'bird', ['-f', '-c', bConfig, '-s', bSocket, '-P', join(bDir, 'bird.pid')])
+  await writeFile(bConfig, birdBConfig(backend, net, bLogFile, opts.extraB?.config))
+  spawnInNetns(t, b, birdBin, ['-f', '-c', bConfig, '-s', bSocket, '-P', join(bDir, 'bird.pid')])
   const controlB = new BirdControl({ socketPath: bSocket, timeoutMs: 10_000 })
   t.teardown(() => controlB.close())
 
-  const sessionOnA = `Mesh_10_99_${net}_2`
-  const sessionOnB = `Mesh_10_99_${net}_1`
+  const sessions: LabSession[] = [{ family: 4, onA: `Mesh_10_99_${net}_2`, onB: `Mesh_10_99_${net}_1` }]
+  if (dualStack) sessions.push({ family: 6, onA: `Mesh_fd99_${net}__2`, onB: `Mesh_fd99_${net}__1` })
+  const allEstablished = async () => {
+    for (const s of sessions) {
+      if (!(await isEstablished(controlA, s.onA)) || !(await isEstablished(controlB, s.onB))) return false
+    }
+    return true
+  }
   await pollUntil(
-    `${sessionOnA} Established on A and ${sessionOnB} on B`,
-    async () => (await isEstablished(controlA, sessionOnA)) && (await isEstablished(controlB, sessionOnB)),
+    `${sessions.map((s) => `${s.onA} on A and ${s.onB} on B`).join(', ')} Established`,
+    allEstablished,
     { timeoutMs: 90_000, intervalMs: 250 },
   )
-  await pollUntil('bird6 on A to answer', async () => (await birdStatus(controlA6)).state === 'running', { timeoutMs: 30_000 })
+  await pollUntil('A\'s IPv6 daemon to answer', async () => (await birdStatus(controlA6)).state === 'running', { timeoutMs: 30_000 })
 
   const change = async (write: () => Promise<number>) => {
     const from = results.results.length
@@ -315,9 +406,9 @@ export async function startApplyLab(t: TeardownHost, net: number, opts: ApplyLab
   }
 
   return {
-    net, a, b, paths, etcd, writer, reconciler, syncer, templates, results, logs, syncStatuses, reloads,
-    sessionOnA, sessionOnB, bLogFile, bSocket, controlA, controlA6, controlB,
-    put, putRaw, remove, affinity, change,
+    backend, net, a, b, paths, etcd, writer, runtime, reconciler, syncer, supervisor, results, first, logs, syncStatuses, reloads,
+    sessionOnA: sessions[0]!.onA, sessionOnB: sessions[0]!.onB, sessions, bLogFile, bSocket, controlA, controlA6, controlB,
+    allEstablished, put, putRaw, remove, affinity, change,
   }
 }
 

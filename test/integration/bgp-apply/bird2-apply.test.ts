@@ -1,37 +1,12 @@
 import t from 'tap'
-import { Writable } from 'node:stream'
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pino } from 'pino'
-import type { AnyResource } from '../../../src/api/types.js'
-import { probeBird } from '../../../src/backends/backend.js'
-import { bird2Backend } from '../../../src/backends/bird2/backend.js'
-import { Reconciler, type ReconcileResult } from '../../../src/bgp/reconciler.js'
-import { BirdControl } from '../../../src/bird/control/index.js'
-import { BirdSupervisor } from '../../../src/bird/supervisor/index.js'
-import { createEtcdClient } from '../../../src/datastore/etcd-client.js'
-import { EtcdStore } from '../../../src/datastore/etcd-store.js'
-import { startSyncer } from '../../../src/datastore/syncer.js'
-import { derivePaths } from '../../../src/settings/paths.js'
+import type { BirdControl } from '../../../src/bird/control/index.js'
 import { peerRows } from '../../../src/status/peers.js'
-import { requireBird2 } from '../../helpers/bird2.js'
-import { startEtcd } from '../../helpers/etcd.js'
+import { ipIn, pollUntil } from '../../helpers/netns.js'
 import {
-  addAddress,
-  addVeth,
-  createNetns,
-  ipIn,
-  linkUp,
-  pollUntil,
-  removeStaleNamespaces,
-  spawnInNetns,
-  waitForOperstate,
-} from '../../helpers/netns.js'
-import {
-  affinityKeyOf,
   birdStatus,
-  keyOf,
+  isEstablished,
   nodeResource,
   protocolDetails,
   protocolText,
@@ -40,12 +15,13 @@ import {
   sameSince,
   sessionAgedAtLeast,
   settledAfterReconfiguration,
-  type LogRecord,
+  startApplyLab,
 } from './apply-lab.js'
 
 /**
  * The BIRD 2 backend's apply pipeline against real BIRD 2 daemons, as the agent wires it
- * (etcd → syncer → Reconciler → the backend's render, `bird -p`, rename, `configure`):
+ * (etcd → syncer → Reconciler → the backend's render, `bird -p`, rename, `configure`), in
+ * the apply lab (apply-lab.ts) with BIRD 2 on both sides:
  *
  *   ns A (10.99.N.1, fd99:N::1): the BIRD 2 backend's one `bird` (both families), supervised
  *        │ veth
@@ -62,41 +38,17 @@ import {
  * a withheld session, programClusterRoutes) are checked against what BIRD 2 then does.
  */
 const NET = 71
-const bird2 = requireBird2()
 const V4_A = `10.99.${NET}.1`
 const V4_B = `10.99.${NET}.2`
-const V6_A = `fd99:${NET}::1`
 const V6_B = `fd99:${NET}::2`
 const ON_A = { v4: `Mesh_10_99_${NET}_2`, v6: `Mesh_fd99_${NET}__2` }
 const ON_B = { v4: `Mesh_10_99_${NET}_1`, v6: `Mesh_fd99_${NET}__1` }
 const V4_TOR = `10.99.${NET}.3`
 const TOR_ON_A = `Global_10_99_${NET}_3_port_1790`
 
-function birdBConfig(logFile: string): string {
-  const session = (name: string, neighbor: string, source: string, family: 4 | 6) => `
-protocol bgp ${name} {
-  debug { states, events };
-  local as 64512;
-  neighbor ${neighbor} as 64512;
-  source address ${source};
-  ipv${family} { import all; export where proto = "b${family}"; };
-  connect delay time 1;
-  connect retry time 1;
-  error wait time 1, 5;
-}
-`
-  return `router id ${V4_B};
-log "${logFile}" all;
-timeformat base iso long;
-timeformat log iso long;
-timeformat protocol iso long;
-timeformat route iso long;
-protocol device { scan time 2; }
-protocol static b4 { ipv4; route 192.168.${NET}.64/26 blackhole; route 192.168.${NET}.128/26 blackhole; }
-protocol static b6 { ipv6; route fd99:200:${NET}::/122 blackhole; }
-${session(ON_B.v4, V4_A, V4_B, 4)}${session(ON_B.v6, V6_A, V6_B, 6)}
-# A connects to port 1790 (BIRD holds one session per neighbor address and port: this one
-# must not wait for the mesh session's lock on ${V4_A} port 179)
+// A connects to port 1790 (BIRD holds one session per neighbor address and port: this one
+// must not wait for the mesh session's lock on A's address port 179)
+const TOR_ON_B = `
 protocol bgp Tor_A {
   debug { states, events };
   multihop;
@@ -109,126 +61,16 @@ protocol bgp Tor_A {
   error wait time 1, 5;
 }
 `
-}
 
 t.test('BIRD 2 backend against real BIRD 2: sessions, kernel, invariants', async (t) => {
-  await removeStaleNamespaces('b2')
-  const a = await createNetns(t, 'b2')
-  const b = await createNetns(t, 'b2')
-  await addVeth(a, 'veth-a', 'veth-b', { peerNs: b })
-  await addAddress(a, 'veth-a', `${V4_A}/24`)
-  await addAddress(a, 'veth-a', `${V6_A}/64`, { nodad: true })
-  await addAddress(b, 'veth-b', `${V4_B}/24`)
-  await addAddress(b, 'veth-b', `${V4_TOR}/24`)
-  await addAddress(b, 'veth-b', `${V6_B}/64`, { nodad: true })
-  await linkUp(a, 'veth-a')
-  await linkUp(b, 'veth-b')
-  await waitForOperstate(a, 'veth-a', ['UP'])
-  // peers added by the test live here: BIRD's connects fail at once, inside A
-  await ipIn(a, ['route', 'add', 'unreachable', `10.99.${NET}.48/28`])
-
-  const prefix = await mkdtemp(join(tmpdir(), 'fa-b2-'))
-  t.teardown(() => rm(prefix, { recursive: true, force: true }))
-  const paths = derivePaths(prefix)
-  for (const dir of [join(paths.confdDir, 'config'), paths.runDir, paths.templateOverrideDir, paths.secretsDir]) await mkdir(dir, { recursive: true })
-
-  const etcd = await startEtcd(t)
-  const writer = createEtcdClient(etcd.settings)
-  t.teardown(() => writer.close())
-  const put = async (r: AnyResource) => Number((await writer.put(keyOf(r)).value(JSON.stringify(r)).exec()).header.revision)
-  const affinity = async (node: string, cidr: string) =>
-    Number((await writer.put(affinityKeyOf(node, cidr)).value(JSON.stringify({ state: 'confirmed' })).exec()).header.revision)
-
-  await put(nodeResource('node-a', { ipv4Address: `${V4_A}/24`, ipv6Address: `${V6_A}/64` }))
-  await put(nodeResource('node-b', { ipv4Address: `${V4_B}/24`, ipv6Address: `${V6_B}/64` }))
-  await put(resource('IPPool', 'default-ipv4-ippool', { cidr: '192.168.0.0/16', blockSize: 26, ipipMode: 'Never', vxlanMode: 'Never', natOutgoing: true }))
-  await put(resource('IPPool', 'default-ipv6-ippool', { cidr: 'fd99:100::/48', blockSize: 122, ipipMode: 'Never', vxlanMode: 'Never' }))
-  await affinity('node-a', `192.168.${NET}.0/26`)
-  const seeded = await affinity('node-a', `fd99:100:0:${NET}::/122`)
-
-  const logs: LogRecord[] = []
-  const log = pino({ level: 'debug' }, new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as LogRecord)
-      done()
-    },
-  }))
-
-  let reloads = 0
-  const control = new BirdControl({ socketPath: paths.birdSocket, timeoutMs: 10_000 })
-  t.teardown(() => control.close())
-  const countingControl = (socketPath: string) => {
-    const c = new BirdControl({ socketPath, timeoutMs: 10_000 })
-    const request = c.request.bind(c)
-    c.request = (command, opts) => {
-      if (command.startsWith('configure')) reloads++
-      return request(command, opts)
-    }
-    return c
-  }
-  const backend = bird2Backend(await probeBird(bird2))
-  const runtime = backend.start({ paths, log, controls: countingControl })
-  t.teardown(() => runtime.close())
+  const lab = await startApplyLab(t, NET, { backend: 'bird2', extraB: { addresses: [`${V4_TOR}/24`], config: TOR_ON_B } })
+  const { a, paths, runtime, controlB, put, affinity, allEstablished } = lab
+  const control = lab.controlA
+  const change = async (write: () => Promise<number>) => (await lab.change(write)).result
   t.equal(runtime.daemons.length, 1, 'one daemon')
   t.equal(runtime.appliers.v4, runtime.appliers.v6, 'one file applier for both families')
-
-  const results: ReconcileResult[] = []
-  const errors: unknown[] = []
-  const reconciler = new Reconciler({
-    nodeName: 'node-a',
-    secretsDir: paths.secretsDir,
-    render: (input) => runtime.render(input),
-    appliers: runtime.appliers,
-    log,
-    onResult: (r) => results.push(r),
-    onError: (err) => errors.push(err),
-  })
-  t.teardown(() => reconciler.stop())
-  runtime.watchTemplates(() => reconciler.refresh())
-  const store = await EtcdStore.connect(etcd.settings, log)
-  t.teardown(() => store.close())
-  const syncer = startSyncer(store.client, { log, onSnapshot: (s) => reconciler.submit(s) })
-  t.teardown(() => syncer.stop())
-
-  const resultAt = (revision: number, from: number) =>
-    pollUntil(`a reconcile result at revision >= ${revision}`, () => {
-      if (errors.length > 0) throw new Error(`the reconciler failed: ${String(errors[0])}`)
-      return results.slice(from).find((r) => r.revision >= revision)
-    }, { timeoutMs: 60_000, intervalMs: 10 })
-  const change = async (write: () => Promise<number>) => {
-    const from = results.length
-    return resultAt(await write(), from)
-  }
-
-  const first = await resultAt(seeded, 0)
-  t.match(first.v4, { result: 'applied', reload: 'not-running' }, 'the first file is written before BIRD runs')
-  t.equal(first.v6, first.v4, 'one outcome reported for both families')
-
-  const supervisor = new BirdSupervisor({
-    manage: true,
-    daemons: runtime.daemons,
-    wrap: ['ip', 'netns', 'exec', a.name],
-    backoff: { initialMs: 200, maxMs: 2_000 },
-    stopGraceMs: 5_000,
-    log,
-  })
-  t.teardown(() => supervisor.stop())
-  supervisor.start()
-
-  const bDir = join(prefix, 'node-b')
-  await mkdir(bDir, { recursive: true })
-  const bLog = join(bDir, 'bird.log')
-  const bSocket = join(bDir, 'bird.ctl')
-  await writeFile(join(bDir, 'bird.cfg'), birdBConfig(bLog))
-  spawnInNetns(t, b, bird2, ['-f', '-c', join(bDir, 'bird.cfg'), '-s', bSocket, '-P', join(bDir, 'bird.pid')])
-  const controlB = new BirdControl({ socketPath: bSocket, timeoutMs: 10_000 })
-  t.teardown(() => controlB.close())
-
-  const established = async (c: BirdControl, name: string) => (await protocolDetails(c, name)).bgpDetails?.state === 'Established'
-  const allEstablished = async () =>
-    (await established(control, ON_A.v4)) && (await established(control, ON_A.v6)) &&
-    (await established(controlB, ON_B.v4)) && (await established(controlB, ON_B.v6))
-  await pollUntil('both families Established on A and B', allEstablished, { timeoutMs: 90_000, intervalMs: 250 })
+  t.match(lab.first.v4, { result: 'applied', reload: 'not-running' }, 'the first file is written before BIRD runs')
+  t.equal(lab.first.v6, lab.first.v4, 'one outcome reported for both families')
 
   await t.test('the same sessions as BIRD 1.6, both families from one daemon', async (t) => {
     const text = await readFile(paths.birdConfig, 'utf8')
@@ -263,7 +105,7 @@ t.test('BIRD 2 backend against real BIRD 2: sessions, kernel, invariants', async
 
   await t.test('a new peer and other unrelated changes reset no session', async (t) => {
     const base = { v4: await sessionAgedAtLeast(control, ON_A.v4, 3), v6: await sessionAgedAtLeast(control, ON_A.v6, 3) }
-    const bLogBefore = (await readFile(bLog, 'utf8')).length
+    const bLogBefore = (await readFile(lab.bLogFile, 'utf8')).length
     const textOf = async (name: string) => protocolText(await readFile(paths.birdConfig, 'utf8'), new RegExp(`^protocol bgp ${name} `))
     const before = { v4: await textOf(ON_A.v4), v6: await textOf(ON_A.v6) }
     const statusBefore = await birdStatus(control)
@@ -288,19 +130,19 @@ t.test('BIRD 2 backend against real BIRD 2: sessions, kernel, invariants', async
     }
     const statusAfter = await birdStatus(control)
     t.ok(sameBirdTime(statusAfter.lastReboot, statusBefore.lastReboot), 'BIRD A never restarted')
-    const events = (await readFile(bLog, 'utf8')).slice(bLogBefore).split('\n').filter((l) => l.includes(`${ON_B.v4}:`) || l.includes(`${ON_B.v6}:`))
+    const events = (await readFile(lab.bLogFile, 'utf8')).slice(bLogBefore).split('\n').filter((l) => l.includes(`${ON_B.v4}:`) || l.includes(`${ON_B.v6}:`))
     t.same(events, [], "B's log shows no session event")
   })
 
   await t.test('unchanged intent: no write and no reload', async (t) => {
     const settled = await settledAfterReconfiguration(control)
     const st = await stat(paths.birdConfig)
-    const reloadsBefore = reloads
+    const reloadsBefore = lab.reloads.v4
     const r = await change(() => put(nodeResource('node-b', { ipv4Address: `${V4_B}/24`, ipv6Address: `${V6_B}/64` })))
     t.same([r.v4, r.v6], [{ result: 'unchanged' }, { result: 'unchanged' }], 'both families unchanged')
     const after = await stat(paths.birdConfig)
     t.same([after.ino, after.mtimeMs, after.size], [st.ino, st.mtimeMs, st.size], 'bird.cfg not written')
-    t.equal(reloads, reloadsBefore, 'no configure sent')
+    t.equal(lab.reloads.v4, reloadsBefore, 'no configure sent')
     t.ok(sameBirdTime((await birdStatus(control)).lastReconfiguration, settled.lastReconfiguration), 'BIRD did not reconfigure')
   })
 
@@ -310,26 +152,26 @@ t.test('BIRD 2 backend against real BIRD 2: sessions, kernel, invariants', async
     const overrideDir = join(paths.templateOverrideDir, 'bird2', 'partials')
     await mkdir(overrideDir, { recursive: true })
     const packaged = await readFile(join(process.cwd(), 'templates/bird2/partials/bgp-template.hbs'), 'utf8')
-    const from = results.length
+    const from = lab.results.results.length
     // compiles (so the template source takes it) but BIRD 2's parser refuses it
     await writeFile(join(overrideDir, 'bgp-template.hbs'), packaged.replace('  multihop;\n', '  multihop;\n  no such option;\n'))
-    const rejected = await pollUntil('the override to be rendered and rejected', () => results.slice(from).find((r) => r.v4.result === 'rejected'), { timeoutMs: 30_000 })
+    const rejected = await pollUntil('the override to be rendered and rejected', () => lab.results.results.slice(from).find((r) => r.v4.result === 'rejected'), { timeoutMs: 30_000 })
     if (rejected.v4.result !== 'rejected') throw new Error('unreachable')
     t.equal(rejected.v4.error.stage, 'check', 'refused by bird -p, before any rename or configure')
     t.match(rejected.v4.error.message, new RegExp(`${paths.birdConfig}:\\d+:\\d+`), 'BIRD 2 names file:line:col (the real path)')
     t.equal(await readFile(paths.birdConfig, 'utf8'), good, 'bird.cfg byte-identical')
     t.ok(sameBirdTime((await birdStatus(control)).lastReconfiguration, settled.lastReconfiguration), 'BIRD kept running its config')
     t.ok(await allEstablished(), 'sessions up')
-    t.ok(logs.some((l) => l.msg === 'rendered config rejected by BIRD; keeping the last good config'), 'logged')
+    t.ok(lab.logs.some((l) => l.msg === 'rendered config rejected by BIRD; keeping the last good config'), 'logged')
     await rm(join(paths.templateOverrideDir, 'bird2'), { recursive: true })
   })
 
   await t.test('BIRD 2 killed: the supervisor brings it back with its sessions', async (t) => {
-    const pid = supervisor.state('bird')?.pid
+    const pid = lab.supervisor.state('bird')?.pid
     t.ok(pid, 'BIRD runs under the supervisor')
     process.kill(pid!, 'SIGKILL')
     await pollUntil('BIRD restarted', () => {
-      const s = supervisor.state('bird')
+      const s = lab.supervisor.state('bird')
       return s?.pid !== undefined && s.pid !== pid && s.restarts >= 1
     }, { timeoutMs: 30_000 })
     await pollUntil('both families Established again', allEstablished, { timeoutMs: 90_000, intervalMs: 250 })
@@ -350,7 +192,7 @@ t.test('BIRD 2 backend against real BIRD 2: sessions, kernel, invariants', async
     t.match(r.v4, { result: 'applied' }, 'applied')
 
     // localASNumber: B's session expects A as AS 64600, so Established proves `local as`
-    await pollUntil(`${TOR_ON_A} Established`, async () => (await established(control, TOR_ON_A)) && (await established(controlB, 'Tor_A')), { timeoutMs: 90_000, intervalMs: 250 })
+    await pollUntil(`${TOR_ON_A} Established`, async () => (await isEstablished(control, TOR_ON_A)) && (await isEstablished(controlB, 'Tor_A')), { timeoutMs: 90_000, intervalMs: 250 })
     t.pass(`${TOR_ON_A} Established with A as AS 64600`)
 
     // reachableBy: a host route to the peer via its gateway in A's kernel, put there by BIRD

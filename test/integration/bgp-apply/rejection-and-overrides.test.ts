@@ -1,7 +1,6 @@
 import t, { type Test } from 'tap'
 import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { renderConfigs } from '../../../src/bgp/render-configs.js'
 import { PACKAGED_TEMPLATE_DIR } from '../../../src/bgp/render/index.js'
 import { pollUntil } from '../../helpers/netns.js'
 import {
@@ -71,7 +70,7 @@ t.test('apply pipeline against real BIRD: rejected configs and template override
     // Where BIRD says the error is: the line of the broken statement in the rendered text.
     const snapshot = lab.syncer.current()
     t.ok(snapshot, 'the syncer has a snapshot')
-    const rendered = renderConfigs({ snapshot: snapshot!, nodeName: NODE_A, templates: lab.templates.get() }).v4.text
+    const rendered = lab.runtime.render({ snapshot: snapshot!, nodeName: NODE_A }).v4.text
     const badLine = rendered.split('\n').findIndex((l) => l.startsWith('protocol bgp Broken_')) + 1
     const { error } = result.v4
     t.equal(error.stage, 'check', 'caught by bird -p, before BIRD saw it')
@@ -138,7 +137,7 @@ t.test('apply pipeline against real BIRD: rejected configs and template override
     if (result.v4.result === 'rejected') {
       const snapshot = lab.syncer.current()!
       const secrets = new Map([['tor/password', 'Pa55-word']])
-      const rendered = renderConfigs({ snapshot, nodeName: NODE_A, templates: lab.templates.get(), secrets }).v4.text
+      const rendered = lab.runtime.render({ snapshot, nodeName: NODE_A, secrets }).v4.text
       const badLine = rendered.split('\n').findIndex((l) => l.trim() === 'password Pa55-word;') + 1
       t.ok(badLine > 0, 'the rendered text has the unquoted password')
       t.equal(result.v4.error.stage, 'check', 'caught by bird -p')

@@ -1,17 +1,9 @@
 /** Fixture files as the line sequences the parsers consume. */
-import { parseReplyLine, type ReplyLine } from '../../../src/bird/control/index.js'
-import { birdFixture } from '../../helpers/fixtures.js'
+import type { ReplyLine } from '../../../src/bird/control/index.js'
+import { BIRD_FIXTURES, birdFixture, captureLines } from '../../helpers/fixtures.js'
 
 /** A raw_* fixture (wire format) as reply lines, the greeting left out as the client does. */
-export function rawLines(fixture: string): ReplyLine[] {
-  const lines = birdFixture(fixture).split('\n')
-  if (lines.at(-1) === '') lines.pop()
-  return lines.slice(1).map((l) => {
-    const parsed = parseReplyLine(l)
-    if (parsed === undefined) throw new Error(`${fixture}: not a reply line: ${JSON.stringify(l)}`)
-    return parsed
-  })
-}
+export const rawLines = (fixture: string): ReplyLine[] => captureLines(BIRD_FIXTURES, fixture)
 
 /** A birdc-formatted fixture (v4_*, v6_*): plain text lines, birdc's "BIRD 1.6.8 ready." first. */
 export function birdcLines(fixture: string): string[] {

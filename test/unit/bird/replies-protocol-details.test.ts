@@ -7,29 +7,13 @@ import {
   type BgpSummary,
   type ProtocolDetails,
   type ProtocolState,
-  type RouteChangeCounters,
   type RouteChangeStats,
 } from '../../../src/bird/replies/index.js'
 import { birdcLines, rawLines } from './fixture-lines.js'
 import { capturingLogger } from './log-capture.js'
+import { BGP_DETAILS_UNSET, routeChangeStats } from './expected-replies.js'
 
-type Col = number | '---'
-const c = (received: Col, rejected: Col, filtered: Col, ignored: Col, accepted: Col): RouteChangeCounters => {
-  const n = (v: Col) => (v === '---' ? undefined : v)
-  return { received: n(received), rejected: n(rejected), filtered: n(filtered), ignored: n(ignored), accepted: n(accepted) }
-}
-/** BIRD's four rows; the "---" columns are fixed by the row. */
-const stats = (
-  iu: [number, number, number, number, number],
-  iw: [number, number, number, number],
-  eu: [number, number, number, number],
-  ew: [number, number],
-): RouteChangeStats => ({
-  importUpdates: c(...iu),
-  importWithdraws: c(iw[0], iw[1], '---', iw[2], iw[3]),
-  exportUpdates: c(eu[0], eu[1], eu[2], '---', eu[3]),
-  exportWithdraws: c(ew[0], '---', '---', '---', ew[1]),
-})
+const stats = routeChangeStats
 const ZERO = stats([0, 0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0])
 const ONE_IMPORTED = stats([1, 0, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0])
 const MESH_STATS = stats([1, 0, 0, 0, 1], [0, 0, 0, 0], [3, 1, 1, 1], [0, 0])
@@ -66,20 +50,8 @@ function details(b: Block): ProtocolDetails {
     bgpDetails: b.bgpDetails && {
       state: 'Idle',
       neighborAddress: '',
-      neighborInterface: undefined,
       neighborAs: 64512,
-      neighborId: undefined,
-      neighborCapabilities: undefined,
-      session: undefined,
-      sourceAddress: undefined,
-      holdTimer: undefined,
-      keepaliveTimer: undefined,
-      connectDelay: undefined,
-      errorWait: undefined,
-      restartTimer: undefined,
-      routeLimit: undefined,
-      lastError: undefined,
-      gracefulRestartActive: false,
+      ...BGP_DETAILS_UNSET,
       ...b.bgpDetails,
     },
   }

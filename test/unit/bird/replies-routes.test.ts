@@ -6,55 +6,19 @@ import {
   parseRouteCountLine,
   parseRouteStream,
   parseRoutes,
-  type BgpRouteAttributes,
   type Route,
-  type RouteDestination,
   type RouteType,
 } from '../../../src/bird/replies/index.js'
 import { birdFixture } from '../../helpers/fixtures.js'
 import { birdcLines, rawLines } from './fixture-lines.js'
 import { capturingLogger } from './log-capture.js'
+import { bgpAttributes, routeWith } from './expected-replies.js'
 
 const time = (raw: string) => ({ format: 'time', raw, time: raw }) as const
 const type = (source: RouteType['source']): RouteType => ({ source, cast: 'unicast', scope: 'univ' })
 
-function route(network: string, destination: RouteDestination, protocol: string, since: string, preference: number, more: Partial<Route> = {}): Route {
-  return {
-    network,
-    destination,
-    protocol,
-    since: time(since),
-    from: undefined,
-    placement: 'FIB',
-    kernelSyncError: false,
-    preference,
-    igpMetric: undefined,
-    originAs: undefined,
-    origin: undefined,
-    type: undefined,
-    attributes: undefined,
-    bgp: undefined,
-    ...more,
-  }
-}
-
-function bgpAttrs(more: Partial<BgpRouteAttributes>): BgpRouteAttributes {
-  return {
-    origin: undefined,
-    asPath: undefined,
-    nextHop: undefined,
-    med: undefined,
-    localPref: undefined,
-    atomicAggregate: false,
-    aggregator: undefined,
-    communities: undefined,
-    largeCommunities: undefined,
-    extCommunities: undefined,
-    originatorId: undefined,
-    clusterList: undefined,
-    ...more,
-  }
-}
+const route = routeWith(time)
+const bgpAttrs = bgpAttributes
 
 const blackhole = { kind: 'blackhole' } as const
 const dev = (iface: string) => ({ kind: 'dev', interface: iface }) as const

@@ -9,14 +9,17 @@ import {
   type BirdStatus,
   type BirdTimestamp,
 } from '../../../src/bird/replies/index.js'
-import { recordedReplies } from '../../helpers/replay-server.js'
-import { parseReplyLine } from '../../../src/bird/control/index.js'
+import { isErrorCode } from '../../../src/bird/control/index.js'
+import { parseStatus as parseBird2Status, type Bird2Status } from '../../../src/backends/bird2/replies/index.js'
+import { BIRD_FIXTURES, captureReplies } from '../../helpers/fixtures.js'
+import { bird2Lines, bird2Replies } from '../../helpers/bird2-fixtures.js'
 import { birdcLines, birdcVerboseLines, rawLines } from './fixture-lines.js'
 import { capturingLogger } from './log-capture.js'
 
-const dt = (raw: string): BirdTimestamp => ({ format: 'datetime', raw, date: raw.slice(0, 10), time: raw.slice(11) })
+const dt = (raw: string): BirdTimestamp => ({ format: 'datetime', raw, date: raw.slice(0, 10), time: raw.slice(11, 19) })
 
-function status(serverTime: string, lastReboot: string, lastReconfiguration: string): BirdStatus {
+/** BIRD 1.6.8's node A unless `daemon` says otherwise (BIRD 2 adds the host name). */
+function status(serverTime: string, lastReboot: string, lastReconfiguration: string, daemon: Partial<Bird2Status> = {}): BirdStatus {
   return {
     version: '1.6.8',
     routerId: '10.99.0.1',
@@ -26,42 +29,50 @@ function status(serverTime: string, lastReboot: string, lastReconfiguration: str
     state: 'running',
     message: 'Daemon is up and running',
     gracefulRestartRecovery: false,
+    ...daemon,
   }
 }
+const bird2 = (routerId: string): Partial<Bird2Status> => ({ version: '2.0.12', routerId, hostname: 'vm' })
 
-t.test('show status fixtures, field by field', async (t) => {
-  t.strictSame(
-    parseStatus(rawLines('raw_v4_show_status.txt')),
-    status('2026-11-22 11:42:35', '2026-11-22 11:40:21', '2026-11-22 11:42:35'),
-    'raw_v4_show_status.txt',
-  )
-  t.strictSame(
-    parseStatus(rawLines('raw_v6_show_status.txt')),
-    status('2026-11-22 11:42:37', '2026-11-22 11:40:21', '2026-11-22 11:40:21'),
-    'raw_v6_show_status.txt',
-  )
-  t.strictSame(
-    parseStatus(birdcLines('v4_show_status.txt')),
-    status('2026-11-22 11:40:38', '2026-11-22 11:40:21', '2026-11-22 11:40:21'),
-    'v4_show_status.txt',
-  )
-  t.strictSame(
-    parseStatus(birdcLines('v6_show_status.txt')),
-    status('2026-11-22 11:40:38', '2026-11-22 11:40:21', '2026-11-22 11:40:21'),
-    'v6_show_status.txt',
-  )
-  t.strictSame(
-    parseStatus(birdcVerboseLines('birdc_v_show_status.txt')),
-    status('2026-11-22 11:43:02', '2026-11-22 11:40:21', '2026-11-22 11:42:35'),
-    'birdc_v_show_status.txt',
-  )
-  const second = recordedReplies('raw_v4_two_commands_one_connection.txt')[1] ?? ''
-  const lines = second.split('\n').slice(0, -1).map((l) => parseReplyLine(l)!)
-  t.strictSame(
-    parseStatus(lines),
-    status('2026-11-22 11:42:36', '2026-11-22 11:40:21', '2026-11-22 11:42:35'),
-    'second reply of raw_v4_two_commands_one_connection.txt',
-  )
+type Parse = (lines: Parameters<typeof parseStatus>[0], opts: Parameters<typeof parseStatus>[1]) => BirdStatus
+
+t.test('show status captures of BIRD 1.6 and BIRD 2, field by field', async (t) => {
+  const { log, records } = capturingLogger()
+  const cases: [string, Parse, Parameters<Parse>[0], BirdStatus][] = [
+    ['raw_v4_show_status.txt', parseStatus, rawLines('raw_v4_show_status.txt'), status('2026-11-22 11:42:35', '2026-11-22 11:40:21', '2026-11-22 11:42:35')],
+    ['raw_v6_show_status.txt', parseStatus, rawLines('raw_v6_show_status.txt'), status('2026-11-22 11:42:37', '2026-11-22 11:40:21', '2026-11-22 11:40:21')],
+    ['v4_show_status.txt', parseStatus, birdcLines('v4_show_status.txt'), status('2026-11-22 11:40:38', '2026-11-22 11:40:21', '2026-11-22 11:40:21')],
+    ['v6_show_status.txt', parseStatus, birdcLines('v6_show_status.txt'), status('2026-11-22 11:40:38', '2026-11-22 11:40:21', '2026-11-22 11:40:21')],
+    ['birdc_v_show_status.txt', parseStatus, birdcVerboseLines('birdc_v_show_status.txt'), status('2026-11-22 11:43:02', '2026-11-22 11:40:21', '2026-11-22 11:42:35')],
+    [
+      'second reply of raw_v4_two_commands_one_connection.txt', parseStatus,
+      captureReplies(BIRD_FIXTURES, 'raw_v4_two_commands_one_connection.txt')[1]!,
+      status('2026-11-22 11:42:36', '2026-11-22 11:40:21', '2026-11-22 11:42:35'),
+    ],
+    // BIRD 2: default (millisecond) times on A, `timeformat base iso long` on B
+    ['raw_a_show_status.txt', parseBird2Status, bird2Lines('raw_a_show_status.txt'), status('2026-12-03 20:30:52.923', '2026-12-03 20:30:34.403', '2026-12-03 20:30:34.403', bird2('10.99.50.1'))],
+    ['raw_b_show_status.txt', parseBird2Status, bird2Lines('raw_b_show_status.txt'), status('2026-12-03 20:30:53', '2026-12-03 20:30:34', '2026-12-03 20:30:34', bird2('10.99.50.2'))],
+    [
+      'first reply of raw_a_two_commands_one_connection.txt (the reconfiguration time moved with the configure captures)', parseBird2Status,
+      bird2Replies('raw_a_two_commands_one_connection.txt')[0]!,
+      status('2026-12-03 20:31:07.290', '2026-12-03 20:30:34.403', '2026-12-03 20:31:04.739', bird2('10.99.50.1')),
+    ],
+  ]
+  for (const [name, parse, lines, want] of cases) t.strictSame(parse(lines, { log }), want, name)
+  await nextTurn()
+  t.strictSame(records(), [], 'every line understood')
+})
+
+t.test('show status answered by a syntax error is incomplete, in both generations', async (t) => {
+  const cases: [Parse, ReturnType<typeof rawLines>, string][] = [
+    [parseStatus, rawLines('raw_v4_syntax_error.txt'), 'syntax error'],
+    [parseBird2Status, bird2Lines('raw_a_syntax_error.txt'), 'syntax error, unexpected CF_SYM_UNDEFINED'],
+  ]
+  for (const [parse, lines, text] of cases) {
+    t.throws(() => parse(lines, {}), { name: 'IncompleteReplyError' })
+    t.strictSame(lines, [{ kind: 'final', code: 9001, text }])
+  }
+  t.ok(isErrorCode(9001))
 })
 
 t.test('timeformat base iso short: times under 20 h, dates after', async (t) => {

@@ -1,7 +1,8 @@
 import t from 'tap'
 import { readdirSync } from 'node:fs'
 import { LineSplitter, MAX_LINE_LENGTH, isErrorCode, parseReplyLine } from '../../../src/bird/control/index.js'
-import { BIRD_FIXTURES, birdFixture } from '../../helpers/fixtures.js'
+import { BIRD_FIXTURES, birdFixture, captureLines } from '../../helpers/fixtures.js'
+import { BIRD2_FIXTURES } from '../../helpers/bird2-fixtures.js'
 import { rawLines } from './fixture-lines.js'
 
 const RAW = readdirSync(BIRD_FIXTURES).filter((f) => f.startsWith('raw_')).sort()
@@ -38,14 +39,17 @@ t.test('isErrorCode: 8xxx and 9xxx only', async (t) => {
   ])
 })
 
-t.test('every raw fixture is well-formed wire text ending in one final line per reply', async (t) => {
-  t.ok(RAW.length >= 20, `found ${RAW.length} raw fixtures`)
-  for (const f of RAW) {
-    const lines = rawLines(f)
-    const finals = lines.filter((l) => l.kind === 'final')
-    t.equal(lines.at(-1)?.kind, 'final', `${f} ends with a final line`)
-    t.equal(finals.length, f === 'raw_v4_two_commands_one_connection.txt' ? 2 : 1, `${f}: replies`)
-    t.notOk(lines.some((l) => l.kind === 'async'), `${f}: no async lines`)
+t.test('every raw capture, BIRD 1.6 and BIRD 2, is well-formed wire text ending in one final line per reply', async (t) => {
+  for (const [dir, min] of [[BIRD_FIXTURES, 20], [BIRD2_FIXTURES, 26]] as const) {
+    const raw = readdirSync(dir).filter((f) => f.startsWith('raw_')).sort()
+    t.ok(raw.length >= min, `found ${raw.length} raw fixtures in ${dir}`)
+    for (const f of raw) {
+      const lines = captureLines(dir, f)
+      const finals = lines.filter((l) => l.kind === 'final')
+      t.equal(lines.at(-1)?.kind, 'final', `${f} ends with a final line`)
+      t.equal(finals.length, f.endsWith('_two_commands_one_connection.txt') ? 2 : 1, `${f}: replies`)
+      t.notOk(lines.some((l) => l.kind === 'async'), `${f}: no async lines`)
+    }
   }
 })
 

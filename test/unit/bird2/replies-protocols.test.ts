@@ -1,6 +1,5 @@
 import t from 'tap'
 import { isErrorCode } from '../../../src/bird/control/index.js'
-import type { RouteChangeCounters, RouteChangeStats } from '../../../src/bird/replies/index.js'
 import {
   createProtocolDetailsParser,
   parseProtocolDetails,
@@ -15,29 +14,14 @@ import { routeStatuses } from '../../../src/status/populators/routes.js'
 import { parseRoutes } from '../../../src/backends/bird2/replies/index.js'
 import { bird2Lines, bird2Replies } from '../../helpers/bird2-fixtures.js'
 import { capturingLogger } from '../bird/log-capture.js'
+import { BGP_DETAILS_UNSET, routeChangeStats } from '../bird/expected-replies.js'
 
 // ─── expected values, as printed in the captures ────────────────────────────
 
 const ms = (raw: string) => ({ format: 'time', raw, time: raw.slice(0, 8) }) as const
 const long = (raw: string) => ({ format: 'datetime', raw, date: raw.slice(0, 10), time: raw.slice(11, 19) }) as const
 
-type Col = number | '---'
-const c = (received: Col, rejected: Col, filtered: Col, ignored: Col, accepted: Col): RouteChangeCounters => {
-  const n = (v: Col) => (v === '---' ? undefined : v)
-  return { received: n(received), rejected: n(rejected), filtered: n(filtered), ignored: n(ignored), accepted: n(accepted) }
-}
-/** BIRD's four rows; the "---" columns are fixed by the row. */
-const stats = (
-  iu: [number, number, number, number, number],
-  iw: [number, number, number, number],
-  eu: [number, number, number, number],
-  ew: [number, number],
-): RouteChangeStats => ({
-  importUpdates: c(...iu),
-  importWithdraws: c(iw[0], iw[1], '---', iw[2], iw[3]),
-  exportUpdates: c(eu[0], eu[1], eu[2], '---', eu[3]),
-  exportWithdraws: c(ew[0], '---', '---', '---', ew[1]),
-})
+const stats = routeChangeStats
 const imported = (n: number) => stats([n, 0, 0, 0, n], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0])
 
 function channel(name: string, more: Partial<ChannelDetails>): ChannelDetails {
@@ -62,19 +46,7 @@ const ALL_CAPS = ['refresh', 'restart-aware', 'AS4', 'enhanced-refresh', 'llgr-a
 
 function bgp(more: Partial<Bird2BgpDetails> & Pick<Bird2BgpDetails, 'state' | 'neighborAddress' | 'neighborAs'>): Bird2BgpDetails {
   return {
-    neighborInterface: undefined,
-    neighborId: undefined,
-    neighborCapabilities: undefined,
-    session: undefined,
-    sourceAddress: undefined,
-    holdTimer: undefined,
-    keepaliveTimer: undefined,
-    connectDelay: undefined,
-    errorWait: undefined,
-    restartTimer: undefined,
-    routeLimit: undefined,
-    lastError: undefined,
-    gracefulRestartActive: false,
+    ...BGP_DETAILS_UNSET,
     localAs: 64512,
     localFamilies: undefined,
     neighborFamilies: undefined,

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { BgpRouteAttributes, Route, RouteDestination } from '../../../src/bird/replies/index.js'
+import type { BgpRouteAttributes, Route } from '../../../src/bird/replies/index.js'
 import {
   Bird2RouteReader,
   parseRouteCount,
@@ -10,47 +10,14 @@ import {
 } from '../../../src/backends/bird2/replies/index.js'
 import { bird2Fixture, bird2Lines } from '../../helpers/bird2-fixtures.js'
 import { capturingLogger } from '../bird/log-capture.js'
+import { bgpAttributes, routeWith } from '../bird/expected-replies.js'
 
 const ms = (raw: string) => ({ format: 'time', raw, time: raw.slice(0, 8) }) as const
 const type = (source: NonNullable<Route['type']>['source']) => ({ source, cast: 'unicast', scope: 'univ' }) as const
 
-function route(network: string, destination: RouteDestination, protocol: string, since: string, preference: number, more: Partial<Route> = {}): Route {
-  return {
-    network,
-    destination,
-    protocol,
-    since: ms(since),
-    from: undefined,
-    placement: 'FIB',
-    kernelSyncError: false,
-    preference,
-    igpMetric: undefined,
-    originAs: undefined,
-    origin: undefined,
-    type: undefined,
-    attributes: undefined,
-    bgp: undefined,
-    ...more,
-  }
-}
-
-function bgpAttrs(more: Partial<BgpRouteAttributes>): BgpRouteAttributes {
-  return {
-    origin: 'IGP',
-    asPath: undefined,
-    nextHop: undefined,
-    med: undefined,
-    localPref: 100,
-    atomicAggregate: false,
-    aggregator: undefined,
-    communities: undefined,
-    largeCommunities: undefined,
-    extCommunities: undefined,
-    originatorId: undefined,
-    clusterList: undefined,
-    ...more,
-  }
-}
+const route = routeWith(ms)
+/** What BIRD 2 prints for every BGP route here: origin IGP, local pref 100. */
+const bgpAttrs = (more: Partial<BgpRouteAttributes>): BgpRouteAttributes => bgpAttributes({ origin: 'IGP', localPref: 100, ...more })
 
 const via = (gateway: string, iface: string) => ({ kind: 'via', gateway, interface: iface }) as const
 const blackhole = { kind: 'blackhole' } as const
