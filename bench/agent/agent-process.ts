@@ -15,6 +15,8 @@ export interface AgentStart {
   readonly nodeName: string
   readonly ip: string
   readonly etcdEndpoint: string
+  /** FALCONER_BIRD_BIN for the agent (BIRD 2's bird); undefined: the `bird` on PATH. */
+  readonly birdBin?: string
 }
 
 /** Paths under the agent's --prefix (falconer's derivePaths layout). */
@@ -47,7 +49,8 @@ export class AgentProcess {
 
   private constructor(t: TeardownHost, readonly opts: AgentStart) {
     this.paths = agentPaths(opts.prefix)
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD')))
+    // The agent picks its BIRD from FALCONER_BIRD_BIN alone: never from the caller's environment.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD') && k !== 'FALCONER_BIRD_BIN'))
     // Diagnosis only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (node refuses those in NODE_OPTIONS).
     const nodeArgs = (process.env['FALCONER_BENCH_AGENT_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '')
     this.startedAt = now()
@@ -56,7 +59,12 @@ export class AgentProcess {
       process.execPath,
       [...nodeArgs, FALCONER_BIN, 'node', 'run', '--init-system', `--prefix=${opts.prefix}`, `--name=${opts.nodeName}`, `--ip=${opts.ip}`, '--no-default-ippools'],
       {
-        env: { ...env, DATASTORE_TYPE: 'etcdv3', ETCD_ENDPOINTS: opts.etcdEndpoint },
+        env: {
+          ...env,
+          DATASTORE_TYPE: 'etcdv3',
+          ETCD_ENDPOINTS: opts.etcdEndpoint,
+          ...(opts.birdBin !== undefined && { FALCONER_BIRD_BIN: opts.birdBin }),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     )

@@ -29,8 +29,8 @@ export interface ConvergeOptions {
   readonly settleMs: number
 }
 
-/** The one BGPPeer the changes move around. */
-const PEER_NAME = 'bench-peer'
+/** The BGPPeer the changes move around: deleted before each backend's run, so all start alike. */
+export const PEER_NAME = 'bench-peer'
 
 /**
  * Writes `changes` changes one after the other — the global BGPPeer `bench-peer` created,
@@ -47,6 +47,8 @@ export async function measureConverge(
   birdConfig: string,
   opts: ConvergeOptions,
   alive: () => void,
+  /** The `bird` whose `-p` check is measured beside: the one the agent drives. */
+  birdBin = 'bird',
 ): Promise<ChangeSample[]> {
   const key = p.resourceKey('BGPPeer', PEER_NAME)
   /** When the watch delivered each revision of the key. */
@@ -75,7 +77,7 @@ export async function measureConverge(
       const reply = await ctl.request(`configure "${birdConfig}"`, { timeoutMs: 30_000 })
       const configureMs = now() - c0
       if (reply.code !== 3) throw new Error(`configure "${birdConfig}" answered ${reply.code}, expected 3 (Reconfigured)`)
-      const checkMs = await birdCheckMs(birdConfig)
+      const checkMs = await birdCheckMs(birdBin, birdConfig)
       samples.push({ visibleMs: visibleAt - t0, watchMs: watchedAt - t0, configureMs, checkMs })
       if ((k + 1) % 25 === 0 || k + 1 === opts.changes) {
         const last = samples.at(-1)!
@@ -100,10 +102,10 @@ async function watched(seen: ReadonlyMap<string, number>, revision: string): Pro
   }
 }
 
-async function birdCheckMs(file: string): Promise<number> {
+async function birdCheckMs(bird: string, file: string): Promise<number> {
   const t0 = now()
-  const proc = spawn('bird', ['-p', '-c', file], { stdio: 'ignore' })
+  const proc = spawn(bird, ['-p', '-c', file], { stdio: 'ignore' })
   const [code] = await exited(proc)
-  if (code !== 0) throw new Error(`bird -p -c ${file} exited ${code}`)
+  if (code !== 0) throw new Error(`${bird} -p -c ${file} exited ${code}`)
   return now() - t0
 }
