@@ -164,11 +164,12 @@ function coldSection(p: PhaseResult): string[] {
     `#### Cold start: \`falconer node run --init-system\` process start → BIRD running the rendered config (${int(d.nodes)} nodes, ${d.topology}; medians of ${d.roles[0]?.runs.length ?? 0} runs)`,
     '',
     ...table(
-      ['Node', 'BGP sessions', 'bird.cfg written (ms)', '"started successfully" (ms)', 'BIRD running exactly that config (ms)', 'floor: `bird -f` on the same file (ms)', 'same, BIRD logging to a file (ms)'],
+      ['Node', 'BGP sessions', 'bird.cfg written (ms)', "the agent's CPU by then (ms)", '"started successfully" (ms)', 'BIRD running exactly that config (ms)', 'floor: `bird -f` on the same file (ms)', 'same, BIRD logging to a file (ms)'],
       d.roles.map((r) => [
         `${r.role} (${r.node})`,
         int(r.runs[0]?.bgpProtocols ?? Number.NaN),
         int(med(r.runs.map((x) => x.configWrittenMs))),
+        int(med(r.runs.map((x) => x.configCpuMs ?? Number.NaN))),
         int(med(r.runs.map((x) => x.readyMs))),
         int(med(r.runs.map((x) => x.birdConfiguredMs))),
         int(r.birdFloorMs),

@@ -137,7 +137,7 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
       let config = ''
       for (let r = 0; r < opts.coldRuns; r++) {
         const { config: text, ...c } = await coldStart(p, { nodeName: nodeName(role.index), ip: cidr, etcdEndpoint: etcd.endpoint })
-        log('cold-start', `${opts.coldNodes} nodes, ${role.role}: bird.cfg ${c.configWrittenMs.toFixed(0)} ms, BIRD running it ${c.birdConfiguredMs.toFixed(0)} ms (${c.bgpProtocols} BGP sessions)`)
+        log('cold-start', `${opts.coldNodes} nodes, ${role.role}: bird.cfg ${c.configWrittenMs.toFixed(0)} ms (agent CPU ${c.configCpuMs.toFixed(0)} ms), BIRD running it ${c.birdConfiguredMs.toFixed(0)} ms (${c.bgpProtocols} BGP sessions)`)
         runs.push(c)
         config = text
       }
@@ -147,6 +147,7 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
       cold.push({ role: role.role, node: nodeName(role.index), runs, birdFloorMs, birdFloorFileLogMs })
       const key = `cold.n${opts.coldNodes}.${role.role === 'route reflector' ? 'rr' : role.role === 'client' ? 'client' : 'mesh'}`
       figures[`${key}.config_written_ms`] = Math.round(median(runs.map((c) => c.configWrittenMs)))
+      figures[`${key}.config_cpu_ms`] = Math.round(median(runs.map((c) => c.configCpuMs)))
       figures[`${key}.ready_ms`] = Math.round(median(runs.map((c) => c.readyMs)))
       figures[`${key}.bird_configured_ms`] = Math.round(median(runs.map((c) => c.birdConfiguredMs)))
       figures[`${key}.sessions`] = runs[0]?.bgpProtocols ?? Number.NaN
