@@ -17,6 +17,8 @@ export interface AgentStart {
   readonly etcdEndpoint: string
   /** FALCONER_BIRD_BIN for the agent (BIRD 2's bird); undefined: the `bird` on PATH. */
   readonly birdBin?: string
+  /** The product's own node flags for the agent (what its systemd unit and detached launch use). */
+  readonly nodeFlags: readonly string[]
 }
 
 /** Paths under the agent's --prefix (falconer's derivePaths layout). */
@@ -32,7 +34,7 @@ export function agentPaths(prefix: string) {
 }
 
 /**
- * The real agent, as systemd runs it: `node bin/falconer node run --init-system` in this
+ * The real agent, as systemd runs it: `node [AGENT_NODE_FLAGS] bin/falconer node run --init-system` in this
  * (namespaced) process's network namespace, its own BIRD supervised under --prefix.
  * Output goes to PREFIX/agent.log; `readyAt` is when READY_LINE appeared (performance.now()).
  */
@@ -57,7 +59,7 @@ export class AgentProcess {
     this.startedAtEpoch = Date.now()
     this.proc = spawn(
       process.execPath,
-      [...nodeArgs, FALCONER_BIN, 'node', 'run', '--init-system', `--prefix=${opts.prefix}`, `--name=${opts.nodeName}`, `--ip=${opts.ip}`, '--no-default-ippools'],
+      [...opts.nodeFlags, ...nodeArgs, FALCONER_BIN, 'node', 'run', '--init-system', `--prefix=${opts.prefix}`, `--name=${opts.nodeName}`, `--ip=${opts.ip}`, '--no-default-ippools'],
       {
         env: {
           ...env,

@@ -42,7 +42,7 @@ export async function coldStart(p: Product, opts: { nodeName: string; ip: string
   const t = new Teardowns()
   t.teardown(() => rm(prefix, { recursive: true, force: true }))
   try {
-    const agent = AgentProcess.start(t, { prefix, nodeName: opts.nodeName, ip: opts.ip, etcdEndpoint: opts.etcdEndpoint })
+    const agent = AgentProcess.start(t, { prefix, nodeName: opts.nodeName, ip: opts.ip, etcdEndpoint: opts.etcdEndpoint, nodeFlags: p.agentNodeFlags })
     const deadline = agent.startedAt + TIMEOUT_MS
     const due = (what: string) => {
       agent.assertRunning()

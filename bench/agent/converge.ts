@@ -73,10 +73,7 @@ export async function measureConverge(
         else await sleep(opts.pollMs)
       }
       const watchedAt = await watched(seen, header.revision)
-      const c0 = now()
-      const reply = await ctl.request(`configure "${birdConfig}"`, { timeoutMs: 30_000 })
-      const configureMs = now() - c0
-      if (reply.code !== 3) throw new Error(`configure "${birdConfig}" answered ${reply.code}, expected 3 (Reconfigured)`)
+      const configureMs = await floorConfigureMs(ctl, birdConfig)
       const checkMs = await birdCheckMs(birdBin, birdConfig)
       samples.push({ visibleMs: visibleAt - t0, watchMs: watchedAt - t0, configureMs, checkMs })
       if ((k + 1) % 25 === 0 || k + 1 === opts.changes) {
@@ -108,4 +105,25 @@ async function birdCheckMs(bird: string, file: string): Promise<number> {
   const [code] = await exited(proc)
   if (code !== 0) throw new Error(`${bird} -p -c ${file} exited ${code}`)
   return now() - t0
+}
+
+/** BIRD's "0004 Reconfiguration in progress" and "0005 … already in progress, queueing". */
+const IN_PROGRESS = new Set([4, 5])
+
+/**
+ * BIRD's own `configure` of the file, timed. On a busy machine BIRD can still be finishing
+ * the agent's reconfiguration (old sessions shutting down) when the new protocol is already
+ * listed; BIRD then answers "in progress" and only queues the request, which times nothing:
+ * wait a little and ask again, counting only the attempt BIRD completed.
+ */
+async function floorConfigureMs(ctl: BirdControl, birdConfig: string): Promise<number> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const c0 = now()
+    const reply = await ctl.request(`configure "${birdConfig}"`, { timeoutMs: 30_000 })
+    const ms = now() - c0
+    if (reply.code === 3) return ms
+    if (!IN_PROGRESS.has(reply.code)) throw new Error(`configure "${birdConfig}" answered ${reply.code}, expected 3 (Reconfigured)`)
+    await sleep(20)
+  }
+  throw new Error(`configure "${birdConfig}": BIRD was still reconfiguring after 500 attempts`)
 }

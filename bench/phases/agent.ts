@@ -85,6 +85,7 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
       nodeName: self,
       ip: `${nodeAddress(opts.clientIndex)}/16`,
       etcdEndpoint: etcd.endpoint,
+      nodeFlags: p.agentNodeFlags,
       ...(tools.agentBirdBin !== undefined && { birdBin: tools.agentBirdBin }),
     })
     const ctl = new p.BirdControl({ socketPath: agent.paths.birdSocket, timeoutMs: 30_000 })
@@ -171,7 +172,7 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
       coldStart: { nodes: opts.coldNodes, topology: topologyOf(opts.coldNodes), roles: cold, codeLoadMs },
     },
     notes: [
-      'the real agent: node bin/falconer node run --init-system (dist/), with its own supervised BIRD, in a network namespace with a private etcd',
+      `the real agent: node ${p.agentNodeFlags.join(' ')} bin/falconer node run --init-system (dist/; the node flags of the systemd unit), with its own supervised BIRD, in a network namespace with a private etcd`,
       `converge: one global BGPPeer, created and then moved to a new peerIP at each change (its protocol is replaced, so BIRD's config keeps one size), written with etcd3 from this driver; visible = \`show protocols "NAME"\` polled every ${opts.pollMs} ms`,
       'floor = (etcd write → the driver’s own watch event) + (BIRD `configure` of the agent’s bird.cfg, issued directly), per change',
       'the agent renders a lone event at once and checks every file through the running BIRD (`configure check`) before renaming it into place; `bird -p` of the same file is shown for comparison',
