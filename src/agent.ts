@@ -5,6 +5,7 @@ import { ApplyError, Reconciler } from './bgp/reconciler.js'
 import { watchSecrets } from './bgp/secrets.js'
 import { BirdSupervisor, type StopMode } from './bird/supervisor/index.js'
 import { DatastoreLink } from './datastore-link.js'
+import type { KnownResources } from './datastore/snapshot-state.js'
 import type { Logger } from './log.js'
 import type { Settings } from './settings/settings.js'
 import { BirdPoller } from './status/bird-poller.js'
@@ -40,6 +41,8 @@ export interface AgentOptions {
   readonly onReady?: () => void
   /** Hands out the health model once it exists (the systemd watchdog pings while it is live). */
   readonly onHealth?: (health: Health) => void
+  /** Startup's Node list, handed over once to the first initial list (saves decoding it twice). */
+  readonly takeStartupListing?: () => KnownResources | undefined
 }
 
 /** How often BIRD is polled for health and metrics, and the agent loop proves it is alive. */
@@ -151,6 +154,7 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
   const datastore = new DatastoreLink({
     settings,
     ...(opts.reloadSettings !== undefined && { reloadSettings: opts.reloadSettings }),
+    ...(opts.takeStartupListing !== undefined && { takeStartupListing: opts.takeStartupListing }),
     log,
     onSnapshot: (s) => {
       health.setDatastoreRevision(s.revision)

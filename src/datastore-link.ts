@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { watch, type FSWatcher } from 'chokidar'
 import type { Snapshot } from './api/snapshot.js'
 import { EtcdStore } from './datastore/etcd-store.js'
+import type { KnownResources } from './datastore/snapshot-state.js'
 import { startSyncer, type Syncer, type SyncStatus } from './datastore/syncer.js'
 import type { Logger } from './log.js'
 import { retryDelayMs, type RetryPolicy } from './retry-delay.js'
@@ -18,6 +19,12 @@ export interface DatastoreLinkOptions {
   readonly onConnected: (store: EtcdStore) => { stop(): Promise<void> }
   /** Backoff between attempts to connect with new settings (default 1 s doubling to 30 s, jittered). */
   readonly retry?: RetryPolicy
+  /**
+   * What startup read from the same datastore just before (its Node list), handed over
+   * once: the first connection's initial list reuses it (see KnownResources) instead of
+   * decoding it again. Later connections (other settings, another cluster) never see it.
+   */
+  readonly takeStartupListing?: () => KnownResources | undefined
 }
 
 export const DEFAULT_CONNECT_RETRY: RetryPolicy = { initialMs: 1_000, maxMs: 30_000 }
@@ -38,6 +45,7 @@ export class DatastoreLink {
   private retryTimer: NodeJS.Timeout | undefined
   private failures = 0
   private stopped = false
+  private connectedOnce = false
 
   constructor(private readonly opts: DatastoreLinkOptions) {
     this.datastore = opts.settings.datastore
@@ -117,7 +125,15 @@ export class DatastoreLink {
 
   private async connect(settings: DatastoreSettings): Promise<void> {
     const store = await EtcdStore.connect(settings, this.opts.log)
-    const syncer = startSyncer(store.client, { log: this.opts.log, onSnapshot: this.opts.onSnapshot, onStatus: this.opts.onStatus })
+    // Only the connection made with the settings startup used may take its listing: the first.
+    const takeKnown = this.connectedOnce ? undefined : this.opts.takeStartupListing
+    this.connectedOnce = true
+    const syncer = startSyncer(store.client, {
+      log: this.opts.log,
+      onSnapshot: this.opts.onSnapshot,
+      onStatus: this.opts.onStatus,
+      ...(takeKnown !== undefined && { takeKnown }),
+    })
     this.current = { store, syncer, extra: this.opts.onConnected(store) }
   }
 

@@ -15,6 +15,10 @@ export interface AgentStart {
   readonly nodeName: string
   readonly ip: string
   readonly etcdEndpoint: string
+  /** FALCONER_BIRD_BIN for the agent (BIRD 2's bird); undefined: the `bird` on PATH. */
+  readonly birdBin?: string
+  /** The product's own node flags for the agent (what its systemd unit and detached launch use). */
+  readonly nodeFlags: readonly string[]
 }
 
 /** Paths under the agent's --prefix (falconer's derivePaths layout). */
@@ -30,7 +34,7 @@ export function agentPaths(prefix: string) {
 }
 
 /**
- * The real agent, as systemd runs it: `node bin/falconer node run --init-system` in this
+ * The real agent, as systemd runs it: `node [AGENT_NODE_FLAGS] bin/falconer node run --init-system` in this
  * (namespaced) process's network namespace, its own BIRD supervised under --prefix.
  * Output goes to PREFIX/agent.log; `readyAt` is when READY_LINE appeared (performance.now()).
  */
@@ -47,16 +51,22 @@ export class AgentProcess {
 
   private constructor(t: TeardownHost, readonly opts: AgentStart) {
     this.paths = agentPaths(opts.prefix)
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD')))
+    // The agent picks its BIRD from FALCONER_BIRD_BIN alone: never from the caller's environment.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD') && k !== 'FALCONER_BIRD_BIN'))
     // Diagnosis only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (node refuses those in NODE_OPTIONS).
     const nodeArgs = (process.env['FALCONER_BENCH_AGENT_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '')
     this.startedAt = now()
     this.startedAtEpoch = Date.now()
     this.proc = spawn(
       process.execPath,
-      [...nodeArgs, FALCONER_BIN, 'node', 'run', '--init-system', `--prefix=${opts.prefix}`, `--name=${opts.nodeName}`, `--ip=${opts.ip}`, '--no-default-ippools'],
+      [...opts.nodeFlags, ...nodeArgs, FALCONER_BIN, 'node', 'run', '--init-system', `--prefix=${opts.prefix}`, `--name=${opts.nodeName}`, `--ip=${opts.ip}`, '--no-default-ippools'],
       {
-        env: { ...env, DATASTORE_TYPE: 'etcdv3', ETCD_ENDPOINTS: opts.etcdEndpoint },
+        env: {
+          ...env,
+          DATASTORE_TYPE: 'etcdv3',
+          ETCD_ENDPOINTS: opts.etcdEndpoint,
+          ...(opts.birdBin !== undefined && { FALCONER_BIRD_BIN: opts.birdBin }),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     )

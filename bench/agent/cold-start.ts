@@ -10,6 +10,7 @@ import { stopper } from '../lib/child.js'
 import { exited } from '../lib/child.js'
 import { DIST_URL } from '../lib/paths.js'
 import type { Product } from '../lib/product.js'
+import { cpuSeconds } from '../lib/proc.js'
 import { now } from '../lib/stats.js'
 import { AgentProcess } from './agent-process.js'
 import { bgpProtocols, bgpProtocolsInFile, sameSet } from './bird-probe.js'
@@ -17,6 +18,11 @@ import { bgpProtocols, bgpProtocolsInFile, sameSet } from './bird-probe.js'
 export interface ColdStart {
   /** Process start → bird.cfg exists (written atomically, after `bird -p` accepted it). */
   readonly configWrittenMs: number
+  /**
+   * CPU time (user + system) the agent's node process had used when bird.cfg appeared:
+   * what the steps before it cost, much less sensitive to a busy machine than wall time.
+   */
+  readonly configCpuMs: number
   /** Process start → "Calico node started successfully" (first apply done). */
   readonly readyMs: number
   /** Process start → BIRD answers and runs exactly the BGP protocols of that bird.cfg. */
@@ -36,7 +42,7 @@ export async function coldStart(p: Product, opts: { nodeName: string; ip: string
   const t = new Teardowns()
   t.teardown(() => rm(prefix, { recursive: true, force: true }))
   try {
-    const agent = AgentProcess.start(t, { prefix, nodeName: opts.nodeName, ip: opts.ip, etcdEndpoint: opts.etcdEndpoint })
+    const agent = AgentProcess.start(t, { prefix, nodeName: opts.nodeName, ip: opts.ip, etcdEndpoint: opts.etcdEndpoint, nodeFlags: p.agentNodeFlags })
     const deadline = agent.startedAt + TIMEOUT_MS
     const due = (what: string) => {
       agent.assertRunning()
@@ -44,8 +50,12 @@ export async function coldStart(p: Product, opts: { nodeName: string; ip: string
     }
 
     let configWrittenAt: number | undefined
+    let configCpuMs = Number.NaN
     while (configWrittenAt === undefined) {
-      if (existsSync(agent.paths.birdConfig)) configWrittenAt = now()
+      if (existsSync(agent.paths.birdConfig)) {
+        configWrittenAt = now()
+        configCpuMs = cpuSeconds(agent.pid) * 1000
+      }
       else {
         due('bird.cfg')
         await sleep(2)
@@ -61,6 +71,7 @@ export async function coldStart(p: Product, opts: { nodeName: string; ip: string
     }
     return {
       configWrittenMs: configWrittenAt - agent.startedAt,
+      configCpuMs,
       readyMs: agent.readyAt - agent.startedAt,
       birdConfiguredMs: configuredAt - agent.startedAt,
       bgpProtocols: count,

@@ -3,6 +3,7 @@ import type { CliOptions } from '../phases/cli.js'
 import type { ParseOptions } from '../phases/parse.js'
 import type { RenderOptions } from '../phases/render.js'
 import { CLIENT_INDEX } from '../datastore/synthetic.js'
+import { BENCH_BACKENDS, type BenchBackend } from './backends.js'
 
 export const PHASES = ['cli', 'render', 'parse', 'agent'] as const
 export type PhaseName = (typeof PHASES)[number]
@@ -18,9 +19,10 @@ export interface BenchConfig {
 /** The sizes the issue asks for. */
 export const FULL: BenchConfig = {
   mode: 'full',
-  render: { sizes: [100, 1_000, 5_000], fullRuns: 6, changeRuns: 21 },
-  parse: { routes: 1_000_000, repeats: 3 },
+  render: { sizes: [100, 1_000, 5_000], fullRuns: 6, changeRuns: 21, backends: BENCH_BACKENDS },
+  parse: { routes: 1_000_000, repeats: 3, backends: BENCH_BACKENDS },
   agent: {
+    backends: BENCH_BACKENDS,
     convergeNodes: 1_000,
     changes: 200,
     pollMs: 2,
@@ -41,9 +43,10 @@ export const FULL: BenchConfig = {
  */
 export const SMOKE: BenchConfig = {
   mode: 'smoke',
-  render: { sizes: [20, 250], fullRuns: 2, changeRuns: 3 },
-  parse: { routes: 20_000, repeats: 1 },
+  render: { sizes: [20, 250], fullRuns: 2, changeRuns: 3, backends: BENCH_BACKENDS },
+  parse: { routes: 20_000, repeats: 1, backends: BENCH_BACKENDS },
   agent: {
+    backends: BENCH_BACKENDS,
     convergeNodes: 30,
     changes: 5,
     pollMs: 2,
@@ -75,9 +78,11 @@ export const USAGE = `usage: npm run bench [-- OPTIONS]
   --out=FILE         write the JSON result here (default bench/results/<date>.json, smoke: bench/results/tmp/)
   --write-readme     put the markdown tables into bench/README.md (between its result markers)
   --set=PATH=N       override one numeric setting, e.g. --set=agent.changes=30 (for diagnosis)
+  --backends=a,b     the daemons render, parse and converge measure side by side: ${BENCH_BACKENDS.join(', ')} (default: all)
 Environment: FALCONER_BENCH_AGENT_NODE_ARGS, node flags for the agent processes
 (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them during the run).
-Needs root (network namespaces), bird/birdc, etcd/etcdctl.`
+Needs root (network namespaces), bird/birdc, etcd/etcdctl, and BIRD 2 unpacked by
+scripts/install-bird2.sh (FALCONER_BIRD2_BIN names another BIRD 2 bird).`
 
 export function parseArgs(argv: readonly string[]): Args {
   let config = FULL
@@ -85,8 +90,15 @@ export function parseArgs(argv: readonly string[]): Args {
   let out: string | undefined
   let writeReadme = false
   const sets: [string, number][] = []
+  let backends: BenchBackend[] | undefined
   for (const arg of argv) {
     if (arg === '--smoke') config = SMOKE
+    else if (arg.startsWith('--backends=')) {
+      const names = arg.slice('--backends='.length).split(',').filter((n) => n !== '')
+      for (const n of names) if (!(BENCH_BACKENDS as readonly string[]).includes(n)) throw new UsageError(`unknown backend "${n}" (known: ${BENCH_BACKENDS.join(', ')})`)
+      if (names.length === 0) throw new UsageError('--backends= names no backend')
+      backends = BENCH_BACKENDS.filter((b) => names.includes(b))
+    }
     else if (arg.startsWith('--set=')) {
       const m = /^--set=([a-zA-Z]+)\.([a-zA-Z]+)=(\d+(?:\.\d+)?)$/.exec(arg)
       if (m === null) throw new UsageError(`"${arg}": expected --set=PHASE.SETTING=NUMBER`)
@@ -102,6 +114,9 @@ export function parseArgs(argv: readonly string[]): Args {
     else throw new UsageError(`unknown option "${arg}"`)
   }
   for (const [path, value] of sets) config = withSetting(config, path, value)
+  if (backends !== undefined) {
+    config = { ...config, render: { ...config.render, backends }, parse: { ...config.parse, backends }, agent: { ...config.agent, backends } }
+  }
   return { config, phases, out, writeReadme }
 }
 

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { BIRD2_BIN } from './backends.js'
 import { cpus, loadavg, release, totalmem } from 'node:os'
 
 /** What the figures were measured on: they mean little without it. */
@@ -10,6 +11,8 @@ export interface Machine {
   readonly kernel: string
   readonly memoryGiB: number
   readonly bird: string
+  /** The BIRD 2 the bird2 columns ran (unpacked by scripts/install-bird2.sh). */
+  readonly bird2: string
   readonly etcd: string
 }
 
@@ -21,6 +24,7 @@ export function describeMachine(): Machine {
     kernel: release(),
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     bird: versionLine('bird', ['--version']),
+    bird2: existsSync(BIRD2_BIN) ? versionLine(BIRD2_BIN, ['--version']) : `BIRD 2 not unpacked at ${BIRD2_BIN}`,
     etcd: versionLine('etcd', ['--version']),
   }
 }

@@ -1,3 +1,4 @@
+import { BACKEND_LABEL, BENCH_BACKENDS, figurePrefix, type BenchBackend } from './backends.js'
 import type { PhaseResult } from './phase.js'
 import type { AgentDetails, CliDetails, ParseDetails, RenderDetails, Report } from './report.js'
 
@@ -7,7 +8,7 @@ export function renderMarkdown(r: Report): string {
   const m = r.machine
   out.push(
     `Measured ${r.date.slice(0, 10)} (${r.mode} run) on ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB, Linux ${m.kernel}, ` +
-      `node ${m.node}, ${m.bird}, ${m.etcd}. Load average (1/5/15 min): ${load(r.load.start)} at the start, ${load(r.load.end)} at the end.`,
+      `node ${m.node}, ${m.bird}, ${m.bird2 ?? 'no BIRD 2'}, ${m.etcd}. Load average (1/5/15 min): ${load(r.load.start)} at the start, ${load(r.load.end)} at the end.`,
   )
   if (r.failures.length > 0) {
     out.push('', '**Failed phases:**', '', ...r.failures.map((f) => `- ${f.phase}: ${f.message}`))
@@ -55,64 +56,97 @@ function cliSection(p: PhaseResult): string[] {
   ]
 }
 
+/** The backends present in `rows`, in column order. */
+function backendsOf(rows: readonly { readonly backend?: BenchBackend }[]): BenchBackend[] {
+  return BENCH_BACKENDS.filter((b) => rows.some((r) => (r.backend ?? 'bird1') === b))
+}
+
 function renderSection(p: PhaseResult): string[] {
   const d = p.details as RenderDetails
+  const backends = backendsOf(d.rows)
+  const label = (b: BenchBackend) => BACKEND_LABEL[b]
+  // One line per node rendered for, one column per backend (rows of older reports are BIRD 1.6's).
+  const groups = new Map<string, RenderDetails['rows'][number][]>()
+  for (const row of d.rows) {
+    const k = `${row.nodes}/${row.node}`
+    groups.set(k, [...(groups.get(k) ?? []), row])
+  }
+  const of = (rows: RenderDetails['rows'], b: BenchBackend) => rows.find((r) => (r.backend ?? 'bird1') === b)
+  const cell = (row: RenderDetails['rows'][number] | undefined, wall: 'fullMs' | 'changeMs', cpu: 'fullCpuMs' | 'changeCpuMs') =>
+    row === undefined ? '—' : `${fix(row[wall])} (${fix(row[cpu])})`
   return [
-    `#### Render: snapshot → intent → bird.cfg text (in-process on dist/; ${phaseLoad(p)})`,
+    `#### Render: snapshot → intent → BIRD config text (in-process on dist/; ${phaseLoad(p)})`,
     '',
     ...table(
-      ['Nodes', 'Topology', 'Rendered for', 'BGP sessions', 'Full: ms wall (ms CPU)', 'After one change: ms wall (ms CPU)', 'Heap: snapshot / with render caches (MiB)'],
-      d.rows.map((row) => {
-        const size = d.sizes.find((s) => s.nodes === row.nodes)
+      [
+        'Nodes',
+        'Topology',
+        'Rendered for',
+        'BGP sessions',
+        ...backends.map((b) => `Full, ${label(b)}: ms wall (ms CPU)`),
+        ...backends.map((b) => `After one change, ${label(b)}: ms wall (ms CPU)`),
+        `Config size, ${backends.map(label).join(' / ')} (KiB)`,
+        `Heap: snapshot / with render caches, ${backends.map(label).join(' / ')} (MiB)`,
+      ],
+      [...groups.values()].map((rows) => {
+        const first = rows[0]!
+        const size = d.sizes.find((s) => s.nodes === first.nodes)
         return [
-          int(row.nodes),
-          row.topology,
-          `${row.role} (${row.node})`,
-          int(row.bgpSessions),
-          `${fix(row.fullMs)} (${fix(row.fullCpuMs)})`,
-          `${fix(row.changeMs)} (${fix(row.changeCpuMs)})`,
-          `${fix(size?.heapSnapshotMiB ?? Number.NaN)} / ${fix(row.heapRenderMiB)}`,
+          int(first.nodes),
+          first.topology,
+          `${first.role} (${first.node})`,
+          backends.map((b) => int(of(rows, b)?.bgpSessions ?? Number.NaN)).join(' / '),
+          ...backends.map((b) => cell(of(rows, b), 'fullMs', 'fullCpuMs')),
+          ...backends.map((b) => cell(of(rows, b), 'changeMs', 'changeCpuMs')),
+          backends.map((b) => fix((of(rows, b)?.configBytes ?? Number.NaN) / 1024)).join(' / '),
+          `${fix(size?.heapSnapshotMiB ?? Number.NaN)} / ${backends.map((b) => fix(of(rows, b)?.heapRenderMiB ?? Number.NaN)).join(' / ')}`,
         ]
       }),
     ),
     '',
     `Datastores: ${d.sizes.map((s) => `${int(s.nodes)} nodes + ${int(s.peers)} BGPPeers + ${int(s.blocks)} blocks`).join('; ')}. ` +
       `Decoding the stored values into a Snapshot (the syncer's initial list, not part of the figures above): ` +
-      `${d.sizes.map((s) => `${fix(s.decodeMs, 0)} ms at ${int(s.nodes)} nodes`).join(', ')}.`,
+      `${d.sizes.map((s) => `${fix(s.decodeMs, 0)} ms at ${int(s.nodes)} nodes`).join(', ')}. ` +
+      'BGP sessions and config size: BIRD 1.6 counts bird.cfg (IPv4; these nodes have no IPv6 address), BIRD 2 its one file.',
   ]
 }
 
 function convergeSection(p: PhaseResult): string[] {
   const d = (p.details as AgentDetails).converge
   const f = p.figures
-  const row = (label: string, s: { p50: number; p95: number; p99: number; max: number }) => [label, fix(s.p50), fix(s.p95), fix(s.p99), fix(s.max)]
+  const backends = BENCH_BACKENDS.filter((b) => d.backends[b] !== undefined)
+  const spreadCells = (s: { p50: number; p95: number; p99: number; max: number } | undefined) =>
+    s === undefined ? ['—', '—', '—', '—'] : [fix(s.p50), fix(s.p95), fix(s.p99), fix(s.max)]
+  const row = (label: string, pick: 'visible' | 'watch' | 'configure' | 'floor' | 'check') => [label, ...backends.flatMap((b) => spreadCells(d.backends[b]?.[pick]))]
   return [
-    `#### Converge: etcd write of a BGPPeer (a new peerIP) → its new protocol in BIRD's \`show protocols\` (${int(d.nodes)} nodes, ${d.topology}, real agent as ${d.node}; ${int(f['converge.changes'] ?? Number.NaN)} changes; ${phaseLoad(p)})`,
+    `#### Converge: etcd write of a BGPPeer (a new peerIP) → its new protocol in BIRD's \`show protocols\` (${int(d.nodes)} nodes, ${d.topology}, real agent as ${d.node}; ${int(f['converge.changes'] ?? Number.NaN)} changes per backend, one fresh agent after the other; ${phaseLoad(p)})`,
     '',
     ...table(
-      ['ms', 'p50', 'p95', 'p99', 'max'],
+      ['ms', ...backends.flatMap((b) => [`${BACKEND_LABEL[b]} p50`, 'p95', 'p99', 'max'])],
       [
-        row('**falconer**: write → visible in BIRD', d.visible),
-        row('floor: write → etcd watch event', d.watch),
-        row('floor: BIRD `configure` of the same file', d.configure),
-        row('**floor**: sum, per change', d.floor),
-        row('`bird -p` of the same file (falconer checks before it renames, invariant 2 in docs/design.md)', d.check),
+        row('**falconer**: write → visible in BIRD', 'visible'),
+        row('floor: write → etcd watch event', 'watch'),
+        row('floor: BIRD `configure` of the same file', 'configure'),
+        row('**floor**: sum, per change', 'floor'),
+        row("`bird -p` of the same file (the agent checks through the running BIRD's `configure check` instead)", 'check'),
       ],
     ),
     '',
-    `p99 / floor p99 = ${fix(f['converge.p99_over_floor_p99'] ?? Number.NaN, 2)}×. Visibility is polled every ${int(f['converge.poll_ms'] ?? Number.NaN)} ms.`,
+    `p99 / floor p99: ${backends.map((b) => `${BACKEND_LABEL[b]} ${fix(f[`${figurePrefix('converge', b)}.p99_over_floor_p99`] ?? Number.NaN, 2)}×`).join(', ')}. Visibility is polled every ${int(f['converge.poll_ms'] ?? Number.NaN)} ms.`,
   ]
 }
 
 function parseSection(p: PhaseResult): string[] {
   const d = p.details as ParseDetails
+  const rows = [...d.rows].sort((a, b) => a.command.localeCompare(b.command) || BENCH_BACKENDS.indexOf(a.backend ?? 'bird1') - BENCH_BACKENDS.indexOf(b.backend ?? 'bird1'))
   return [
-    `#### Parse: replayed \`show route\` replies, served by a separate process (${phaseLoad(p)})`,
+    `#### Parse: replayed \`show route\` replies, served by a separate process in each daemon's wire format (${phaseLoad(p)})`,
     '',
     ...table(
-      ['Reply', 'Routes', 'falconer (streamBatches + parseRouteBatches): routes/s', 'per CPU-second', 'RSS growth (MiB)', 'framing only: routes/s', 'floor: `birdc` → /dev/null: routes/s'],
-      d.rows.map((row) => [
+      ['Reply', 'Daemon (falconer reads with)', 'Routes', 'falconer: routes/s', 'per CPU-second', 'RSS growth (MiB)', 'framing only: routes/s', "floor: the daemon's `birdc` → /dev/null: routes/s"],
+      rows.map((row) => [
         `\`${row.command}\``,
+        (row.backend ?? 'bird1') === 'bird2' ? 'BIRD 2 (stream + BIRD 2 parseRouteStream)' : 'BIRD 1.6 (streamBatches + parseRouteBatches)',
         int(row.routes),
         int(row.parseRoutesPerSecond),
         int(row.routes / row.parseCpuSeconds),
@@ -130,11 +164,12 @@ function coldSection(p: PhaseResult): string[] {
     `#### Cold start: \`falconer node run --init-system\` process start → BIRD running the rendered config (${int(d.nodes)} nodes, ${d.topology}; medians of ${d.roles[0]?.runs.length ?? 0} runs)`,
     '',
     ...table(
-      ['Node', 'BGP sessions', 'bird.cfg written (ms)', '"started successfully" (ms)', 'BIRD running exactly that config (ms)', 'floor: `bird -f` on the same file (ms)', 'same, BIRD logging to a file (ms)'],
+      ['Node', 'BGP sessions', 'bird.cfg written (ms)', "the agent's CPU by then (ms)", '"started successfully" (ms)', 'BIRD running exactly that config (ms)', 'floor: `bird -f` on the same file (ms)', 'same, BIRD logging to a file (ms)'],
       d.roles.map((r) => [
         `${r.role} (${r.node})`,
         int(r.runs[0]?.bgpProtocols ?? Number.NaN),
         int(med(r.runs.map((x) => x.configWrittenMs))),
+        int(med(r.runs.map((x) => x.configCpuMs ?? Number.NaN))),
         int(med(r.runs.map((x) => x.readyMs))),
         int(med(r.runs.map((x) => x.birdConfiguredMs))),
         int(r.birdFloorMs),
@@ -160,7 +195,7 @@ function footprintSection(p: PhaseResult): string[] {
   ]
   const nodes = (p.details as AgentDetails).converge.nodes
   return [
-    `#### Footprint: the agent process (node), ${int(nodes)}-node datastore, after the converge run`,
+    `#### Footprint: the agent process (node), ${int(nodes)}-node datastore, after the converge run (${BACKEND_LABEL[d.backend ?? 'bird1']})`,
     '',
     ...table(
       ['Process', 'RSS mean / max (MiB)', 'of which anonymous / file-backed (MiB)', 'CPU, % of one core (of which kernel)', 'its BIRD: RSS (MiB)'],
@@ -202,22 +237,27 @@ function targetsSection(r: Report): string[] {
   }
 
   const big = Math.max(...(r.config.render.sizes as number[]))
-  const rrFull = `render.n${big}.rr.full_ms`
-  if (has(rrFull)) {
+  for (const b of BENCH_BACKENDS) {
+    const k = `${figurePrefix('render', b)}.n${big}`
+    if (!has(`${k}.rr.full_ms`)) continue
     add(
-      `render, ${int(big)}-node topology < 200 ms`,
-      `route reflector ${fix(v(rrFull))} ms (CPU ${fix(v(`render.n${big}.rr.full_cpu_ms`))}); client ${fix(v(`render.n${big}.client.full_ms`))} ms; after one change: RR ${fix(v(`render.n${big}.rr.change_ms`))}, client ${fix(v(`render.n${big}.client.change_ms`))} ms`,
-      v(rrFull) < 200,
+      `render, ${int(big)}-node topology < 200 ms (${BACKEND_LABEL[b]})`,
+      `route reflector ${fix(v(`${k}.rr.full_ms`))} ms (CPU ${fix(v(`${k}.rr.full_cpu_ms`))}); client ${fix(v(`${k}.client.full_ms`))} ms; after one change: RR ${fix(v(`${k}.rr.change_ms`))}, client ${fix(v(`${k}.client.change_ms`))} ms`,
+      v(`${k}.rr.full_ms`) < 200,
     )
   }
-  if (has('converge.visible.p99_ms')) {
+  for (const b of BENCH_BACKENDS) {
+    const k = figurePrefix('converge', b)
+    if (!has(`${k}.visible.p99_ms`)) continue
     const n = int(v('converge.nodes'))
-    add(`change → BIRD reconfigured, p99 ≤ 100 ms at ${n} nodes`, `p99 ${fix(v('converge.visible.p99_ms'))} ms (p50 ${fix(v('converge.visible.p50_ms'))})`, v('converge.visible.p99_ms') <= 100)
-    add('… and within 3× the floor', `floor p99 ${fix(v('converge.floor.p99_ms'))} ms → ${fix(v('converge.p99_over_floor_p99'), 2)}×`, v('converge.p99_over_floor_p99') <= 3)
+    add(`change → BIRD reconfigured, p99 ≤ 100 ms at ${n} nodes (${BACKEND_LABEL[b]})`, `p99 ${fix(v(`${k}.visible.p99_ms`))} ms (p50 ${fix(v(`${k}.visible.p50_ms`))})`, v(`${k}.visible.p99_ms`) <= 100)
+    add('… and within 3× the floor', `floor p99 ${fix(v(`${k}.floor.p99_ms`))} ms → ${fix(v(`${k}.p99_over_floor_p99`), 2)}×`, v(`${k}.p99_over_floor_p99`) <= 3)
   }
-  if (has('parse.show_route.routes_per_s')) {
-    add('`show route` parsing ≥ 1M routes/s', `${int(v('parse.show_route.routes_per_s'))} routes/s (birdc: ${int(v('parse.show_route.birdc_routes_per_s'))})`, v('parse.show_route.routes_per_s') >= 1_000_000)
-    add('… with RSS growth < 50 MB', `${fix(v('parse.show_route.rss_growth_mib'))} MiB (\`all\`: ${fix(v('parse.show_route_all.rss_growth_mib'))} MiB)`, v('parse.show_route.rss_growth_mib') * 1.048576 < 50)
+  for (const b of BENCH_BACKENDS) {
+    const k = figurePrefix('parse', b)
+    if (!has(`${k}.show_route.routes_per_s`)) continue
+    add(`\`show route\` parsing ≥ 1M routes/s (${BACKEND_LABEL[b]})`, `${int(v(`${k}.show_route.routes_per_s`))} routes/s (birdc: ${int(v(`${k}.show_route.birdc_routes_per_s`))})`, v(`${k}.show_route.routes_per_s`) >= 1_000_000)
+    add('… with RSS growth < 50 MB', `${fix(v(`${k}.show_route.rss_growth_mib`))} MiB (\`all\`: ${fix(v(`${k}.show_route_all.rss_growth_mib`))} MiB)`, v(`${k}.show_route.rss_growth_mib`) * 1.048576 < 50)
   }
   const cold = Object.keys(f).filter((k) => k.startsWith('cold.') && k.endsWith('.bird_configured_ms'))
   if (cold.length > 0) {

@@ -12,6 +12,10 @@ type Keys = typeof import('../../src/datastore/keys.js')
 type Cidr = typeof import('../../src/datastore/cidr.js')
 type Control = typeof import('../../src/bird/control/index.js')
 type Replies = typeof import('../../src/bird/replies/index.js')
+type Bird2Backend = typeof import('../../src/backends/bird2/backend.js')
+type Bird2Render = typeof import('../../src/backends/bird2/render.js')
+type Bird2Replies = typeof import('../../src/backends/bird2/replies/index.js')
+type LaunchPlan = typeof import('../../src/node/startup/launch-plan.js')
 
 export interface Product {
   readonly renderConfigs: RenderConfigs['renderConfigs']
@@ -27,6 +31,13 @@ export interface Product {
   readonly BirdCommandError: Control['BirdCommandError']
   readonly parseRouteStream: Replies['parseRouteStream']
   readonly parseRouteBatches: Replies['parseRouteBatches']
+  /** The BIRD 2 backend's render (one file for both families) and its templates. */
+  readonly renderBird2: Bird2Backend['renderBird2']
+  readonly loadBird2Templates: Bird2Render['loadBird2Templates']
+  /** BIRD 2's `show route [all]` reader, as its family readers use it. */
+  readonly bird2ParseRouteStream: Bird2Replies['parseRouteStream']
+  /** The node flags the agent runs with (systemd unit, detached launch). */
+  readonly agentNodeFlags: LaunchPlan['AGENT_NODE_FLAGS']
 }
 
 const load = <T>(path: string): Promise<T> => import(new URL(path, DIST_URL).href) as Promise<T>
@@ -35,7 +46,7 @@ let loaded: Promise<Product> | undefined
 
 export function product(): Promise<Product> {
   loaded ??= (async () => {
-    const [rc, render, state, codec, keys, cidr, control, replies] = await Promise.all([
+    const [rc, render, state, codec, keys, cidr, control, replies, bird2Backend, bird2Render, bird2Replies, launchPlan] = await Promise.all([
       load<RenderConfigs>('bgp/render-configs.js'),
       load<Render>('bgp/render/index.js'),
       load<SnapshotState>('datastore/snapshot-state.js'),
@@ -44,6 +55,10 @@ export function product(): Promise<Product> {
       load<Cidr>('datastore/cidr.js'),
       load<Control>('bird/control/index.js'),
       load<Replies>('bird/replies/index.js'),
+      load<Bird2Backend>('backends/bird2/backend.js'),
+      load<Bird2Render>('backends/bird2/render.js'),
+      load<Bird2Replies>('backends/bird2/replies/index.js'),
+      load<LaunchPlan>('node/startup/launch-plan.js'),
     ])
     return {
       renderConfigs: rc.renderConfigs,
@@ -59,6 +74,10 @@ export function product(): Promise<Product> {
       BirdCommandError: control.BirdCommandError,
       parseRouteStream: replies.parseRouteStream,
       parseRouteBatches: replies.parseRouteBatches,
+      renderBird2: bird2Backend.renderBird2,
+      loadBird2Templates: bird2Render.loadBird2Templates,
+      bird2ParseRouteStream: bird2Replies.parseRouteStream,
+      agentNodeFlags: launchPlan.AGENT_NODE_FLAGS,
     }
   })()
   return loaded

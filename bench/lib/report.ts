@@ -5,6 +5,7 @@ import type { RenderRow, SizeRow } from '../phases/render.js'
 import type { Footprint } from '../agent/footprint.js'
 import type { ColdStart } from '../agent/cold-start.js'
 import type { Spread } from './stats.js'
+import type { BenchBackend } from './backends.js'
 import type { BenchConfig, PhaseName } from './config.js'
 import type { Machine } from './machine.js'
 import type { PhaseResult } from './phase.js'
@@ -40,11 +41,16 @@ export interface ParseDetails {
 }
 
 export interface AgentDetails {
-  readonly converge: { readonly nodes: number; readonly topology: string; readonly node: string } & Record<
-    'visible' | 'watch' | 'configure' | 'floor' | 'check',
-    Spread
-  >
+  readonly converge: {
+    readonly nodes: number
+    readonly topology: string
+    readonly node: string
+    /** Per backend, in the order measured. */
+    readonly backends: Partial<Record<BenchBackend, Record<'visible' | 'watch' | 'configure' | 'floor' | 'check', Spread>>>
+  }
   readonly footprint: {
+    /** The backend whose agent was sampled. */
+    readonly backend: BenchBackend
     readonly idle: Footprint
     readonly status: Footprint
     readonly statusUpdates: number

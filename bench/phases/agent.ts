@@ -6,7 +6,10 @@
  *   2. `node bin/falconer node run --init-system` as one client node (BIRD supervised);
  *   3. converge: `changes` changes of a BGPPeer's peerIP, each timed from the etcd write
  *      until BIRD lists the new protocol, next to the floor measured for the same change;
- *   4. footprint: the agent's RSS and CPU while idle, then with a CalicoNodeStatus;
+ *      once per backend (BIRD 1.6, then BIRD 2 through FALCONER_BIRD_BIN), each with a
+ *      fresh agent on the same datastore;
+ *   4. footprint: the first backend's agent's RSS and CPU while idle, then with a
+ *      CalicoNodeStatus;
  *   5. cold start: fresh agents against a `coldNodes` datastore, per role.
  */
 import { execFile } from 'node:child_process'
@@ -22,16 +25,19 @@ import type { Teardowns } from '../../test/helpers/netns.js'
 import { AgentProcess } from '../agent/agent-process.js'
 import { bgpProtocols, bgpProtocolsInFile, sameSet } from '../agent/bird-probe.js'
 import { birdStartFloor, codeLoadFloor, coldStart, type ColdStart } from '../agent/cold-start.js'
-import { measureConverge, type ChangeSample } from '../agent/converge.js'
+import { measureConverge, PEER_NAME, type ChangeSample } from '../agent/converge.js'
 import { deletePrefix, writePairs } from '../agent/etcd-data.js'
 import { nodeFloors, sampleFootprint, type Footprint } from '../agent/footprint.js'
 import { storedPairs } from '../datastore/kvs.js'
 import { DEFAULT_SPEC, nodeAddress, nodeName, rolesOf, syntheticDatastore, topologyOf, type Role } from '../datastore/synthetic.js'
+import { BACKEND_LABEL, birdTools, figurePrefix, type BenchBackend } from '../lib/backends.js'
 import { log, runPhase } from '../lib/phase.js'
 import { product, type Product } from '../lib/product.js'
 import { median, now, round, spread, type Spread } from '../lib/stats.js'
 
 export interface AgentOptions {
+  /** Converge is measured for each, in this order; footprint and cold start for the first. */
+  readonly backends: readonly BenchBackend[]
   readonly convergeNodes: number
   readonly changes: number
   readonly pollMs: number
@@ -62,32 +68,55 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
   await writePairs(client, storedPairs(p, small))
   log('agent', `seeded ${opts.convergeNodes} nodes, ${small.peers.length} BGPPeers, ${small.blocks.length} blocks in ${((now() - t0) / 1000).toFixed(1)} s`)
 
-  const prefix = await mkdtemp(join(tmpdir(), 'fa-bench-agent-'))
-  teardowns.teardown(() => rm(prefix, { recursive: true, force: true }))
   const self = nodeName(opts.clientIndex)
-  const agent = AgentProcess.start(teardowns, { prefix, nodeName: self, ip: `${nodeAddress(opts.clientIndex)}/16`, etcdEndpoint: etcd.endpoint })
-  const ctl = new p.BirdControl({ socketPath: agent.paths.birdSocket, timeoutMs: 30_000 })
-  teardowns.teardown(() => ctl.close())
-  await steady(ctl, agent)
-  log('agent', `agent ${self} (pid ${agent.pid}) up; BIRD runs ${(await bgpProtocols(ctl)).size} BGP sessions`)
+  const [first] = opts.backends
+  if (first === undefined) throw new Error('the agent phase needs at least one backend')
+  Object.assign(figures, prefixed('converge', { nodes: opts.convergeNodes, changes: opts.changes, poll_ms: opts.pollMs }))
+  const converge: Partial<Record<BenchBackend, ConvergeSpreads & { samples: readonly ChangeSample[] }>> = {}
+  let footprint: { idle: Footprint; status: { footprint: Footprint; updates: number } } | undefined
+  for (const backend of opts.backends) {
+    const tools = birdTools(backend)
+    // Every backend's agent starts from the same datastore: without the peer the last run moved.
+    await client.delete().key(p.resourceKey('BGPPeer', PEER_NAME))
+    const prefix = await mkdtemp(join(tmpdir(), 'fa-bench-agent-'))
+    teardowns.teardown(() => rm(prefix, { recursive: true, force: true }))
+    const agent = AgentProcess.start(teardowns, {
+      prefix,
+      nodeName: self,
+      ip: `${nodeAddress(opts.clientIndex)}/16`,
+      etcdEndpoint: etcd.endpoint,
+      nodeFlags: p.agentNodeFlags,
+      ...(tools.agentBirdBin !== undefined && { birdBin: tools.agentBirdBin }),
+    })
+    const ctl = new p.BirdControl({ socketPath: agent.paths.birdSocket, timeoutMs: 30_000 })
+    teardowns.teardown(() => ctl.close())
+    await steady(ctl, agent)
+    log('agent', `${BACKEND_LABEL[backend]}: agent ${self} (pid ${agent.pid}) up; BIRD runs ${(await bgpProtocols(ctl)).size} BGP sessions`)
 
-  const samples = await measureConverge(p, client, ctl, agent.paths.birdConfig, opts, () => agent.assertRunning())
-  const converge = convergeFigures(samples)
-  Object.assign(figures, prefixed('converge', { nodes: opts.convergeNodes, changes: samples.length, poll_ms: opts.pollMs }))
-  for (const [name, s] of Object.entries(converge)) Object.assign(figures, prefixed(`converge.${name}`, spreadFigures(s)))
-  figures['converge.p99_over_floor_p99'] = round(converge.visible.p99 / converge.floor.p99, 2)
+    const samples = await measureConverge(p, client, ctl, agent.paths.birdConfig, opts, () => agent.assertRunning(), tools.bird)
+    const spreads = convergeFigures(samples)
+    converge[backend] = { ...spreads, samples }
+    const key = figurePrefix('converge', backend)
+    for (const [name, s] of Object.entries(spreads)) Object.assign(figures, prefixed(`${key}.${name}`, spreadFigures(s)))
+    figures[`${key}.p99_over_floor_p99`] = round(spreads.visible.p99 / spreads.floor.p99, 2)
 
-  // After the converge run V8's memory reducer keeps collecting for a while: idle means after that.
-  await sleep(Math.min(20_000, opts.footprintSeconds * 700))
-  log('agent', `footprint: idle for ${opts.footprintSeconds} s`)
-  const idle = await sampleFootprint(agent.pid, () => agent.birdPid(), opts.footprintSeconds)
-  Object.assign(figures, footprintFigures('footprint.idle', idle))
-
-  const status = await withNodeStatus(p, client, self, opts, agent)
-  Object.assign(figures, footprintFigures('footprint.status', status.footprint))
-  figures['footprint.status.period_s'] = opts.statusPeriodSeconds
-  figures['footprint.status.updates'] = status.updates
-  await agent.stop()
+    if (backend === first) {
+      // After the converge run V8's memory reducer keeps collecting for a while: idle means after that.
+      await sleep(Math.min(20_000, opts.footprintSeconds * 700))
+      log('agent', `footprint (${BACKEND_LABEL[backend]}): idle for ${opts.footprintSeconds} s`)
+      const idle = await sampleFootprint(agent.pid, () => agent.birdPid(), opts.footprintSeconds)
+      Object.assign(figures, footprintFigures('footprint.idle', idle))
+      const status = await withNodeStatus(p, client, self, opts, agent)
+      Object.assign(figures, footprintFigures('footprint.status', status.footprint))
+      figures['footprint.status.period_s'] = opts.statusPeriodSeconds
+      figures['footprint.status.updates'] = status.updates
+      footprint = { idle, status }
+    }
+    await agent.stop()
+    await ctl.close()
+  }
+  if (footprint === undefined) throw new Error('no footprint was measured')
+  const { idle, status } = footprint
   const floors = await nodeFloors(teardowns, Math.min(10, opts.footprintSeconds))
   for (const [name, f] of Object.entries(floors)) {
     Object.assign(figures, prefixed(`footprint.floor_${name}`, { rss_mean_mib: round(f.rssMeanMiB), rss_anon_mib: round(f.rssAnonMiB), cpu_percent: round(f.cpuPercent, 2) }))
@@ -109,7 +138,7 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
       let config = ''
       for (let r = 0; r < opts.coldRuns; r++) {
         const { config: text, ...c } = await coldStart(p, { nodeName: nodeName(role.index), ip: cidr, etcdEndpoint: etcd.endpoint })
-        log('cold-start', `${opts.coldNodes} nodes, ${role.role}: bird.cfg ${c.configWrittenMs.toFixed(0)} ms, BIRD running it ${c.birdConfiguredMs.toFixed(0)} ms (${c.bgpProtocols} BGP sessions)`)
+        log('cold-start', `${opts.coldNodes} nodes, ${role.role}: bird.cfg ${c.configWrittenMs.toFixed(0)} ms (agent CPU ${c.configCpuMs.toFixed(0)} ms), BIRD running it ${c.birdConfiguredMs.toFixed(0)} ms (${c.bgpProtocols} BGP sessions)`)
         runs.push(c)
         config = text
       }
@@ -119,6 +148,7 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
       cold.push({ role: role.role, node: nodeName(role.index), runs, birdFloorMs, birdFloorFileLogMs })
       const key = `cold.n${opts.coldNodes}.${role.role === 'route reflector' ? 'rr' : role.role === 'client' ? 'client' : 'mesh'}`
       figures[`${key}.config_written_ms`] = Math.round(median(runs.map((c) => c.configWrittenMs)))
+      figures[`${key}.config_cpu_ms`] = Math.round(median(runs.map((c) => c.configCpuMs)))
       figures[`${key}.ready_ms`] = Math.round(median(runs.map((c) => c.readyMs)))
       figures[`${key}.bird_configured_ms`] = Math.round(median(runs.map((c) => c.birdConfiguredMs)))
       figures[`${key}.sessions`] = runs[0]?.bgpProtocols ?? Number.NaN
@@ -137,15 +167,16 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
   return {
     figures,
     details: {
-      converge: { nodes: opts.convergeNodes, topology: topologyOf(opts.convergeNodes), node: self, ...converge, samples },
-      footprint: { idle, status: status.footprint, statusUpdates: status.updates, statusPeriodSeconds: opts.statusPeriodSeconds, floors },
+      converge: { nodes: opts.convergeNodes, topology: topologyOf(opts.convergeNodes), node: self, backends: converge },
+      footprint: { backend: first, idle, status: status.footprint, statusUpdates: status.updates, statusPeriodSeconds: opts.statusPeriodSeconds, floors },
       coldStart: { nodes: opts.coldNodes, topology: topologyOf(opts.coldNodes), roles: cold, codeLoadMs },
     },
     notes: [
-      'the real agent: node bin/falconer node run --init-system (dist/), with its own supervised BIRD, in a network namespace with a private etcd',
+      `the real agent: node ${p.agentNodeFlags.join(' ')} bin/falconer node run --init-system (dist/; the node flags of the systemd unit), with its own supervised BIRD, in a network namespace with a private etcd`,
       `converge: one global BGPPeer, created and then moved to a new peerIP at each change (its protocol is replaced, so BIRD's config keeps one size), written with etcd3 from this driver; visible = \`show protocols "NAME"\` polled every ${opts.pollMs} ms`,
       'floor = (etcd write → the driver’s own watch event) + (BIRD `configure` of the agent’s bird.cfg, issued directly), per change',
-      'the agent coalesces datastore events for 10 ms (Reconciler default) and checks every file with `bird -p` before renaming it into place',
+      'the agent renders a lone event at once and checks every file through the running BIRD (`configure check`) before renaming it into place; `bird -p` of the same file is shown for comparison',
+      `converge per backend, one fresh agent after the other on the same datastore: ${opts.backends.map((b) => BACKEND_LABEL[b]).join(', ')}; footprint and cold start: ${BACKEND_LABEL[first]}`,
     ],
   }
 })
@@ -165,7 +196,9 @@ async function steady(ctl: Parameters<typeof bgpProtocols>[0], agent: AgentProce
   }
 }
 
-function convergeFigures(samples: readonly ChangeSample[]): Record<'visible' | 'watch' | 'configure' | 'floor' | 'check', Spread> {
+type ConvergeSpreads = Record<'visible' | 'watch' | 'configure' | 'floor' | 'check', Spread>
+
+function convergeFigures(samples: readonly ChangeSample[]): ConvergeSpreads {
   return {
     visible: spread(samples.map((s) => s.visibleMs)),
     watch: spread(samples.map((s) => s.watchMs)),

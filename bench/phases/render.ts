@@ -5,11 +5,15 @@
  * initial list); "after one change" renders the snapshot the syncer makes from the previous
  * one plus one new BGPPeer (the product's own applyChanges: other objects are reused).
  * Heap figures are heapUsed after a full GC, above the baseline taken before the snapshot.
+ * Each backend renders the same snapshots for the same nodes, one after the other (BIRD 1.6:
+ * bird.cfg + bird6.cfg from its templates; BIRD 2: the one bird.cfg of templates/bird2/),
+ * so their columns differ only by what the backend does after the shared intent.
  */
 import type { Snapshot } from '../../src/api/snapshot.js'
 import type { RenderedConfigs } from '../../src/bgp/render-configs.js'
 import { listSnapshot, listedChanges, storedPairs } from '../datastore/kvs.js'
 import { benchPeer, DEFAULT_SPEC, nodeName, rolesOf, syntheticDatastore, topologyOf, type Role } from '../datastore/synthetic.js'
+import { BACKEND_LABEL, figurePrefix, type BenchBackend } from '../lib/backends.js'
 import { log, runPhase } from '../lib/phase.js'
 import { product, type Product } from '../lib/product.js'
 import { median, MiB, now, round } from '../lib/stats.js'
@@ -20,9 +24,11 @@ export interface RenderOptions {
   readonly fullRuns: number
   /** Renders after one change per role; the first is a warm-up and not counted. */
   readonly changeRuns: number
+  readonly backends: readonly BenchBackend[]
 }
 
 export interface RenderRow {
+  readonly backend: BenchBackend
   readonly nodes: number
   readonly topology: string
   readonly role: Role['role']
@@ -80,10 +86,26 @@ const counted = <T>(runs: readonly T[]): readonly T[] => (runs.length > 1 ? runs
 const roleKey = (r: Role['role']): string => (r === 'route reflector' ? 'rr' : r === 'client' ? 'client' : 'mesh')
 const sessions = (out: RenderedConfigs): number => out.v4.text.match(/^protocol bgp /gm)?.length ?? 0
 
+/** snapshot → the backend's file(s) for `nodeName`, as the agent's render does it. */
+type Renderer = (snapshot: Snapshot, nodeName: string) => RenderedConfigs
+
+function renderer(p: Product, backend: BenchBackend): Renderer {
+  switch (backend) {
+    case 'bird1': {
+      const templates = p.loadTemplates()
+      return (snapshot, nodeName) => p.renderConfigs({ snapshot, nodeName, templates })
+    }
+    case 'bird2': {
+      const templates = p.loadBird2Templates()
+      return (snapshot, nodeName) => p.renderBird2({ snapshot, nodeName }, templates)
+    }
+  }
+}
+
 runPhase<RenderOptions>('render', async (opts) => {
   const p = await product()
   const gc = gcNow()
-  const templates = p.loadTemplates()
+  const renderers = opts.backends.map((backend) => [backend, renderer(p, backend)] as const)
   const sizes: SizeRow[] = []
   const rows: RenderRow[] = []
   const figures: Record<string, number> = {}
@@ -107,9 +129,9 @@ runPhase<RenderOptions>('render', async (opts) => {
     figures[`render.n${n}.decode_ms`] = round(decodeMs)
     figures[`render.n${n}.heap_snapshot_mib`] = round(heapSnapshotMiB)
 
-    for (const role of rolesOf(ds.spec)) {
+    for (const role of rolesOf(ds.spec)) for (const [backend, renderFor] of renderers) {
       const name = nodeName(role.index)
-      const render = (s: Snapshot) => p.renderConfigs({ snapshot: s, nodeName: name, templates })
+      const render = (s: Snapshot) => renderFor(s, name)
 
       const full: Timing[] = []
       let last: { snapshot: Snapshot; out: RenderedConfigs } | undefined
@@ -135,6 +157,7 @@ runPhase<RenderOptions>('render', async (opts) => {
       const changeMs = median(counted(change).map((x) => x.wall))
       const changeCpuMs = median(counted(change).map((x) => x.cpu))
       rows.push({
+        backend,
         nodes: n,
         topology: topologyOf(n),
         role: role.role,
@@ -149,14 +172,14 @@ runPhase<RenderOptions>('render', async (opts) => {
         changeMsRuns: change.map((x) => round(x.wall, 2)),
         heapRenderMiB,
       })
-      const key = `render.n${n}.${roleKey(role.role)}`
+      const key = `${figurePrefix('render', backend)}.n${n}.${roleKey(role.role)}`
       figures[`${key}.full_ms`] = round(fullMs, 2)
       figures[`${key}.full_cpu_ms`] = round(fullCpuMs, 2)
       figures[`${key}.change_ms`] = round(changeMs, 2)
       figures[`${key}.change_cpu_ms`] = round(changeCpuMs, 2)
       figures[`${key}.sessions`] = bgpSessions
       figures[`${key}.heap_mib`] = round(heapRenderMiB)
-      log('render', `${n} nodes, ${role.role} ${name}: ${bgpSessions} sessions, full ${fullMs.toFixed(1)} ms (cpu ${fullCpuMs.toFixed(1)}), after one change ${changeMs.toFixed(1)} ms (cpu ${changeCpuMs.toFixed(1)}), heap ${heapRenderMiB.toFixed(1)} MiB`)
+      log('render', `${BACKEND_LABEL[backend]}, ${n} nodes, ${role.role} ${name}: ${bgpSessions} sessions, full ${fullMs.toFixed(1)} ms (cpu ${fullCpuMs.toFixed(1)}), after one change ${changeMs.toFixed(1)} ms (cpu ${changeCpuMs.toFixed(1)}), heap ${heapRenderMiB.toFixed(1)} MiB`)
     }
   }
   return {
@@ -166,6 +189,7 @@ runPhase<RenderOptions>('render', async (opts) => {
       'in-process on dist/ (plain node --expose-gc, no test loader); full = fresh snapshot decoded from the stored values, so no memo from earlier objects applies',
       'after one change = applyChanges(previous snapshot, one new global BGPPeer), i.e. the snapshot the syncer hands the reconciler',
       'medians; the first run of each kind is a warm-up and is not counted; cpu = user + system time of the process during the call (GC included)',
+      `backends, one after the other on the same snapshots: ${opts.backends.map((b) => BACKEND_LABEL[b]).join(', ')}`,
     ],
   }
 })

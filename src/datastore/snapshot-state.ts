@@ -1,8 +1,9 @@
 import { emptySnapshot, type Snapshot } from '../api/snapshot.js'
+import type { AnyResource } from '../api/types.js'
 import { formatCidr } from './cidr.js'
 import { decodeAffinity, decodeResource } from './codec.js'
 import { InvalidValueError } from './errors.js'
-import { IPAM_HOST_ROOT, parseKey, prefixRangeEnd, resourcePrefix } from './keys.js'
+import { IPAM_HOST_ROOT, parseKey, prefixRangeEnd, resourceKey, resourcePrefix } from './keys.js'
 
 /**
  * Pure snapshot arithmetic for the syncer: (snapshot N, changes) → snapshot N+1.
@@ -40,6 +41,14 @@ export function isSyncedKey(key: string): boolean {
   return SYNCED_PREFIXES.some((p) => key.startsWith(p))
 }
 
+/**
+ * Resources already decoded from this datastore, by key: the Nodes startup listed moments
+ * before the agent's initial list. A key listed at the revision a known resource carries
+ * (its resourceVersion) holds the bytes that resource was decoded from, so it is taken as
+ * is rather than parsed and validated again; any other revision is decoded as usual.
+ */
+export type KnownResources = ReadonlyMap<string, AnyResource>
+
 type MapName = Exclude<keyof Snapshot, 'revision'>
 
 interface Slot {
@@ -71,7 +80,7 @@ function slotOf(key: string): Slot | undefined {
 }
 
 /** The state after `changes` (in revision order) on top of `prev`, at `revision`. */
-export function applyChanges(prev: Snapshot, changes: Iterable<KeyChange>, revision: number): Snapshot {
+export function applyChanges(prev: Snapshot, changes: Iterable<KeyChange>, revision: number, known?: KnownResources): Snapshot {
   const draft = new Draft(prev)
   for (const change of changes) {
     const { key } = change
@@ -82,6 +91,11 @@ export function applyChanges(prev: Snapshot, changes: Iterable<KeyChange>, revis
     if (change.value === undefined) continue
     if (!slot) {
       draft.set('invalid', key, { key, field: '', reason: "the key does not match Calico's layout" })
+      continue
+    }
+    const reuse = known?.get(key)
+    if (reuse !== undefined && reuse.metadata.resourceVersion === change.modRevision) {
+      draft.set(slot.map, slot.id, reuse)
       continue
     }
     try {
@@ -96,8 +110,17 @@ export function applyChanges(prev: Snapshot, changes: Iterable<KeyChange>, revis
 }
 
 /** A snapshot of exactly these key/values (a full list) at `revision`. */
-export function snapshotOf(kvs: Iterable<KeyChange>, revision: number): Snapshot {
-  return applyChanges(emptySnapshot(revision), kvs, revision)
+export function snapshotOf(kvs: Iterable<KeyChange>, revision: number, known?: KnownResources): Snapshot {
+  return applyChanges(emptySnapshot(revision), kvs, revision, known)
+}
+
+/** `resources` (as decoded by the store, with their resourceVersion) by their etcd key. */
+export function knownByKey(resources: Iterable<AnyResource>): KnownResources {
+  const out = new Map<string, AnyResource>()
+  for (const r of resources) {
+    if (r.metadata.resourceVersion !== undefined) out.set(resourceKey(r.kind, r.metadata.name, r.metadata.namespace), r)
+  }
+  return out
 }
 
 /** Copy-on-write over a snapshot's maps. */

@@ -3,7 +3,7 @@ import type { Etcd3, IDuplexStream, IEvent, IWatchRequest, IWatchResponse } from
 import type { Snapshot } from '../api/snapshot.js'
 import { silentLogger, type Logger } from '../log.js'
 import { rangeOf } from './kv-ops.js'
-import { applyChanges, isSyncedKey, snapshotOf, SYNCED_PREFIXES, SYNCED_RANGE, type KeyChange } from './snapshot-state.js'
+import { applyChanges, isSyncedKey, snapshotOf, SYNCED_PREFIXES, SYNCED_RANGE, type KeyChange, type KnownResources } from './snapshot-state.js'
 
 export type SyncStatus = 'syncing' | 'in-sync' | 'resyncing' | 'disconnected'
 
@@ -14,6 +14,12 @@ export interface SyncerOptions {
   log?: Logger
   /** Reconnect backoff after a failure, doubling from `initialMs` up to `maxMs`. */
   backoff?: { initialMs: number; maxMs: number }
+  /**
+   * Resources just read from this same datastore (the Nodes startup listed): the initial
+   * list takes those still at the same revision instead of decoding them again. Called by
+   * the first list only; the caller drops its reference then, so nothing keeps them alive.
+   */
+  takeKnown?: () => KnownResources | undefined
 }
 
 export interface Syncer {
@@ -51,6 +57,7 @@ class SyncLoop {
   /** Ends the current watch (its stream is closed on the way out); set while one runs. */
   private abortWatch: (() => void) | undefined
   private wake: (() => void) | undefined
+  private listed = false
   private readonly log: Logger
   private readonly done: Promise<void>
 
@@ -114,7 +121,9 @@ class SyncLoop {
       res.kvs.map((kv): KeyChange => ({ key: kv.key.toString(), value: kv.value, modRevision: kv.mod_revision })),
     )
     this.revision = revision
-    return snapshotOf(changes, revision)
+    const known = this.listed ? undefined : this.opts.takeKnown?.()
+    this.listed = true
+    return snapshotOf(changes, revision, known)
   }
 
   private async currentRevision(): Promise<number> {

@@ -1,7 +1,9 @@
 /**
  * `npm run bench -- --smoke`: every benchmark runs end to end at tiny sizes (render, parse,
  * the real agent with etcd and BIRD in a namespace) and reports every figure as a finite
- * number. No timing is asserted: figures are for reading, never for failing a build.
+ * number; render, parse and converge for BIRD 1.6 and BIRD 2 side by side (BIRD 2 unpacked
+ * in .deps/bird2 by scripts/install-bird2.sh). No timing is asserted: figures are for
+ * reading, never for failing a build.
  */
 import t from 'tap'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -9,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { ensureBuilt, REPO_ROOT } from '../helpers/cli.js'
+import { requireBird2 } from '../helpers/bird2.js'
 import { listNetns } from '../helpers/netns.js'
 
 // Building dist/bench/ on a busy machine takes a while before the (< 1 min) smoke run.
@@ -18,7 +21,12 @@ interface SmokeReport {
   readonly mode: string
   readonly failures: readonly unknown[]
   readonly figures: Record<string, unknown>
-  readonly machine: { readonly nproc: unknown; readonly cpuModel: unknown; readonly node: unknown }
+  readonly machine: { readonly nproc: unknown; readonly cpuModel: unknown; readonly node: unknown; readonly bird2: unknown }
+  readonly phases: {
+    readonly render?: { readonly details: { readonly rows: readonly { readonly backend: string; readonly bgpSessions: number; readonly configBytes: number }[] } }
+    readonly parse?: { readonly details: { readonly rows: readonly { readonly backend: string; readonly command: string; readonly routes: number }[] } }
+    readonly agent?: { readonly details: { readonly converge: { readonly backends: Record<string, { readonly visible: { readonly p50: number } }> } } }
+  }
 }
 
 /** One figure of each kind the issue asks for (smoke sizes: 20 and 250 nodes). */
@@ -50,10 +58,28 @@ const EXPECTED = [
   'footprint.idle.cpu_percent',
   'footprint.status.cpu_percent',
   'footprint.floor_loaded.rss_mean_mib',
+  // BIRD 2 beside BIRD 1.6: the same render, parse and converge figures under `<phase>.bird2`
+  'render.bird2.n20.mesh.full_ms',
+  'render.bird2.n20.mesh.change_cpu_ms',
+  'render.bird2.n250.rr.full_ms',
+  'render.bird2.n250.rr.sessions',
+  'render.bird2.n250.client.change_ms',
+  'parse.bird2.show_route.routes_per_s',
+  'parse.bird2.show_route.rss_growth_mib',
+  'parse.bird2.show_route.birdc_routes_per_s',
+  'parse.bird2.show_route_all.routes_per_s',
+  'parse.bird2.show_route_all.lines_only_routes_per_s',
+  'converge.bird2.visible.p99_ms',
+  'converge.bird2.floor.p99_ms',
+  'converge.bird2.watch.p50_ms',
+  'converge.bird2.configure.p50_ms',
+  'converge.bird2.check.p50_ms',
+  'converge.bird2.p99_over_floor_p99',
 ]
 
 t.test('npm run bench -- --smoke runs every benchmark and reports every figure', async (t) => {
   await ensureBuilt()
+  requireBird2()
   const dir = await mkdtemp(join(tmpdir(), 'fa-bench-smoke-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   const out = join(dir, 'smoke.json')
@@ -82,6 +108,27 @@ t.test('npm run bench -- --smoke runs every benchmark and reports every figure',
   const notFinite = Object.entries(report.figures).filter(([, v]) => typeof v !== 'number' || !Number.isFinite(v))
   t.same(notFinite, [], 'every figure is a finite number')
   for (const key of EXPECTED) t.ok(key in report.figures, `reports ${key}`)
+  t.match(report.machine.bird2, /^BIRD version 2\./, 'names the BIRD 2 it ran')
+
+  // The two backends rendered the same topology: the same sessions, each in its own file.
+  const renderRows = report.phases.render?.details.rows ?? []
+  for (const backend of ['bird1', 'bird2']) t.equal(renderRows.filter((r) => r.backend === backend).length, 3, `${backend}: a render row per node rendered for`)
+  for (const row of renderRows.filter((r) => r.backend === 'bird2')) {
+    const bird1 = renderRows.find((r) => r.backend === 'bird1' && r.bgpSessions === row.bgpSessions)
+    t.ok(bird1 !== undefined, `BIRD 2 renders as many sessions as BIRD 1.6 (${row.bgpSessions})`)
+    t.ok(row.configBytes > 0, 'BIRD 2 config size reported')
+  }
+  // Every route of BIRD 2's replies was read (the client checks the count), for both commands.
+  const parseRows = report.phases.parse?.details.rows ?? []
+  t.same(
+    parseRows.filter((r) => r.backend === 'bird2').map((r) => [r.command, r.routes]),
+    [['show route', 20_000], ['show route all', 20_000]],
+    'BIRD 2 replies parsed in full',
+  )
+  t.same(Object.keys(report.phases.agent?.details.converge.backends ?? {}), ['bird1', 'bird2'], 'converge ran on both backends')
+  t.match(r.stdout, /BIRD 1\.6 p50 \| p95 \| p99 \| max \| BIRD 2 p50/, 'converge table: the backends side by side')
+  t.match(r.stdout, /Full, BIRD 1\.6: ms wall \(ms CPU\) \| Full, BIRD 2: ms wall/, 'render table: the backends side by side')
+  t.match(r.stdout, /\| `show route` \| BIRD 2 /, 'parse table: a BIRD 2 row')
 
   t.same((await listNetns()).filter((n) => n.startsWith('fa-bn-')), [], 'its network namespace is gone')
 })

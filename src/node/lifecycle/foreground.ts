@@ -75,6 +75,7 @@ export async function runForeground(o: ForegroundOptions): Promise<StartupResult
         log: o.log,
         backend: o.config.backend,
         manageBird: true,
+        takeStartupListing: result.takeListedNodes,
         ...(o.reloadSettings !== undefined && { reloadSettings: o.reloadSettings }),
         ...(o.config.routerId !== undefined && { routerId: o.config.routerId }),
         onReady: () => {

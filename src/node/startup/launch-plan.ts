@@ -8,7 +8,7 @@ import type { Env, NodeRunConfig } from './run-config.js'
 export interface LaunchPlan {
   /** The Node.js binary. */
   readonly execPath: string
-  /** `[bin/falconer, 'node', 'run', '--init-system', …]`. */
+  /** `[…AGENT_NODE_FLAGS, bin/falconer, 'node', 'run', '--init-system', …]`. */
   readonly args: readonly string[]
   /** The child's whole environment (it does not inherit ours). */
   readonly env: Readonly<Record<string, string>>
@@ -30,6 +30,15 @@ export interface LaunchPlanInput {
   readonly logFile: string
   readonly pidFile: string
 }
+
+/**
+ * Flags for the agent's node process. 1 MiB semi-spaces instead of V8's default (young
+ * generation up to 16 MiB each): the idle agent is ~24 MiB smaller (measured in
+ * bench/README.md, 113 → 89 MiB mean at 1,000 nodes) with no measurable CPU cost at start.
+ * V8 reads them only when the process starts, so they must be on its command line; the
+ * systemd unit sets NODE_OPTIONS to the same.
+ */
+export const AGENT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1']
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
@@ -67,7 +76,7 @@ export function agentLaunchPlan(input: LaunchPlanInput): LaunchPlan {
 
   return {
     execPath: input.execPath,
-    args: [input.binPath, 'node', 'run', '--init-system', ...input.settingsArgs, ...agentFlags(config, input.nodeName)],
+    args: [...AGENT_NODE_FLAGS, input.binPath, 'node', 'run', '--init-system', ...input.settingsArgs, ...agentFlags(config, input.nodeName)],
     env: childEnv,
     logFile: input.logFile,
     pidFile: input.pidFile,

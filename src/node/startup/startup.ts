@@ -1,5 +1,6 @@
 import type { Node } from '../../api/types.js'
 import type { IPFamily as IpFamily } from '../../api/validate/index.js'
+import { knownByKey, type KnownResources } from '../../datastore/snapshot-state.js'
 import type { IpamStore, ResourceStore } from '../../datastore/store.js'
 import type { AutodetectMethod } from '../autodetect/method.js'
 import type { ForwardingResult } from '../forwarding.js'
@@ -53,6 +54,11 @@ export interface StartupResult {
   readonly addresses: { readonly ipv4?: string; readonly ipv6?: string }
   readonly blocks: BlockClaims
   readonly poolsCreated: readonly string[]
+  /**
+   * The Nodes listed for the address-conflict check, by key, for the agent's initial list
+   * (which reads them again moments later): handed out once, then dropped.
+   */
+  readonly takeListedNodes: () => KnownResources | undefined
 }
 
 export async function runStartup(input: StartupInput, deps: StartupDeps, say: Say): Promise<StartupResult> {
@@ -89,7 +95,8 @@ export async function runStartup(input: StartupInput, deps: StartupDeps, say: Sa
       ...(ipv4.address !== undefined && { ipv4: ipv4.address }),
       ...(ipv6.address !== undefined && { ipv6: ipv6.address }),
     }
-    const check = checkAddressConflicts(nodeName, addresses, await store.list('Node'))
+    const listedNodes = await store.list('Node')
+    const check = checkAddressConflicts(nodeName, addresses, listedNodes)
     for (const change of check.changes) for (const line of changeLines(nodeName, change)) say(line)
     if (check.conflicts.length > 0) {
       const autodetected = check.conflicts.some((c) => (c.family === 4 ? ipv4 : ipv6).autodetected)
@@ -120,7 +127,13 @@ export async function runStartup(input: StartupInput, deps: StartupDeps, say: Sa
 
     await writeNodenameFile(input.nodenameFile, nodeName)
     say(`Using node name: ${nodeName}`)
-    return { nodeName, node, addresses, blocks, poolsCreated: created.map((p) => p.metadata.name) }
+    let listing: KnownResources | undefined = knownByKey(listedNodes)
+    const takeListedNodes = () => {
+      const out = listing
+      listing = undefined
+      return out
+    }
+    return { nodeName, node, addresses, blocks, poolsCreated: created.map((p) => p.metadata.name), takeListedNodes }
   } finally {
     await store.close().catch(() => undefined)
   }

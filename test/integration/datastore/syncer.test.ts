@@ -5,6 +5,7 @@ import { createEtcdClient } from '../../../src/datastore/etcd-client.js'
 import { EtcdStore } from '../../../src/datastore/etcd-store.js'
 import { resourceKey } from '../../../src/datastore/keys.js'
 import { deleteOp, putOp } from '../../../src/datastore/kv-ops.js'
+import { knownByKey } from '../../../src/datastore/snapshot-state.js'
 import { startSyncer, type SyncStatus } from '../../../src/datastore/syncer.js'
 import { freePort, startEtcd } from '../../helpers/etcd.js'
 import { bgpConfiguration, bgpPeer, calicoNodeStatus, ipPool, node } from './fixtures.js'
@@ -146,4 +147,36 @@ t.test('after stop nothing more is emitted', async (t) => {
   const watcher = record(t)
   await until(() => (watcher.syncer.current()?.revision ?? 0) >= Number(last.metadata.resourceVersion), 'another syncer saw the write')
   t.equal(r.snapshots().length, count)
+})
+
+t.test("the first list takes the Nodes startup listed, where unchanged; later snapshots decode what etcd holds", async (t) => {
+  await store.create(node('known-1', '10.99.7.1'))
+  await store.create(node('known-2', '10.99.7.2'))
+  const known = knownByKey(await store.list('Node')) // as startup lists them for its conflict check
+  const { client: writer } = record(t)
+  await writer.put(resourceKey('Node', 'known-2')).value(encodeResource(node('known-2', '10.99.7.22'))) // changed since
+
+  let takes = 0
+  const client = createEtcdClient(etcd.settings)
+  const snapshots: Snapshot[] = []
+  const syncer = startSyncer(client, {
+    onSnapshot: (s) => snapshots.push(s),
+    takeKnown: () => {
+      takes++
+      return known
+    },
+  })
+  t.teardown(async () => {
+    await syncer.stop()
+    client.close()
+  })
+  await until(() => snapshots.length > 0, 'the first snapshot')
+  const first = snapshots[0]!
+  t.equal(first.nodes.get('known-1'), known.get(resourceKey('Node', 'known-1')), 'known-1: the very object startup decoded')
+  t.equal(first.nodes.get('known-2')?.spec.bgp?.ipv4Address, '10.99.7.22/24', 'known-2: what etcd holds now, not what startup saw')
+  t.equal(takes, 1)
+
+  await writer.put(resourceKey('Node', 'known-1')).value(encodeResource(node('known-1', '10.99.7.11')))
+  await until(() => snapshots.at(-1)?.nodes.get('known-1')?.spec.bgp?.ipv4Address === '10.99.7.11/24', 'the change to known-1')
+  t.equal(takes, 1, 'handed over to the first list only')
 })

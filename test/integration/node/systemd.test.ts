@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
+import { AGENT_NODE_FLAGS } from '../../../src/node/startup/launch-plan.js'
 import { resolveNodeRunConfig } from '../../../src/node/startup/run-config.js'
 import { REPO_ROOT } from '../../helpers/cli.js'
 import { BIN } from './run-helpers.js'
@@ -39,6 +40,7 @@ t.test('systemd-analyze verify accepts the unit', async (t) => {
 t.test('the unit restarts with a budget and is hardened to what BGP needs', async (t) => {
   const d = directives(await readFile(UNIT, 'utf8'))
   t.same(d.get('EnvironmentFile'), ['/etc/calico/calico.env'])
+  t.same(d.get('Environment'), [`NODE_OPTIONS=${AGENT_NODE_FLAGS.join(' ')}`], "the agent's node flags, as the detached launch passes them")
   t.same(d.get('Restart'), ['always'])
   t.same(d.get('Type'), ['notify'], 'ready when the first config is applied')
   t.same(d.get('NotifyAccess'), ['all'], 'systemd-notify, a child, sends the messages')

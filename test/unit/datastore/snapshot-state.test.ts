@@ -2,7 +2,8 @@ import t from 'tap'
 import { emptySnapshot } from '../../../src/api/snapshot.js'
 import { encodeResource } from '../../../src/datastore/codec.js'
 import { resourceKey } from '../../../src/datastore/keys.js'
-import { applyChanges, isSyncedKey, snapshotOf, SYNCED_PREFIXES, SYNCED_RANGE, type KeyChange } from '../../../src/datastore/snapshot-state.js'
+import { applyChanges, isSyncedKey, knownByKey, snapshotOf, SYNCED_PREFIXES, SYNCED_RANGE, type KeyChange } from '../../../src/datastore/snapshot-state.js'
+import { decodeResource } from '../../../src/datastore/codec.js'
 import type { AnyResource } from '../../../src/api/types.js'
 import { bgpConfiguration, bgpPeer, calicoNodeStatus, ipPool, node } from '../../integration/datastore/fixtures.js'
 
@@ -93,4 +94,30 @@ t.test('BGPFilters are synced: a valid one lands in bgpFilters, an invalid one i
   const s = snapshotOf([put(filter, 2), raw(resourceKey('BGPFilter', 'bad'), '{"apiVersion":"projectcalico.org/v3","kind":"BGPFilter","metadata":{"name":"bad"},"spec":{"exportV4":[{"action":"Drop"}]}}', 3)], 4)
   t.same([...s.bgpFilters.keys()], ['f1'])
   t.match(s.invalid.get(resourceKey('BGPFilter', 'bad')), { field: 'spec.exportV4[0].action' })
+})
+
+t.test('resources startup already decoded are taken as they are at their own revision, decoded again at any other', async (t) => {
+  const n1 = put(node('n1'), 2)
+  const n2 = put(node('n2', '10.99.0.2'), 3)
+  const decoded = (c: KeyChange) => decodeResource('Node', { key: c.key, value: c.value!, mod_revision: c.modRevision })
+  const first = decoded(n1)
+  // What startup listed: n1 as it still is, n2 at an older revision with another address.
+  const stale = decoded(put(node('n2', '10.99.0.9'), 1))
+  const known = knownByKey([first, stale])
+  t.same([...known.keys()], [resourceKey('Node', 'n1'), resourceKey('Node', 'n2')])
+
+  const list = [n1, n2, put(bgpPeer('p1'), 4)]
+  const plain = snapshotOf(list, 5)
+  const shared = snapshotOf(list, 5, known)
+  t.same(shared, plain, 'the same snapshot as decoding everything')
+  t.equal(shared.nodes.get('n1'), first, 'n1, unchanged since startup read it, is that very object')
+  t.not(shared.nodes.get('n2'), stale, 'n2 changed since (another revision): decoded from the listed value')
+  t.equal(shared.nodes.get('n2')?.spec.bgp?.ipv4Address, node('n2', '10.99.0.2').spec.bgp?.ipv4Address)
+  t.equal(shared.nodes.get('n2')?.metadata.resourceVersion, '3')
+
+  // A listed value that is no longer valid is reported as invalid whatever startup saw.
+  const broken = raw(resourceKey('Node', 'n1'), '{"kind":"Node"}', 6)
+  const s = snapshotOf([broken], 6, known)
+  t.equal(s.nodes.size, 0)
+  t.ok(s.invalid.has(broken.key))
 })

@@ -25,6 +25,7 @@ t.test('the agent gets the resolved config as flags and only the settings enviro
   const config = resolveNodeRunConfig({ ip: '10.99.1.2', as: '64513', ipAutodetectionMethod: 'interface=eth0' }, env)
   const plan = agentLaunchPlan({ ...base, config, env })
   t.same(plan.args, [
+    '--max-semi-space-size=1', // V8 reads it only at start: on the agent's command line
     '/opt/falconer/bin/falconer', 'node', 'run', '--init-system', '--prefix=/srv/lab',
     '--node=n1', '--ip=10.99.1.2', '--ip-autodetection-method=interface=eth0', '--as=64513', '--backend=bird',
   ])
@@ -44,7 +45,7 @@ t.test('--no-default-ippools, autodetect, backend none, log dir', async (t) => {
     {},
   )
   const plan = agentLaunchPlan({ ...base, settingsArgs: [], config, env: {} })
-  t.same(plan.args.slice(4), ['--node=n1', '--ip=autodetect', '--ip6=fd99::2/64', '--backend=none', '--no-default-ippools', '--log-dir=/srv/log'])
+  t.same(plan.args.slice(5), ['--node=n1', '--ip=autodetect', '--ip6=fd99::2/64', '--backend=none', '--no-default-ippools', '--log-dir=/srv/log'])
   t.same(Object.keys(plan.env), ['PATH'], 'a default PATH when none is set')
 })
 
@@ -56,7 +57,7 @@ t.test('dry run, detached: the background command with its log redirection', asy
     [
       'Use the following command to start the falconer agent:',
       '',
-      'setsid env -i PATH=/usr/bin:/bin ETCD_ENDPOINTS=http://127.0.0.1:2379 /usr/bin/node /opt/falconer/bin/falconer node run --init-system --prefix=/srv/lab --node=n1 --ip=10.99.1.2 --backend=bird >>/srv/lab/var/log/calico/falconer.log 2>&1 </dev/null &',
+      'setsid env -i PATH=/usr/bin:/bin ETCD_ENDPOINTS=http://127.0.0.1:2379 /usr/bin/node --max-semi-space-size=1 /opt/falconer/bin/falconer node run --init-system --prefix=/srv/lab --node=n1 --ip=10.99.1.2 --backend=bird >>/srv/lab/var/log/calico/falconer.log 2>&1 </dev/null &',
       '',
       'If you are running falconer in an init system, use the --init-system flag',
       'to display the appropriate start and stop commands.',
@@ -73,7 +74,7 @@ t.test('dry run, init system: start and stop commands', async (t) => {
     [
       'Use the following command to start the falconer agent:',
       '',
-      'env -i PATH=/usr/bin:/bin /usr/bin/node /opt/falconer/bin/falconer node run --init-system --prefix=/srv/lab --node=n1 --backend=bird',
+      'env -i PATH=/usr/bin:/bin /usr/bin/node --max-semi-space-size=1 /opt/falconer/bin/falconer node run --init-system --prefix=/srv/lab --node=n1 --backend=bird',
       '',
       'Use the following command to stop the falconer agent:',
       '',
