@@ -15,6 +15,8 @@ deb="$out/falconer_${version}_all.deb"
 umask 022
 
 [ "$build" = 0 ] || npm run -s build
+# The commit this dist/ is packaged from, for `falconer version` (also with --no-build).
+node scripts/build-info.mjs
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/falconer-deb.XXXXXX")
 trap 'rm -rf "$stage"' EXIT

@@ -82,21 +82,22 @@ export type YamlValue = YamlScalar | readonly YamlValue[] | ReadonlyMap<YamlScal
  * The JSON calicoctl would write for `value` read into `shape`: map keys become strings the
  * way Go's YAML-to-JSON step spells them, scalars where a string belongs become text.
  */
-export function toCalicoJson(value: YamlValue, shape: Shape): unknown {
+export function toCalicoJson(value: YamlValue, shape: Shape, opts: { readonly keepNulls?: boolean } = {}): unknown {
   if (value instanceof Map) {
     const out: Record<string, unknown> = {}
     for (const [k, v] of value as ReadonlyMap<YamlScalar, YamlValue>) {
       const key = keyText(k)
       const inner = fieldShape(shape, key)
       // Go stores a null map value as the element's zero value: a label `k: ~` is "".
-      const json = v === null && inner === 'string' && typeof shape === 'object' && 'map' in shape ? '' : toCalicoJson(v, inner)
+      // A patch keeps its nulls: there a null means "remove this key".
+      const json = v === null && !opts.keepNulls && inner === 'string' && typeof shape === 'object' && 'map' in shape ? '' : toCalicoJson(v, inner, opts)
       Object.defineProperty(out, key, { value: json, enumerable: true, writable: true, configurable: true })
     }
     return out
   }
   if (Array.isArray(value)) {
     const each: Shape = typeof shape === 'object' && 'list' in shape ? shape.list : 'any'
-    return (value as readonly YamlValue[]).map((v) => toCalicoJson(v, each))
+    return (value as readonly YamlValue[]).map((v) => toCalicoJson(v, each, opts))
   }
   const scalar = value as YamlScalar
   if (shape === 'string') {

@@ -24,7 +24,7 @@ const NAMES: readonly ConfigName[] = ['asNumber', 'nodeToNodeMesh', 'logLevel']
 export function parseConfigName(text: string): ConfigName {
   const name = NAMES.find((n) => n.toLowerCase() === text.toLowerCase())
   if (name === undefined) {
-    throw new CliError(`Error executing command: unrecognised config name '${text}' (expected one of ${NAMES.join(', ')})`)
+    throw new CliError(`unrecognised config name '${text}' (expected one of ${NAMES.join(', ')})`)
   }
   return name
 }
@@ -41,7 +41,7 @@ const LEVEL_TO_SEVERITY: Readonly<Record<string, LogSeverity>> = {
 export function parseLogLevel(text: string): LogSeverity {
   const severity = LEVEL_TO_SEVERITY[text.toLowerCase()]
   if (severity === undefined) {
-    throw new CliError(`Error executing command: invalid value '${text}' for logLevel (expected one of ${Object.keys(LEVEL_TO_SEVERITY).join(', ')})`)
+    throw new CliError(`invalid value '${text}' for logLevel (expected one of ${Object.keys(LEVEL_TO_SEVERITY).join(', ')})`)
   }
   return severity
 }
@@ -53,14 +53,14 @@ export function logLevelText(severity: LogSeverity): string {
 export function parseMesh(text: string): boolean {
   if (text === 'on') return true
   if (text === 'off') return false
-  throw new CliError(`Error executing command: invalid value '${text}' for nodeToNodeMesh (expected on or off)`)
+  throw new CliError(`invalid value '${text}' for nodeToNodeMesh (expected on or off)`)
 }
 
 export function parseAsValue(text: string): number {
   try {
     return parseAsNumber(text)
   } catch (err) {
-    if (err instanceof ValidationError) throw new CliError(`Error executing command: invalid AS number: ${naming(text, err.reason)}`)
+    if (err instanceof ValidationError) throw new CliError(`invalid AS number: ${naming(text, err.reason)}`)
     throw err
   }
 }

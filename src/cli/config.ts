@@ -78,7 +78,7 @@ function parseUnset(key: ConfigName, node: string | undefined): Change {
 
 function rejectNodeForGlobalOnly(key: ConfigName, node: string | undefined): void {
   if (key === 'nodeToNodeMesh' && node !== undefined) {
-    throw new CliError('Error executing command: --node should not be specified for nodeToNodeMesh (it is global only)')
+    throw new CliError('--node should not be specified for nodeToNodeMesh (it is global only)')
   }
 }
 
@@ -91,10 +91,10 @@ async function applyChange(store: ResourceStore, change: Change): Promise<void> 
   }
   const node = await store.get('Node', change.node)
   if (node === undefined) {
-    throw new CliError(`Error executing command: node '${change.node}' does not exist (register it first, or check the name with 'falconer get nodes')`)
+    throw new CliError(`node '${change.node}' does not exist (register it first, or check the name with 'falconer get nodes')`)
   }
   await updateWithRetry(store, 'Node', change.node, (current) => {
-    if (current === undefined) throw new CliError(`Error executing command: node '${change.node}' was deleted meanwhile`)
+    if (current === undefined) throw new CliError(`node '${change.node}' was deleted meanwhile`)
     return validateKind('Node', withNodeAsNumber(current, change.asNumber))
   })
 }
@@ -105,7 +105,7 @@ async function readValue(store: ResourceStore, key: ConfigName, node: string | u
     case 'asNumber': {
       if (node === undefined) return String(effectiveAsNumber(global))
       const n: Node | undefined = await store.get('Node', node)
-      if (n === undefined) throw new CliError(`Error executing command: node '${node}' does not exist`)
+      if (n === undefined) throw new CliError(`node '${node}' does not exist`)
       const own = n.spec.bgp?.asNumber
       return own !== undefined ? String(own) : `${effectiveAsNumber(global)} (inherited from global)`
     }

@@ -22,7 +22,7 @@ export interface DeleteOptions {
 export async function deleteResources(kindText: string | undefined, name: string | undefined, opts: DeleteOptions, cmd: Command): Promise<void> {
   const skip = opts.skipNotExists === true
   if (opts.filename !== undefined) {
-    if (kindText !== undefined) throw new CliError('Failed to execute command: give either --filename or <KIND> <NAME>, not both')
+    if (kindText !== undefined) throw new CliError('give either --filename or <KIND> <NAME>, not both')
     const items = resourcesFromDocuments(await readManifestFile(opts.filename))
     if (items.length === 0) throw new CliError('No resources specified in file')
     const outcomes = items.some((i) => i.ok) ? await withStore(cmd, (store) => deleteItems(store, items, skip)) : failuresOnly(items)
@@ -30,10 +30,10 @@ export async function deleteResources(kindText: string | undefined, name: string
     return
   }
   if (kindText === undefined || name === undefined) {
-    throw new CliError('Failed to execute command: a resource is required: --filename=<FILENAME> or <KIND> <NAME>')
+    throw new CliError('a resource is required: --filename=<FILENAME> or <KIND> <NAME>')
   }
   const kind = resolveKind(kindText)
-  if (kind === undefined) throw new CliError(`Failed to execute command: resource type '${kindText}' is not supported`)
+  if (kind === undefined) throw new CliError(`resource type '${kindText}' is not supported`)
   const target = deleteTarget(kind, name, opts)
   const outcomes = await withStore(cmd, async (store) => [await deleteTargetOnce(store, target, skip)])
   printReport('delete', outcomes)
@@ -49,10 +49,10 @@ function deleteTarget(kind: ResourceKind, name: string, opts: DeleteOptions): Ta
   if (kind === 'BGPPeer' && (scope !== undefined || opts.node !== undefined)) {
     const effective = scope ?? 'node'
     if (effective === 'node' && opts.node === undefined) {
-      throw new CliError('Failed to execute command: --node=<NODE> is required with --scope=node')
+      throw new CliError('--node=<NODE> is required with --scope=node')
     }
     if (effective === 'global' && opts.node !== undefined) {
-      throw new CliError('Failed to execute command: --node cannot be used with --scope=global')
+      throw new CliError('--node cannot be used with --scope=global')
     }
     const peer = parsePeerArgument(name)
     return {
@@ -61,7 +61,7 @@ function deleteTarget(kind: ResourceKind, name: string, opts: DeleteOptions): Ta
       label: `BGPPeer(scope=${effective}${effective === 'node' ? `, node=${opts.node}` : ''}, peerIP=${name})`,
     }
   }
-  if (scope !== undefined) throw new CliError(`Failed to execute command: --scope only applies to bgpPeer, not ${kind}`)
+  if (scope !== undefined) throw new CliError(`--scope only applies to bgpPeer, not ${kind}`)
   return { by: 'name', kind, name, namespace: opts.namespace ?? 'default' }
 }
 

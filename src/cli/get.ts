@@ -21,10 +21,10 @@ export interface GetOptions {
 export async function getResources(kindText: string, name: string | undefined, opts: GetOptions, cmd: Command): Promise<void> {
   const format = parseFormat(opts.output)
   const kind = resolveKind(kindText)
-  if (kind === undefined) throw new CliError(`Failed to get resources: resource type '${kindText}' is not supported`)
+  if (kind === undefined) throw new CliError(`resource type '${kindText}' is not supported`)
   const scope = parseScope(opts.scope)
   const legacy = kind === 'BGPPeer' && (scope !== undefined || opts.node !== undefined)
-  if (!legacy && scope !== undefined) throw new CliError(`Failed to get resources: --scope only applies to bgpPeer, not ${kind}`)
+  if (!legacy && scope !== undefined) throw new CliError(`--scope only applies to bgpPeer, not ${kind}`)
   const filter: PeerFilter | undefined = legacy
     ? {
         ...(scope !== undefined ? { scope } : { scope: 'node' as const }),
@@ -41,7 +41,7 @@ export async function getResources(kindText: string, name: string | undefined, o
     if (name !== undefined) {
       const one = await store.get(kind, name, namespace)
       if (one === undefined) {
-        throw new CliError(`Failed to get resources: resource does not exist: ${kind}(${name}) with error: key ${resourceKey(kind, name, namespace)} not found`)
+        throw new CliError(`resource does not exist: ${kind}(${name}) with error: key ${resourceKey(kind, name, namespace)} not found`)
       }
       return render(store, kind, [one], format, false, opts.allNamespaces === true)
     }
@@ -54,7 +54,7 @@ export async function getResources(kindText: string, name: string | undefined, o
 function parseFormat(text: string): OutputFormat {
   const f = text.toLowerCase() as OutputFormat
   if (!OUTPUT_FORMATS.includes(f)) {
-    throw new CliError(`Failed to get resources: unrecognised output format '${text}' (expected ${OUTPUT_FORMATS.join(', ')})`)
+    throw new CliError(`unrecognised output format '${text}' (expected ${OUTPUT_FORMATS.join(', ')})`)
   }
   return f
 }

@@ -47,12 +47,12 @@ export async function readManifestFile(file: string): Promise<ManifestDocument[]
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     const why = e.code === 'ENOENT' ? 'no such file or directory' : e.code === 'EISDIR' ? 'is a directory' : e.message
-    throw new CliError(`Failed to execute command: could not read ${file === '-' ? 'stdin' : `'${file}'`}: ${why}`)
+    throw new CliError(`could not read ${file === '-' ? 'stdin' : `'${file}'`}: ${why}`)
   }
   try {
     return parseManifest(text)
   } catch (err) {
-    if (err instanceof ManifestError) throw new CliError(`Failed to execute command: error processing input file: ${err.message}`)
+    if (err instanceof ManifestError) throw new CliError(`error processing input file: ${err.message}`)
     throw err
   }
 }

@@ -83,6 +83,24 @@ export function parseManifest(text: string): ManifestDocument[] {
   return out
 }
 
+/**
+ * One YAML or JSON value read with the same scalar rules as a manifest (YAML 1.1, Go's
+ * resolution), for inputs that are not resources: a `patch -p` document.
+ */
+export function parseYamlValue(text: string): YamlValue {
+  const lineCounter = new LineCounter()
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, version: '1.1', customTags: goTags, merge: true })
+  if (!Array.isArray(docs) || docs.length === 0) throw new ManifestError('empty input')
+  if (docs.length > 1) throw new ManifestError('expected one document, found several')
+  const doc = docs[0]!
+  const first = doc.errors[0]
+  if (first) {
+    const line = first.linePos?.[0]?.line
+    throw new ManifestError(`yaml: ${line !== undefined ? `line ${line}: ` : ''}${yamlReason(first.message)}`, line)
+  }
+  return doc.toJS({ maxAliasCount: 100, mapAsMap: true }) as YamlValue
+}
+
 /** yaml's messages end in " at line L, column C:" and a source excerpt; we give the line ourselves. */
 function yamlReason(message: string): string {
   const firstLine = message.split('\n')[0] ?? message

@@ -12,7 +12,7 @@ import { DOCKER_ONLY_FLAGS, resolveNodeRunConfig, type NodeRunConfig, type NodeR
 import { runStartup } from '../node/startup/startup.js'
 import { loadSettings, type Settings } from '../settings/index.js'
 import { cliLogger, globalFlags, write, writeErr, type GlobalFlags } from './context.js'
-import { ReportedError } from './errors.js'
+import { ReportedError, errorLine } from './errors.js'
 import { nodeFlag } from './node-flag.js'
 
 /** The refused (hidden) flags the operator typed, by their long names. */
@@ -68,14 +68,33 @@ export async function nodeRun(_opts: unknown, command: Command): Promise<void> {
   const config = resolveNodeRunConfig(nodeRunFlags(command), env)
   const g = globalFlags(command)
   const load = () => loadSettings({ ...g, ...(config.logDir !== undefined && { paths: { logDir: config.logDir } }) }, env)
+  const settings = load()
   try {
-    await runMode(command, config, load(), g, load)
+    await checkBirdFirst(config, settings)
+    await runMode(command, config, settings, g, load)
   } catch (err) {
     if (!(err instanceof StartupError)) throw err
-    // calico/node's fatal lines: the reason, what to do about it, then exit 1.
-    writeErr(`ERROR: ${err.message}\n`)
+    // The reason in the CLI's one error style, then what to do about it (calico/node's hint lines).
+    writeErr(`${errorLine(err, 'node')}\n`)
     for (const hint of err.hints) writeErr(` -  ${hint}\n`)
     throw new ReportedError(1)
+  }
+}
+
+/**
+ * A --bird-bin / FALCONER_BIRD_BIN that is not a BIRD falconer can drive would only fail
+ * once the agent starts, after the node was registered and a block claimed. Modes that
+ * start BIRD ask it for its version before anything is written to the datastore.
+ */
+async function checkBirdFirst(config: NodeRunConfig, settings: Settings): Promise<void> {
+  const startsBird = config.backend === 'bird' && (config.mode.kind === 'foreground' || config.mode.kind === 'detach')
+  if (!startsBird) return
+  const { BirdVersionError, probeBird } = await import('../backends/backend.js')
+  try {
+    await probeBird(settings.birdBin)
+  } catch (err) {
+    if (err instanceof BirdVersionError) throw new StartupError(err.message)
+    throw err
   }
 }
 

@@ -2,8 +2,8 @@ import type { Command } from 'commander'
 import { openStatusReaders } from '../backends/status-readers.js'
 import { readNodeStatus } from '../status/read-node-status.js'
 import { isRunning, nodeStatusJson, renderNodeStatus } from '../status/node-status-view.js'
-import { CliError, ReportedError } from './errors.js'
-import { cliSettings, write, writeErr } from './flags.js'
+import { CliError } from './errors.js'
+import { cliSettings, write } from './flags.js'
 
 export interface StatusOptions {
   output: string
@@ -30,10 +30,9 @@ export async function nodeStatus(opts: StatusOptions, cmd: Command): Promise<voi
     // where it looked (the usual mistake: a --prefix other than the agent's); stderr does.
     const why = (path: string, s: { running: boolean; reason?: string }) =>
       s.running ? `${path}: answering` : s.reason?.includes(path) ? s.reason : `${path}: ${s.reason ?? 'no answer'}`
-    writeErr(
-      `bird: ${why(sockets.birdSocket, view.v4)}\nbird6: ${why(sockets.bird6Socket, view.v6)}\n` +
-        'Is the agent running, with this --prefix / FALCONER_PREFIX?\n',
+    throw new CliError(
+      `BIRD is not answering (bird: ${why(sockets.birdSocket, view.v4)}; bird6: ${why(sockets.bird6Socket, view.v6)}); ` +
+        'is the agent running, with this --prefix / FALCONER_PREFIX?',
     )
-    throw new ReportedError(1)
   }
 }

@@ -11,10 +11,6 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
     'falconer does not offer `convert`: `falconer apply -f`/`create -f` read calicoctl v1 manifests (bgpPeer, ipPool, node) directly and store them as v3',
   datastore:
     'falconer does not offer `datastore`: it only uses the etcdv3 datastore, so there is nothing to migrate; back up etcd with `etcdctl snapshot save`',
-  label:
-    'falconer does not offer `label` yet: change metadata.labels with `falconer get <KIND> <NAME> -o yaml > r.yaml`, edit, then `falconer apply -f r.yaml`',
-  patch:
-    'falconer does not offer `patch` yet: `falconer get <KIND> <NAME> -o yaml > r.yaml`, edit, then `falconer replace -f r.yaml` (compare-and-swap on resourceVersion)',
   cluster:
     'falconer does not offer `cluster diags`: on each node, use `falconer node status`, `journalctl -u falconer` and the files listed in docs/operations.md',
 }

@@ -81,6 +81,8 @@ export async function ensureBuilt(): Promise<void> {
     const built = join(REPO_ROOT, 'dist/cli/main.js')
     if (newestSource(join(REPO_ROOT, 'src')) > mtime(built)) {
       await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO_ROOT, reject: false, timeout: 280_000 })
+      // What `npm run build` adds after tsc: the commit `falconer version` reports.
+      await execa('node', ['scripts/build-info.mjs'], { cwd: REPO_ROOT, reject: false, timeout: 60_000 })
     }
     if (mtime(built) === 0) throw new Error('tsc did not produce dist/cli/main.js')
   } finally {

@@ -6,7 +6,8 @@ export function registerVersionCommand(program: Command): Command {
   return program
     .command('version')
     .description(
-      'Print the client version, the version of the local BIRD daemons and, when the datastore is reachable, ' +
+      'Print the client version, the commit it was built from, the version of the BIRD the agent would drive ' +
+        '(--bird-bin / FALCONER_BIRD_BIN) and, when the datastore is reachable, ' +
         'the cluster version and type (from ClusterInformation, written by calico/node) and the etcd server version.',
     )
     .action(lazy(() => import('../version.js'), 'version'))

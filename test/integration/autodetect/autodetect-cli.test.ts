@@ -39,13 +39,13 @@ t.test('--explain shows the trace on stderr when nothing is found', async (t) =>
   const lines = r.stderr.trimEnd().split('\n')
   t.equal(lines.length, 10 + 1 + 1, 'lo..eth1, ens3 has two IPv4 entries, then the error line')
   t.match(lines[7], /^skipped  ens3 +169\.254\.7\.7\/16 +link-local address$/)
-  t.match(lines.at(-1), /^IPv4 autodetection \(interface=ens3\) found no address/)
+  t.match(lines.at(-1), /^Failed to execute command: IPv4 autodetection \(interface=ens3\) found no address/)
 })
 
 t.test('bad methods are refused before anything is looked at', async (t) => {
   // Every parse error is covered by the unit tests; here, that each kind reaches the operator.
   const cases: [string[], RegExp][] = [
-    [['--method', 'interface=eth['], /^IP autodetection method "interface=eth\[": regex "eth\[" is invalid/],
+    [['--method', 'interface=eth['], /^Failed to execute command: IP autodetection method "interface=eth\[": regex "eth\[" is invalid/],
     [['--method', 'can-reach=10.99.200.7', '--ipv6'], /10\.99\.200\.7 is an IPv4 address but IPv6 autodetection needs an IPv6 destination/],
     [['-o', 'yaml'], /argument 'yaml' is invalid/],
   ]

@@ -34,7 +34,7 @@ t.test('nothing found: exit 1 and one line that says why', async (t) => {
     t.equal(r.exitCode, 1, `${method} IPv${family} fails`)
     t.equal(r.stdout, '')
     t.match(r.stderr, message)
-    t.match(r.stderr, new RegExp(`^IPv${family} autodetection \\(${method.replace(/[.*+?^$()[\]\\|]/g, '\\$&')}\\) found no address: `))
+    t.match(r.stderr, new RegExp(`^Failed to execute command: IPv${family} autodetection \\(${method.replace(/[.*+?^$()[\]\\|]/g, '\\$&')}\\) found no address: `))
     t.equal(r.stderr.trimEnd().split('\n').length, 1, 'a single line')
   }
 })
@@ -49,5 +49,5 @@ t.test('can-reach with no route: the kernel says so', async (t) => {
   const lo = await runAutodetect(bare, ['--method', 'can-reach=127.0.0.1', '-o', 'json'])
   t.match(JSON.parse(lo.stdout), { address: '127.0.0.1/8', interface: 'lo' }, 'loopback is reachable, and the kernel picks it')
   const none = await runAutodetect(bare, [])
-  t.match(none.stderr, /^IPv4 autodetection \(first-found\) found no address: .*\[lo: matches default exclude \^lo\]$/m)
+  t.match(none.stderr, /^Failed to execute command: IPv4 autodetection \(first-found\) found no address: .*\[lo: matches default exclude \^lo\]$/m)
 })

@@ -33,7 +33,7 @@ t.test('the client config file beats the environment', async (t) => {
   t.equal(r.stdout, '')
   t.equal(
     r.stderr,
-    `cannot reach the etcd datastore at ${dead} within 2s (connect ECONNREFUSED ${dead.slice('http://'.length)}); endpoints from client config ${file}\n`,
+    `Failed to get resources: cannot reach the etcd datastore at ${dead} within 2s (connect ECONNREFUSED ${dead.slice('http://'.length)}); endpoints from client config ${file}\n`,
   )
   t.notMatch(r.stderr, /Resolution note|UNAVAILABLE/)
 })
@@ -43,5 +43,5 @@ t.test('nothing configured: the error lists every place it looked', async (t) =>
   await mkdir(bare)
   const r = await cli(['get', 'nodes', '--prefix', bare, '--datastore-timeout', '2'], { env: noEnv })
   t.equal(r.code, 1)
-  t.match(r.stderr, /^cannot reach the etcd datastore at http:\/\/127\.0\.0\.1:2379 within 2s \(.*\); endpoints from defaults \(no client config at .*bare\/etc\/calico\/calicoctl\.cfg, no ETCD_\* in the environment, no .*bare\/etc\/calico\/calico\.env\)\n$/)
+  t.match(r.stderr, /^Failed to [a-z ]+: cannot reach the etcd datastore at http:\/\/127\.0\.0\.1:2379 within 2s \(.*\); endpoints from defaults \(no client config at .*bare\/etc\/calico\/calicoctl\.cfg, no ETCD_\* in the environment, no .*bare\/etc\/calico\/calico\.env\)\n$/)
 })

@@ -48,5 +48,5 @@ t.test('subcommands and options of the command typed so far', async (t) => {
 t.test('an unsupported shell is refused with exit 1', async (t) => {
   const r = await runCli(['completion', 'fish'])
   t.equal(r.code, 1)
-  t.match(r.stderr, /completion: shell "fish" is not supported \(supported: bash\)/)
+  t.match(r.stderr, /^Failed to execute command: completion: shell "fish" is not supported \(supported: bash\)/)
 })

@@ -62,7 +62,7 @@ t.test('asNumber per node lives in the Node resource', async (t) => {
   const missing = await cli(['config', 'set', 'asNumber', '65001', '--node=nodex'])
   t.equal(missing.code, 1)
   t.equal(missing.stdout, '')
-  t.match(missing.stderr, /^Error executing command: node 'nodex' does not exist[^\n]*\n$/)
+  t.match(missing.stderr, /^Failed to execute command: node 'nodex' does not exist[^\n]*\n$/)
 
   const node = 'apiVersion: projectcalico.org/v3\nkind: Node\nmetadata:\n  name: nodex\nspec:\n  bgp:\n    ipv4Address: 10.99.0.5/24\n'
   t.equal((await cli(['create', '-f', '-'], { input: node })).code, 0)
@@ -76,13 +76,13 @@ t.test('asNumber per node lives in the Node resource', async (t) => {
 t.test('bad values: one line naming the value, exit 1, nothing written', async (t) => {
   const before = await stored('bgpconfigurations', 'default')
   const cases: [string[], RegExp][] = [
-    [['config', 'set', 'asNumber', '4294967296'], /^Error executing command: invalid AS number: AS number must be between 1 and 4294967295, got 4294967296\n$/],
-    [['config', 'set', 'asNumber', 'sixty'], /^Error executing command: invalid AS number: "sixty" is not an AS number/],
-    [['config', 'set', 'asNumber', '0'], /^Error executing command: invalid AS number: AS number must be between 1 and 4294967295, got 0\n$/],
-    [['config', 'set', 'nodeToNodeMesh', 'maybe'], /^Error executing command: invalid value 'maybe' for nodeToNodeMesh \(expected on or off\)\n$/],
-    [['config', 'set', 'logLevel', 'loud'], /^Error executing command: invalid value 'loud' for logLevel \(expected one of debug, info, warning, error, critical, none\)\n$/],
-    [['config', 'get', 'ipip'], /^Error executing command: unrecognised config name 'ipip' \(expected one of asNumber, nodeToNodeMesh, logLevel\)\n$/],
-    [['config', 'set', 'nodeToNodeMesh', 'off', '--node=node1'], /^Error executing command: --node should not be specified for nodeToNodeMesh/],
+    [['config', 'set', 'asNumber', '4294967296'], /^Failed to execute command: invalid AS number: AS number must be between 1 and 4294967295, got 4294967296\n$/],
+    [['config', 'set', 'asNumber', 'sixty'], /^Failed to execute command: invalid AS number: "sixty" is not an AS number/],
+    [['config', 'set', 'asNumber', '0'], /^Failed to execute command: invalid AS number: AS number must be between 1 and 4294967295, got 0\n$/],
+    [['config', 'set', 'nodeToNodeMesh', 'maybe'], /^Failed to execute command: invalid value 'maybe' for nodeToNodeMesh \(expected on or off\)\n$/],
+    [['config', 'set', 'logLevel', 'loud'], /^Failed to execute command: invalid value 'loud' for logLevel \(expected one of debug, info, warning, error, critical, none\)\n$/],
+    [['config', 'get', 'ipip'], /^Failed to execute command: unrecognised config name 'ipip' \(expected one of asNumber, nodeToNodeMesh, logLevel\)\n$/],
+    [['config', 'set', 'nodeToNodeMesh', 'off', '--node=node1'], /^Failed to execute command: --node should not be specified for nodeToNodeMesh/],
   ]
   for (const [args, message] of cases) {
     const r = await cli(args)

@@ -31,7 +31,7 @@ t.test('--node everywhere; --name, --hostname and -n are hidden aliases', async 
   t.match(peers, /10\.99\.7\.2/)
   const both = await cli(['node', 'bgp', 'peer', 'show', '--node', 'a', '--name', 'b'])
   t.equal(both.code, 1)
-  t.equal(both.stderr, '--node=a and --name=b name different nodes; give --node once\n')
+  t.equal(both.stderr, 'Failed to execute command: --node=a and --name=b name different nodes; give --node once\n')
 })
 
 t.test('node bgp peer add <IP> <AS> (without the word "as") works', async (t) => {
@@ -40,7 +40,7 @@ t.test('node bgp peer add <IP> <AS> (without the word "as") works', async (t) =>
   t.equal(r.code, 0)
   t.match((await cli(['node', 'bgp', 'peer', 'show', '--node', 'n-b'])).stdout, /10\.99\.7\.3\s*\|\s*65000/)
   const missing = await cli(['node', 'bgp', 'peer', 'add', '10.99.7.3', 'as', '--node', 'n-b'])
-  t.equal(missing.stderr, "missing AS number: expected 'add 10.99.7.3 as <AS_NUM>'\n")
+  t.equal(missing.stderr, "Failed to execute command: missing AS number: expected 'add 10.99.7.3 as <AS_NUM>'\n")
 })
 
 t.test('--allow-version-mismatch is accepted by every command', async (t) => {
@@ -49,10 +49,10 @@ t.test('--allow-version-mismatch is accepted by every command', async (t) => {
 })
 
 t.test('calicoctl commands falconer does not offer say so and what to use', async (t) => {
-  for (const [args, what] of [[['convert', '-f', 'x.yaml'], /apply -f/], [['datastore', 'migrate', 'export'], /etcdctl snapshot/], [['label', 'nodes', 'n1', 'a=b'], /apply -f/], [['patch', 'node', 'n1', '-p', '{}'], /replace -f/]] as const) {
+  for (const [args, what] of [[['convert', '-f', 'x.yaml'], /apply -f/], [['datastore', 'migrate', 'export'], /etcdctl snapshot/]] as const) {
     const r = await cli([...args])
     t.equal(r.code, 1, args[0])
-    t.match(r.stderr, new RegExp(`^falconer does not offer \`${args[0]}`), args[0])
+    t.match(r.stderr, new RegExp(`^Failed to execute command: falconer does not offer \`${args[0]}`), args[0])
     t.match(r.stderr, what, args[0])
   }
 })
@@ -78,9 +78,9 @@ t.test('ipam show [--show-blocks] and ipam release --block', async (t) => {
 
   const ip = await cli(['ipam', 'release', '--ip', '10.98.0.65'])
   t.equal(ip.code, 1)
-  t.match(ip.stderr, /^--ip 10\.98\.0\.65: falconer does not assign single addresses/)
+  t.match(ip.stderr, /^Failed to execute command: --ip 10\.98\.0\.65: falconer does not assign single addresses/)
   const wrongNode = await cli(['ipam', 'release', '--block', '10.98.0.64/26', '--node', 'n-d'])
-  t.equal(wrongNode.stderr, 'block 10.98.0.64/26 is not claimed by node n-d\n')
+  t.equal(wrongNode.stderr, 'Failed to execute command: block 10.98.0.64/26 is not claimed by node n-d\n')
   const r = await cli(['ipam', 'release', '--block', '10.98.0.64/26'])
   t.equal(r.stdout, 'Released block 10.98.0.64/26 of node n-c\n', r.stderr)
   t.equal((await etcd.etcdctl(['get', '/calico/ipam/v2/host/n-c/ipv4/block/10.98.0.64-26'])).trim(), '')
@@ -88,7 +88,7 @@ t.test('ipam show [--show-blocks] and ipam release --block', async (t) => {
   t.match((await cli(['ipam', 'show'])).stdout, /0 of 4/)
 })
 
-t.test('version: client, BIRD, and the cluster when the datastore has it', async (t) => {
+t.test('version: client, commit, BIRD, and the cluster when the datastore has it', async (t) => {
   await etcd.etcdctl([
     'put',
     '/calico/resources/v3/projectcalico.org/clusterinformations/default',
@@ -96,7 +96,7 @@ t.test('version: client, BIRD, and the cluster when the datastore has it', async
   ])
   const r = await cli(['version'])
   t.equal(r.code, 0, r.stderr)
-  t.match(r.stdout, /^Client Version: {4}v\d+\.\d+\.\d+\nBIRD Version: {6}1\.6\.8 \(bird\), 1\.6\.8 \(bird6\)\nCluster Version: {3}v3\.27\.0\nCluster Type: {6}bgp,etcd\nDatastore: {9}etcdv3, etcd 3\.\d+\.\d+\n$/)
+  t.match(r.stdout, /^Client Version: {4}v\d+\.\d+\.\d+\nGit Commit: {8}(unknown|[0-9a-f]{40}(-dirty)?)\nBIRD Version: {6}1\.6\.8 \(BIRD 1\.6: bird and bird6\)\nCluster Version: {3}v3\.27\.0\nCluster Type: {6}bgp,etcd\nDatastore: {9}etcdv3, etcd 3\.\d+\.\d+\n$/)
   const down = await cli(['version', '--datastore-timeout', '1'], { env: { ETCD_ENDPOINTS: 'http://127.0.0.1:1' } })
   t.equal(down.code, 0)
   t.match(down.stdout, /\nCluster Version: {3}unknown \(cannot reach the etcd datastore at http:\/\/127\.0\.0\.1:1 within 1s/)

@@ -32,13 +32,13 @@ t.test('unknown kind', async (t) => {
 })
 
 t.test('unknown flag, missing argument, too many arguments', async (t) => {
-  oneLine(t, await cli(['node', 'show', '--bogus']), "error: unknown option '--bogus' (run with --help for usage)\n", 'unknown flag')
-  oneLine(t, await cli(['config', 'get', 'asNumber', '--nod=x']), /^error: unknown option '--nod=x'/, 'misspelt flag with suggestion')
-  oneLine(t, await cli(['get']), "error: missing required argument 'KIND' (run with --help for usage)\n", 'missing argument')
-  oneLine(t, await cli(['node', 'show', 'extra']), /^error: too many arguments for 'show'/, 'extra argument')
-  oneLine(t, await cli(['create']), /^error: required option '-f, --filename <FILENAME>' not specified/, 'required option')
+  oneLine(t, await cli(['node', 'show', '--bogus']), "Failed to execute command: unknown option '--bogus' (run with --help for usage)\n", 'unknown flag')
+  oneLine(t, await cli(['config', 'get', 'asNumber', '--nod=x']), /^Failed to execute command: unknown option '--nod=x'/, 'misspelt flag with suggestion')
+  oneLine(t, await cli(['get']), "Failed to get resources: missing required argument 'KIND' (run with --help for usage)\n", 'missing argument')
+  oneLine(t, await cli(['node', 'show', 'extra']), /^Failed to execute command: too many arguments for 'show'/, 'extra argument')
+  oneLine(t, await cli(['create']), /^Failed to execute command: required option '-f, --filename <FILENAME>' not specified/, 'required option')
   oneLine(t, await cli(['get', 'nodes', '-o', 'table']), /^Failed to get resources: unrecognised output format 'table'/, 'output format')
-  oneLine(t, await cli(['get', 'nodes', '--datastore-timeout', 'soon']), /^datastore timeout "soon": expected seconds/, 'bad timeout')
+  oneLine(t, await cli(['get', 'nodes', '--datastore-timeout', 'soon']), /^Failed to get resources: datastore timeout "soon": expected seconds/, 'bad timeout')
 })
 
 t.test('malformed YAML names the line', async (t) => {
@@ -53,7 +53,7 @@ t.test('malformed YAML names the line', async (t) => {
   await writeFile(file, 'kind: BGPPeer\n---\nkind: Node\nmetadata:\n  name: a\n\tlabels: {}\n')
   oneLine(t, await cli(['apply', '-f', file]), /^Failed to execute command: error processing input file: yaml: line 6: /, 'apply from a file')
   oneLine(t, await cli(['delete', '-f', join(prefix, 'missing.yaml')]), `Failed to execute command: could not read '${join(prefix, 'missing.yaml')}': no such file or directory\n`, 'missing file')
-  oneLine(t, await cli(['create', '-f', '-'], { input: '# nothing\n' }), 'No resources specified in file\n', 'empty input')
+  oneLine(t, await cli(['create', '-f', '-'], { input: '# nothing\n' }), 'Failed to execute command: No resources specified in file\n', 'empty input')
 })
 
 t.test('validation errors name the field', async (t) => {
@@ -64,8 +64,8 @@ t.test('validation errors name the field', async (t) => {
 })
 
 t.test('invalid IP, scope and peer arguments of the v1 peer commands', async (t) => {
-  oneLine(t, await cli(['delete', 'bgpPeer', '192.20.30', '--scope=global']), 'Invalid IP address specified: "192.20.30" is not a valid IPv4 address\n', 'delete bad IP')
-  oneLine(t, await cli(['get', 'bgpPeer', '--scope=rack']), "Invalid scope 'rack': expected global or node\n", 'bad scope')
+  oneLine(t, await cli(['delete', 'bgpPeer', '192.20.30', '--scope=global']), 'Failed to execute command: Invalid IP address specified: "192.20.30" is not a valid IPv4 address\n', 'delete bad IP')
+  oneLine(t, await cli(['get', 'bgpPeer', '--scope=rack']), "Failed to get resources: Invalid scope 'rack': expected global or node\n", 'bad scope')
   oneLine(t, await cli(['delete', 'bgpPeer', 'aa:bb::ff', '--scope=node']), 'Failed to execute command: --node=<NODE> is required with --scope=node\n', 'node scope without node')
   oneLine(t, await cli(['get', 'ippools', '--scope=global']), 'Failed to get resources: --scope only applies to bgpPeer, not IPPool\n', 'scope on another kind')
 })
@@ -92,7 +92,7 @@ t.test('-c/--config names a client config file (and beats the environment)', asy
   const r = await cli(['config', 'get', 'nodeToNodeMesh', '-c', file], { env })
   t.same([r.code, r.stdout, r.stderr], [0, 'on\n', ''])
   t.same(await cli(['-c', file, 'get', 'ippools'], { env }).then((x) => [x.code, x.stdout]), [0, 'NAME   CIDR   SELECTOR   \n\n'], 'before the command too')
-  oneLine(t, await cli(['get', 'nodes', '--config', join(prefix, 'nope.cfg')]), /^cannot read client config .*nope\.cfg: /, 'missing config file')
+  oneLine(t, await cli(['get', 'nodes', '--config', join(prefix, 'nope.cfg')]), /^Failed to get resources: cannot read client config .*nope\.cfg: /, 'missing config file')
 })
 
 /** A loopback TCP server that accepts connections and never answers: a hung etcd. */
@@ -135,7 +135,7 @@ t.test('unreachable datastore: bounded by --datastore-timeout, names the endpoin
       })
       const label = `${what}: ${args.join(' ')}`
       // exit 1 with the message, by itself: oneLine checks the code
-      oneLine(t, r, new RegExp(`^cannot reach the etcd datastore at ${endpoint.replace(/[.]/g, '\\.')} within 2s`), label)
+      oneLine(t, r, new RegExp(`^${args[0] === 'get' ? 'Failed to get resources: ' : 'Failed to execute command: '}cannot reach the etcd datastore at ${endpoint.replace(/[.]/g, '\\.')} within 2s`), label)
     }
   }
 })

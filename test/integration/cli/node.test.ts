@@ -118,7 +118,7 @@ t.test('node bgp peer add / show / remove (the document examples), several peers
   t.equal(await stored('bgppeers', 'bgppeer-node-calico-02-172-25-10-9'), undefined)
 
   const notFound = await cli(['node', 'bgp', 'peer', 'remove', '172.25.10.9'], { env })
-  t.same([notFound.code, notFound.stdout, notFound.stderr], [1, '', "Peer not found: 172.25.10.9 is not a configured peer for node 'calico-02'\n"])
+  t.same([notFound.code, notFound.stdout, notFound.stderr], [1, '', "Failed to execute command: Peer not found: 172.25.10.9 is not a configured peer for node 'calico-02'\n"])
 
   const both = await cli(['node', 'bgp', 'peer', 'show'], { env })
   t.equal(
@@ -144,7 +144,7 @@ t.test('node bgp peer never touches global peers or other nodes\' peers', async 
   t.equal((await cli(['create', '-f', '-'], { input: global })).code, 0)
   const r = await cli(['node', 'bgp', 'peer', 'remove', '10.99.5.5', '--name=calico-02'])
   t.equal(r.code, 1)
-  t.equal(r.stderr, "Peer not found: 10.99.5.5 is not a configured peer for node 'calico-02'\n")
+  t.equal(r.stderr, "Failed to execute command: Peer not found: 10.99.5.5 is not a configured peer for node 'calico-02'\n")
   t.ok(await stored('bgppeers', 'bgppeer-global-10-99-5-5'))
   t.match((await cli(['node', 'bgp', 'peer', 'show', '--ipv4', '--name=calico-01'])).stdout, /^No IPv4 BGP Peers defined for this node\.\n\n$/)
 })
@@ -168,13 +168,13 @@ t.test('this node: --name, then NODENAME, then the nodename file, then the host 
 
 t.test('bad input to node bgp peer: one line, exit 1, nothing written', async (t) => {
   const cases: [string[], string][] = [
-    [['node', 'bgp', 'peer', 'add', '10.0.0.256', 'as', '65000', '--name=n1'], 'Invalid IP address specified: octet 256 of "10.0.0.256" is out of range\n'],
-    [['node', 'bgp', 'peer', 'add', 'gateway', 'as', '65000', '--name=n1'], 'Invalid IP address specified: "gateway" is not a valid IPv4 address\n'],
-    [['node', 'bgp', 'peer', 'add', '10.0.0.1', 'as', '4294967296', '--name=n1'], 'Invalid AS Number specified: AS number must be between 1 and 4294967295, got 4294967296\n'],
-    [['node', 'bgp', 'peer', 'add', '10.0.0.1', 'as', '0', '--name=n1'], 'Invalid AS Number specified: AS number must be between 1 and 4294967295, got 0\n'],
-    [['node', 'bgp', 'peer', 'add', '10.0.0.1', 'with', '65000', '--name=n1'], "Invalid syntax 'with': expected 'add <PEER_IP> as <AS_NUM>'\n"],
-    [['node', 'bgp', 'peer', 'remove', '10.0.0', '--name=n1'], 'Invalid IP address specified: "10.0.0" is not a valid IPv4 address\n'],
-    [['node', 'bgp', 'peer', 'show', '--ipv4', '--ipv6', '--name=n1'], '--ipv4 and --ipv6 cannot be used together\n'],
+    [['node', 'bgp', 'peer', 'add', '10.0.0.256', 'as', '65000', '--name=n1'], 'Failed to execute command: Invalid IP address specified: octet 256 of "10.0.0.256" is out of range\n'],
+    [['node', 'bgp', 'peer', 'add', 'gateway', 'as', '65000', '--name=n1'], 'Failed to execute command: Invalid IP address specified: "gateway" is not a valid IPv4 address\n'],
+    [['node', 'bgp', 'peer', 'add', '10.0.0.1', 'as', '4294967296', '--name=n1'], 'Failed to execute command: Invalid AS Number specified: AS number must be between 1 and 4294967295, got 4294967296\n'],
+    [['node', 'bgp', 'peer', 'add', '10.0.0.1', 'as', '0', '--name=n1'], 'Failed to execute command: Invalid AS Number specified: AS number must be between 1 and 4294967295, got 0\n'],
+    [['node', 'bgp', 'peer', 'add', '10.0.0.1', 'with', '65000', '--name=n1'], "Failed to execute command: Invalid syntax 'with': expected 'add <PEER_IP> as <AS_NUM>'\n"],
+    [['node', 'bgp', 'peer', 'remove', '10.0.0', '--name=n1'], 'Failed to execute command: Invalid IP address specified: "10.0.0" is not a valid IPv4 address\n'],
+    [['node', 'bgp', 'peer', 'show', '--ipv4', '--ipv6', '--name=n1'], 'Failed to execute command: --ipv4 and --ipv6 cannot be used together\n'],
   ]
   for (const [args, stderr] of cases) {
     const r = await cli(args)

@@ -81,7 +81,7 @@ t.test('refused flags exit 1 with one clear line', async (t) => {
   ] as const) {
     const r = await runCli(['node', 'run', ...args, '--dryrun'])
     t.equal(r.code, 1, args.join(' '))
-    t.equal(r.stderr, `${message}\n`)
+    t.equal(r.stderr, `Failed to execute command: ${message}\n`)
     t.equal(r.stdout, '')
   }
 })
@@ -200,7 +200,7 @@ t.test('an address another node uses is refused, naming that node', async (t) =>
   const r = await falconerIn(ns, endpoint, ['node', 'run', '--runtime=none', '--ip', '10.99.1.2/24', '--name', 'n2', '--prefix', other])
   t.equal(r.exitCode, 1)
   t.equal(r.stderr, [
-    "ERROR: Calico node 'n1' is already using the IPv4 address 10.99.1.2.",
+    "Failed to execute command: Calico node 'n1' is already using the IPv4 address 10.99.1.2.",
     ' -  Check the node configuration to remove the IP address conflict',
   ].join('\n'))
   t.equal(await etcdJson(etcd, `${NODES}n2`), undefined, 'n2 was not registered')
@@ -209,7 +209,7 @@ t.test('an address another node uses is refused, naming that node', async (t) =>
   const auto = await falconerIn(ns, endpoint, ['node', 'run', '--runtime=none', '--ip', 'autodetect', '--name', 'n3', '--prefix', other])
   t.equal(auto.exitCode, 1)
   t.ok(lines(auto.stdout).includes('Using autodetected IPv4 address on interface eth0: 10.99.1.2/24'))
-  t.match(auto.stderr, /^ERROR: Calico node 'n1' is already using the IPv4 address 10\.99\.1\.2\.\n/)
+  t.match(auto.stderr, /^Failed to execute command: Calico node 'n1' is already using the IPv4 address 10\.99\.1\.2\.\n/)
   t.match(auto.stderr, / - {2}The address was autodetected: choose another method \(--ip-autodetection-method/)
   t.equal(await etcdJson(etcd, `${NODES}n3`), undefined)
   t.equal(await readFile(join(other, 'var/lib/calico/nodename'), 'utf8').catch(() => 'absent'), 'absent', 'no nodename file for a refused node')
@@ -219,11 +219,11 @@ t.test('an address another node uses is refused, naming that node', async (t) =>
   const detached = await falconerIn(ns, endpoint, ['node', 'run', '--backend=none', '--ip', '10.99.1.2', '--name', 'n2', '--prefix', other])
   t.equal(detached.exitCode, 1)
   const log = join(other, 'var/log/calico/falconer.log')
-  t.equal(detached.stderr, `The falconer agent exited with status 1 before it was ready; see ${log}`)
+  t.equal(detached.stderr, `Failed to execute command: The falconer agent exited with status 1 before it was ready; see ${log}`)
   const out = lines(detached.stdout)
   t.match(out[0], /^Started the falconer agent \(pid \d+\); log: /)
   t.ok(out.includes(`Last lines of ${log}:`))
-  t.ok(out.includes("  ERROR: Calico node 'n1' is already using the IPv4 address 10.99.1.2."), 'the reason is in the tail')
+  t.ok(out.includes("  Failed to execute command: Calico node 'n1' is already using the IPv4 address 10.99.1.2."), 'the reason is in the tail')
   t.equal(await readFile(join(other, 'var/run/calico/falconer.pid'), 'utf8').catch(() => 'absent'), 'absent', 'the agent removed its pid file')
 })
 
@@ -262,7 +262,7 @@ t.test('without a datastore for too long: a clear failure (exit 1)', async (t) =
   )
   t.equal(r.exitCode, 1)
   t.match(r.stdout, /Waiting for etcd connection\.\.\.\netcd is not reachable yet \(.*\); retrying for up to 3s$/m)
-  t.match(r.stderr, /^ERROR: Could not connect to etcd at http:\/\/127\.0\.0\.1:9 within 3s: /)
+  t.match(r.stderr, /^Failed to execute command: Could not connect to etcd at http:\/\/127\.0\.0\.1:9 within 3s: /)
   t.match(r.stderr, /\n - {2}Check ETCD_ENDPOINTS/)
   t.same(await readdir(join(prefix, 'var/lib/calico')).catch(() => []), [], 'no nodename file')
 })

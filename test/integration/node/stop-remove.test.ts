@@ -76,22 +76,22 @@ t.test('stop and remove refuse while a workload endpoint exists; --force and --r
 
   const again = await falconerIn(ns, endpoint, ['node', 'run', '--backend=none', '--ip', '10.99.1.2', '--name', 'n1', '--prefix', prefix])
   t.equal(again.exitCode, 1)
-  t.equal(again.stderr, `A falconer agent is already running on this host (pid ${pid}). Stop it first with 'falconer node stop'.`)
+  t.equal(again.stderr, `Failed to execute command: A falconer agent is already running on this host (pid ${pid}). Stop it first with 'falconer node stop'.`)
 
   const refusedStop = await cli(['node', 'stop'])
   t.equal(refusedStop.code, 1)
-  t.equal(refusedStop.stderr, "Current host has active endpoints so can't be stopped. Force with --force\n")
+  t.equal(refusedStop.stderr, "Failed to execute command: Current host has active endpoints so can't be stopped. Force with --force\n")
   t.ok(isAlive(pid!), 'still running')
 
   const refusedRemove = await cli(['node', 'remove'])
   t.equal(refusedRemove.code, 1)
   t.equal(
     refusedRemove.stderr,
-    "The node cannot be removed while it is running. Please run 'falconer node stop' to stop the node before removing it.\n",
+    "Failed to execute command: The node cannot be removed while it is running. Please run 'falconer node stop' to stop the node before removing it.\n",
   )
   const missing = await cli(['node', 'remove', '--hostname', 'n3'])
   t.equal(missing.code, 1, 'another node may be removed while this one runs; this one does not exist')
-  t.equal(missing.stderr, "Node 'n3' does not exist: nothing to remove\n")
+  t.equal(missing.stderr, "Failed to execute command: Node 'n3' does not exist: nothing to remove\n")
 
   const forced = await cli(['node', 'stop', '--force'])
   t.equal(forced.code, 0, forced.stderr)
@@ -109,7 +109,7 @@ t.test('stop and remove refuse while a workload endpoint exists; --force and --r
 
   const refusedEndpoints = await cli(['node', 'remove'])
   t.equal(refusedEndpoints.code, 1)
-  t.equal(refusedEndpoints.stderr, "The node has active Calico endpoints so can't be deleted. Force with --remove-endpoints\n")
+  t.equal(refusedEndpoints.stderr, "Failed to execute command: The node has active Calico endpoints so can't be deleted. Force with --remove-endpoints\n")
   t.ok(await etcdJson(etcd, `${V3}nodes/n1`), 'nothing was removed')
   t.equal((await etcdKeys(etcd, '/calico/ipam/v2/host/n1/')).length, 1)
 
@@ -135,7 +135,7 @@ t.test('stop and remove refuse while a workload endpoint exists; --force and --r
 
   const gone = await cli(['node', 'remove', '--hostname=n1'])
   t.equal(gone.code, 1)
-  t.equal(gone.stderr, "Node 'n1' does not exist: nothing to remove\n")
+  t.equal(gone.stderr, "Failed to execute command: Node 'n1' does not exist: nothing to remove\n")
 })
 
 t.test('with BIRD: node run returns once BIRD has its config; node stop stops the agent and its BIRD', async (t) => {

@@ -100,5 +100,5 @@ t.test('node status against two real BIRDs: one Established mesh peer, one Activ
   const none = await runCli(['node', 'status', '--prefix', lab.prefix])
   t.equal(none.code, 1, 'exit 1 when no BIRD answers')
   t.equal(none.stdout, 'Calico process is not running.\n')
-  t.match(none.stderr, /^bird: .*bird\.ctl.*\nbird6: .*bird6\.ctl.*\nIs the agent running, with this --prefix/, 'stderr says why, per daemon')
+  t.match(none.stderr, /^Failed to execute command: BIRD is not answering \(bird: .*bird\.ctl.*; bird6: .*bird6\.ctl.*\); is the agent running, with this --prefix[^\n]*\n$/, 'stderr says why, per daemon')
 })
