@@ -7,6 +7,7 @@ import { BirdSupervisor, type StopMode } from './bird/supervisor/index.js'
 import { DatastoreLink } from './datastore-link.js'
 import type { KnownResources } from './datastore/snapshot-state.js'
 import type { Logger } from './log.js'
+import { startAgentDrain } from './node/drain/agent-drain.js'
 import type { Settings } from './settings/settings.js'
 import { BirdPoller } from './status/bird-poller.js'
 import { createHealth, type Health } from './status/http.js'
@@ -114,6 +115,9 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
   const birds = runtime.readers
 
   let ready = false
+  // The drain's watch calls the reconciler, which is made right below (no await between).
+  const drain = await startAgentDrain({ stateDir: paths.stateDir, runDir: paths.runDir, log, onChange: () => reconciler.refresh() })
+  stops.push(() => drain.stop())
   const reconciler = new Reconciler({
     nodeName,
     ...(opts.routerId !== undefined && { routerId: opts.routerId }),
@@ -121,7 +125,9 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
     render: (input) => runtime.render(input),
     appliers: runtime.appliers,
     log,
+    readDrain: drain.readDrain,
     onResult: (r) => {
+      if (r.v4.result !== 'rejected' && r.v6.result !== 'rejected') void drain.recordApplied(r.drainId)
       health.setApplyFailure(undefined)
       recordApplies(health, r, r.revision)
       if (!ready && r.v4.result !== 'rejected' && r.v6.result !== 'rejected') {
@@ -148,7 +154,9 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
   )
   const detachRestarts = reportBirdRestarts(supervisor, health)
   supervisor.start()
-  stops.push(() => supervisor.stop(opts.birdStop ?? 'graceful-restart'))
+  // A drained node has already moved its traffic away: it closes its sessions (peers
+  // withdraw at once) rather than leave stale routes behind through graceful restart.
+  stops.push(() => supervisor.stop(drain.drainedNow() ? 'clean' : (opts.birdStop ?? 'graceful-restart')))
   stops.push(detachRestarts)
 
   const datastore = new DatastoreLink({

@@ -10,6 +10,8 @@ import { neededSecretRefs, readSecrets } from './secrets.js'
 
 export interface ReconcileResult {
   readonly revision: number
+  /** The drain this config carries (the marker's id), undefined when not drained. */
+  readonly drainId: string | undefined
   readonly v4: ApplyOutcome
   readonly v6: ApplyOutcome
   readonly problems: readonly Problem[]
@@ -49,6 +51,11 @@ export interface ReconcilerOptions {
    * directory made a moment before, and a held-down session must not wait for another event.
    */
   readonly secretRecheckMs?: number
+  /**
+   * Read at every run: the id of the node's drain when it is drained for maintenance,
+   * undefined when it is not. Default: never drained.
+   */
+  readonly readDrain?: () => Promise<string | undefined>
 }
 
 export const DEFAULT_APPLY_RETRY: RetryPolicy = { initialMs: 1_000, maxMs: 60_000 }
@@ -202,11 +209,13 @@ export class Reconciler {
     const { log } = this.opts
     const refs = neededSecretRefs(snapshot, this.opts.nodeName)
     const { secrets, problems: secretProblems } = await readSecrets(this.opts.secretsDir, refs, log)
+    const drainId = await this.opts.readDrain?.()
     const rendered = this.render({
       snapshot,
       nodeName: this.opts.nodeName,
       ...(this.opts.routerId !== undefined && { routerId: this.opts.routerId }),
       secrets,
+      ...(drainId !== undefined && { drained: true }),
     })
     // values the syncer could not validate are reported alongside the intent's own findings
     const problems = [...snapshot.invalid.values(), ...secretProblems, ...rendered.problems]
@@ -230,7 +239,7 @@ export class Reconciler {
             a6.apply(rendered.v6.text, { holdsSecret: rendered.v6.holdsSecret }),
           ])
     if (v4.status === 'fulfilled' && v6.status === 'fulfilled') {
-      return { revision: snapshot.revision, v4: v4.value, v6: v6.value, problems }
+      return { revision: snapshot.revision, drainId, v4: v4.value, v6: v6.value, problems }
     }
     const failed: FamilyNumber[] = []
     const causes: unknown[] = []

@@ -22,6 +22,8 @@ export interface RenderInput {
   readonly templates: Templates
   readonly routerId?: string
   readonly secrets?: ReadonlyMap<string, string>
+  /** The node is drained for maintenance (the drain marker); backend-neutral. */
+  readonly drained?: boolean
 }
 
 /** snapshot → intent → text for both daemons. Pure: no clock, no I/O. */
@@ -31,6 +33,7 @@ export function renderConfigs(input: RenderInput): RenderedConfigs {
     nodeName: input.nodeName,
     ...(input.routerId !== undefined && { routerId: input.routerId }),
     ...(input.secrets !== undefined && { secrets: input.secrets }),
+    ...(input.drained === true && { drained: true }),
   })
   const family = (f: FamilyIntent, n: 4 | 6): RenderedFamily => ({
     text: renderBirdConfig(f, n, input.templates),

@@ -2,6 +2,8 @@ import type { Command } from 'commander'
 import { openStatusReaders } from '../backends/status-readers.js'
 import { readNodeStatus } from '../status/read-node-status.js'
 import { isRunning, nodeStatusJson, renderNodeStatus } from '../status/node-status-view.js'
+import { drainStatusLine } from '../node/drain/drain.js'
+import { drainAppliedPath, drainMarkerPath, readDrainApplied, readDrainMarker } from '../node/drain/marker.js'
 import { CliError } from './errors.js'
 import { cliSettings, write } from './flags.js'
 
@@ -24,7 +26,16 @@ export async function nodeStatus(opts: StatusOptions, cmd: Command): Promise<voi
   const sockets = { birdSocket: opts.birdSocket ?? paths.birdSocket, bird6Socket: opts.bird6Socket ?? paths.bird6Socket }
   const readers = await openStatusReaders(sockets, timeoutSeconds * 1000)
   const view = await readNodeStatus(readers).finally(() => readers.close())
-  write(format === 'json' ? JSON.stringify(nodeStatusJson(view), null, 2) + '\n' : renderNodeStatus(view, new Date()))
+  // The drain state comes from the agent's files, not from BIRD: a line above the tables.
+  const marker = await readDrainMarker(drainMarkerPath(paths.stateDir)).catch(() => undefined)
+  const applied = await readDrainApplied(drainAppliedPath(paths.runDir)).catch(() => undefined)
+  const drainLine = drainStatusLine(marker, applied)
+  const drain = marker === undefined ? undefined : { since: marker.since, scope: marker.scope, applied: applied?.id === marker.id }
+  write(
+    format === 'json'
+      ? JSON.stringify({ ...nodeStatusJson(view), ...(drain !== undefined && { drain }) }, null, 2) + '\n'
+      : `${drainLine === undefined ? '' : `${drainLine}\n`}${renderNodeStatus(view, new Date())}`,
+  )
   if (!isRunning(view)) {
     // calicoctl's one line on stdout does not tell a stopped BIRD from a hung one, nor say
     // where it looked (the usual mistake: a --prefix other than the agent's); stderr does.

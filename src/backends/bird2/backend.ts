@@ -56,6 +56,7 @@ export function renderBird2(input: BackendRenderInput, templates: Bird2Templates
     nodeName: input.nodeName,
     ...(input.routerId !== undefined && { routerId: input.routerId }),
     ...(input.secrets !== undefined && { secrets: input.secrets }),
+    ...(input.drained === true && { drained: true }),
   })
   const file = {
     text: renderBird2Config(intent, templates),

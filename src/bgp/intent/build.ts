@@ -7,7 +7,7 @@ import { peerings } from './peerings.js'
 import { prepare, type Prepared } from './prepare.js'
 import { cmp, ProblemSink } from './problems.js'
 import { hashRouterId } from './router-id.js'
-import type { BgpIntent, BuildIntentInput, CommunityRule, EnabledFamily, FamilyBase, FamilyIntent } from './types.js'
+import { DRAIN, type BgpIntent, type BuildIntentInput, type CommunityRule, type EnabledFamily, type FamilyBase, type FamilyIntent } from './types.js'
 
 /**
  * The BGP intent for one node: a pure function of the snapshot, the node name and the
@@ -30,8 +30,9 @@ export function buildIntent(input: BuildIntentInput): BgpIntent {
     debug: ctx.config.debug,
     ignoredInterfaces: ctx.config.ignoredInterfaces,
   }
-  const v4 = family(ctx, base, 4)
-  const v6 = family(ctx, base, 6)
+  const drained = input.drained === true
+  const v4 = family(ctx, base, 4, drained)
+  const v6 = family(ctx, base, 6, drained)
   return { v4, v6, problems: problems.sorted() }
 }
 
@@ -58,7 +59,7 @@ function routerId(ctx: Context, option: string | undefined): string {
   return ctx.self?.v4 ?? hashRouterId(ctx.nodeName)
 }
 
-function family(ctx: Context, base: FamilyBase, f: IPFamily): FamilyIntent {
+function family(ctx: Context, base: FamilyBase, f: IPFamily, drained: boolean): FamilyIntent {
   const self = ctx.self
   if (self === undefined) return disabled(base, 'this node has no valid Node resource in the datastore')
   const address = addressOf(self, f)
@@ -81,6 +82,7 @@ function family(ctx: Context, base: FamilyBase, f: IPFamily): FamilyIntent {
   if (ctx.config.bindNodeIP) out.listenAddress = address
   if (ctx.config.listenPort !== undefined) out.listenPort = ctx.config.listenPort
   if (self.clusterId !== undefined) out.routeReflectorClusterId = self.clusterId
+  if (drained) out.drain = DRAIN
   return out
 }
 

@@ -1,6 +1,7 @@
 export { buildIntent } from './build.js'
 export { hashRouterId } from './router-id.js'
 export type * from './types.js'
+export { DRAIN } from './types.js'
 
 import type { FamilyIntent } from './types.js'
 

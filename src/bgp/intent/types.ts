@@ -151,7 +151,29 @@ export interface EnabledFamily extends FamilyBase {
   readonly peers: readonly PeerIntent[]
   /** Every BGPFilter with rules for this family, sorted by id. */
   readonly bgpFilters: readonly BgpFilterIntent[]
+  /** Present while the node is drained for maintenance. */
+  readonly drain?: DrainIntent
 }
+
+/**
+ * The node is drained for maintenance (`falconer node drain`): every route it exports to
+ * every peer is made the least preferred path without being withdrawn, so peers move
+ * traffic to other nodes while this one still forwards. Any backend can honour it; the
+ * values are fixed here so that every backend advertises the same thing.
+ */
+export interface DrainIntent {
+  /** RFC 8326 GRACEFUL_SHUTDOWN, added to every route exported to every peer. */
+  readonly community: readonly [number, number]
+  /** iBGP peers: LOCAL_PREF of every exported route. */
+  readonly internalLocalPref: number
+  /**
+   * eBGP peers: the session's local AS is prepended this many extra times, for a peer
+   * that does not act on the community.
+   */
+  readonly externalPrepends: number
+}
+
+export const DRAIN: DrainIntent = { community: [65535, 0], internalLocalPref: 0, externalPrepends: 3 }
 
 export type FamilyIntent = DisabledFamily | EnabledFamily
 
@@ -171,4 +193,6 @@ export interface BuildIntentInput {
   readonly routerId?: 'hash' | string
   /** Secret values keyed `<name>/<key>` (see ../secrets.ts). */
   readonly secrets?: ReadonlyMap<string, string>
+  /** The node is drained for maintenance (the agent reads this from the drain marker). */
+  readonly drained?: boolean
 }

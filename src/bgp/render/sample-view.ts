@@ -25,6 +25,8 @@ const peer: PeerView = {
   importFilters: ['sample'],
   exportFilters: ['sample'],
   withheld: 'sample',
+  ownExport: true,
+  drain: { community: [65535, 0], localPref: 0, prepend: [64512] },
 }
 
 export const SAMPLE_VIEWS: readonly ConfigView[] = [
@@ -72,6 +74,7 @@ export const SAMPLE_VIEWS: readonly ConfigView[] = [
         },
       ],
       peerRoutes: [{ address: '10.99.0.1', length: 32, gateway: '10.99.0.254' }],
+      drained: true,
     },
   },
   {

@@ -1,4 +1,4 @@
-import type { BgpFilterRuleIntent, EnabledFamily, Family, FamilyIntent, PeerIntent, PeerKind } from '../intent/types.js'
+import type { BgpFilterRuleIntent, DrainIntent, EnabledFamily, Family, FamilyIntent, PeerIntent, PeerKind } from '../intent/types.js'
 
 /**
  * The data the templates see. Every field is present (null when absent) because the
@@ -36,6 +36,8 @@ export interface BgpView {
   readonly bgpFilters: readonly FilterView[]
   /** reachableBy: host routes to peers via their gateways, one per peer address. */
   readonly peerRoutes: readonly { readonly address: string; readonly length: number; readonly gateway: string }[]
+  /** The node is drained for maintenance: every peer's export filter says how. */
+  readonly drained: boolean
 }
 
 export interface FilterView {
@@ -86,6 +88,18 @@ export interface PeerView {
   readonly exportFilters: readonly string[]
   /** Held down (`disabled`) and why, in fixed text. */
   readonly withheld: string | null
+  /** The session needs its own export filter (BGPFilters or a drain). */
+  readonly ownExport: boolean
+  /** While the node is drained: what this session's exports get. */
+  readonly drain: DrainView | null
+}
+
+export interface DrainView {
+  readonly community: readonly [number, number]
+  /** iBGP: LOCAL_PREF of every exported route. */
+  readonly localPref: number | null
+  /** eBGP: ASes to prepend (the session's local AS, repeated). */
+  readonly prepend: readonly number[]
 }
 
 export function configView(intent: FamilyIntent, family: Family): ConfigView {
@@ -100,7 +114,7 @@ export function configView(intent: FamilyIntent, family: Family): ConfigView {
 }
 
 function bgpView(f: EnabledFamily): BgpView {
-  const peers = (kind: PeerKind) => f.peers.filter((p) => p.kind === kind).map(peerView)
+  const peers = (kind: PeerKind) => f.peers.filter((p) => p.kind === kind).map((p) => peerView(p, f.localAs, f.drain))
   const listen =
     f.listenAddress === undefined && f.listenPort === undefined
       ? null
@@ -130,6 +144,7 @@ function bgpView(f: EnabledFamily): BgpView {
       export: x.export?.map(ruleView) ?? null,
     })),
     peerRoutes: peerRoutes(f),
+    drained: f.drain !== undefined,
   }
 }
 
@@ -166,7 +181,16 @@ function peerRoutes(f: EnabledFamily): BgpView['peerRoutes'] {
   return out
 }
 
-function peerView(p: PeerIntent): PeerView {
+function drainView(p: PeerIntent, familyAs: number, drain: DrainIntent): DrainView {
+  return {
+    community: drain.community,
+    localPref: p.internal ? drain.internalLocalPref : null,
+    prepend: p.internal ? [] : Array.from({ length: drain.externalPrepends }, () => p.localAs ?? familyAs),
+  }
+}
+
+function peerView(p: PeerIntent, familyAs: number, drain: DrainIntent | undefined): PeerView {
+  const filtered = p.importFilters.length > 0 || p.exportFilters.length > 0
   return {
     name: p.name,
     origin: p.origin,
@@ -183,9 +207,11 @@ function peerView(p: PeerIntent): PeerView {
     nextHopSelf: p.nextHopSelf,
     allowLocalAs: p.allowLocalAs ?? null,
     localAs: p.localAs ?? null,
-    filtered: p.importFilters.length > 0 || p.exportFilters.length > 0,
+    filtered,
     importFilters: p.importFilters,
     exportFilters: p.exportFilters,
     withheld: p.withheld === 'password-unavailable' ? 'BGP password not available' : null,
+    ownExport: filtered || drain !== undefined,
+    drain: drain === undefined ? null : drainView(p, familyAs, drain),
   }
 }

@@ -3,6 +3,7 @@ import { registerNodeAutodetect } from './node-autodetect.js'
 import { registerNodeBgpCommands } from './node-bgp-peer.js'
 import { registerNodeChecksystem } from './node-checksystem.js'
 import { registerNodeDiags } from './node-diags.js'
+import { registerNodeDrain } from './node-drain.js'
 import { registerNodeRemove } from './node-remove.js'
 import { registerNodeRun } from './node-run.js'
 import { registerNodeShow } from './node-show.js'
@@ -19,6 +20,7 @@ export function registerNodeCommands(program: Command): Command {
     .description('manage this Calico node: run, stop, remove, status, show, BGP peers')
   registerNodeRun(node)
   registerNodeStop(node)
+  registerNodeDrain(node)
   registerNodeRemove(node)
   registerNodeAutodetect(node)
   registerNodeShow(node)

@@ -7,7 +7,7 @@ import { endpointsOfNode } from './endpoints.js'
 import { LifecycleError } from './errors.js'
 
 /**
- * `node stop [--force]`: SIGTERM to the local agent (which stops its BIRD and removes its
+ * `node stop [--force] [--drain]`: SIGTERM to the local agent (which stops its BIRD and removes its
  * pid file), then wait until it is gone. Workloads on this node lose their routes when
  * BIRD stops, so a node with workload endpoints is stopped only with --force, as calicoctl
  * did.
@@ -21,6 +21,11 @@ export interface StopOptions {
   readonly openStore: () => Promise<ResourceStore>
   /** How long the agent gets to stop before we give up waiting. */
   readonly timeoutMs: number
+  /**
+   * Runs after every check and before the SIGTERM (`node stop --drain` drains here); an
+   * error leaves the agent running.
+   */
+  readonly beforeStop?: (pid: number) => Promise<void>
   /** The systemd service running a pid, if any; default: read from /proc/<pid>/cgroup. */
   readonly serviceOf?: (pid: number) => Promise<string | undefined>
 }
@@ -44,7 +49,8 @@ export async function stopNode(opts: StopOptions, say: Say): Promise<StopOutcome
   if (service !== undefined) {
     throw new LifecycleError(
       `The falconer agent (pid ${pid}) runs as the systemd service ${service}, which would start it again: ` +
-        `stop it with: systemctl stop ${service}`,
+        `stop it with: systemctl stop ${service}` +
+        (opts.beforeStop !== undefined ? ` (to drain first: falconer node drain, or FALCONER_DRAIN_ON_STOP in the unit's environment)` : ''),
     )
   }
 
@@ -53,6 +59,8 @@ export async function stopNode(opts: StopOptions, say: Say): Promise<StopOutcome
     if (!opts.force) throw new LifecycleError("Current host has active endpoints so can't be stopped. Force with --force")
     say("Stopping node while host has active endpoints. If this is in error, restart the node using the 'falconer node run' command.")
   }
+
+  await opts.beforeStop?.(pid)
 
   try {
     process.kill(pid, 'SIGTERM')

@@ -31,6 +31,8 @@ const STATEMENTS: readonly RegExp[] = [
   `  if \\( net ~ ${CIDR} \\) then \\{`,
   `    bgp_community\\.add\\(\\(${N}, ${N}\\)\\);`,
   `    bgp_large_community\\.add\\(\\(${N}, ${N}, ${N}\\)\\);`,
+  `    bgp_local_pref = ${N};`, // a drained node, towards iBGP peers
+  `    bgp_path\\.prepend\\(${N}\\);`, // a drained node, towards eBGP peers
   '  \\}',
   '  (?:accept|reject);',
   '  (?:learn|persist|scan time 2|import all|export filter calico_kernel_programming|graceful restart|merge paths on);',

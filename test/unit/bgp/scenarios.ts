@@ -281,4 +281,22 @@ export const SCENARIOS: readonly Scenario[] = [
       pool('plain-v6', { cidr: 'fd99:100::/48' }),
     ],
   }),
+  // `falconer node drain`: every session exports with GRACEFUL_SHUTDOWN; iBGP (the mesh,
+  // a same-AS reflector) with local preference 0; eBGP (the ToR, a filtered peer, a peer
+  // with its own local AS) with the session's AS prepended. Sessions' options unchanged.
+  scenario(
+    'drained',
+    {
+      configs: [bgpConfig('default', { serviceClusterIPs: [{ cidr: '10.99.96.0/20' }, { cidr: 'fd99:96::/112' }] })],
+      peers: [
+        peer('tor', { peerIP: '10.99.0.254', asNumber: 65000 }),
+        peer('tor-v6', { peerIP: 'fd99::fe', asNumber: 65000 }),
+        peer('reflector', { peerIP: '10.99.0.201', asNumber: 64512 }),
+        peer('filtered', { peerIP: '10.99.0.253', asNumber: 65000, filters: ['only-blocks'] }),
+        peer('own-as', { peerIP: '10.99.0.252', asNumber: 65000, localASNumber: 65001 }),
+      ],
+      filters: [bgpFilter('only-blocks', { exportV4: [{ action: 'Accept', matchOperator: 'In', cidr: '10.99.128.0/17' }, { action: 'Reject' }] })],
+    },
+    { drained: true },
+  ),
 ]
