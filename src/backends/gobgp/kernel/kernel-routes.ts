@@ -119,7 +119,7 @@ export interface KernelPlan {
 /**
  * The changes from `kernel` (every route of the main table, any protocol) to `desired`.
  * With `keepUnwanted` (gobgpd's RIB may be incomplete: it or a peer just started), routes
- * of ours that are no longer wanted stay for now; nothing else waits.
+ * and next hops of ours that are no longer wanted stay for now; additions do not wait.
  */
 export function planKernelChanges(
   desired: ReadonlyMap<string, DesiredRoute>,
@@ -132,8 +132,10 @@ export function planKernelChanges(
   for (const r of kernel) {
     if (r.metric === defaultMetric(r.family)) inSlot.set(r.prefix, r)
   }
-  for (const want of desired.values()) {
-    const have = inSlot.get(want.prefix)
+  for (const wanted of desired.values()) {
+    const have = inSlot.get(wanted.prefix)
+    // Holding back also holds next hops: an ECMP route does not shrink to the peers that are back so far.
+    const want = opts.keepUnwanted && have?.protocol === opts.protocol ? withKeptNexthops(wanted, have) : wanted
     if (have === undefined) ops.push({ op: 'add', route: want })
     else if (have.protocol !== opts.protocol) conflicts.push({ prefix: want.prefix, protocol: have.protocol })
     else if (!sameRoute(want, have)) ops.push({ op: 'replace', route: want })
@@ -147,6 +149,11 @@ export function planKernelChanges(
     }
   }
   return { ops, conflicts }
+}
+
+function withKeptNexthops(want: DesiredRoute, have: KernelRoute): DesiredRoute {
+  if (want.kind !== 'unicast' || have.kind !== 'unicast') return want
+  return { ...want, nexthops: [...new Set([...want.nexthops, ...have.nexthops])].sort() }
 }
 
 function sameRoute(want: DesiredRoute, have: KernelRoute): boolean {

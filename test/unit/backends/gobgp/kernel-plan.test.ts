@@ -79,8 +79,11 @@ t.test('an empty RIB removes every route of ours and nothing else', async (t) =>
   ])
 })
 
-t.test('while the RIB may be incomplete, unwanted routes of ours stay; additions go ahead', async (t) => {
+t.test('while the RIB may be incomplete, unwanted routes and next hops of ours stay; additions go ahead', async (t) => {
   t.same(lines(want(unicast('10.99.90.0/24', '10.99.61.3')), true), ['route add 10.99.90.0/24 proto 186 via 10.99.61.3'])
+  t.same(lines(want(unicast('10.99.71.0/24', '10.99.61.2')), true), [], 'an ECMP route keeps the next hop the RIB lacks for now')
+  t.same(lines(want(unicast('10.99.71.0/24', '10.99.61.2', '10.99.61.3')), true), ['route replace 10.99.71.0/24 proto 186 nexthop via 10.99.61.2 nexthop via 10.99.61.3 nexthop via 10.99.62.2'], 'and gains new ones')
+  t.same(lines(want(blackhole('10.99.71.0/24')), true), ['route replace blackhole 10.99.71.0/24 proto 186'], 'a local block wins at once')
 })
 
 t.test("another protocol's route in the slot is a conflict, never replaced; another metric is no conflict", async (t) => {
