@@ -55,6 +55,8 @@ export interface KernelProgrammerOptions {
 
 export const FALCONER_ROUTE_PROTOCOL = 186
 
+const SETTLE_CHECK_MS = 1_000
+
 /** An `ip` call failed; `failures` are the batch lines the kernel refused, with its words. */
 export class KernelRouteError extends Error {
   override readonly name = 'KernelRouteError'
@@ -91,6 +93,7 @@ class GobgpKernelProgrammer implements KernelProgrammer {
   #retryTimer: NodeJS.Timeout | undefined
   #resyncTimer: NodeJS.Timeout | undefined
   #monitorTimer: NodeJS.Timeout | undefined
+  #settleTimer: NodeJS.Timeout | undefined
   #monitor: GobgpStream | undefined
   #monitorFailures = 0
   #conflicts = new Set<string>()
@@ -124,7 +127,7 @@ class GobgpKernelProgrammer implements KernelProgrammer {
 
   async stop(opts: { keepRoutes: boolean }): Promise<void> {
     this.#running = false
-    for (const t of [this.#coalesceTimer, this.#retryTimer, this.#monitorTimer]) clearTimeout(t)
+    for (const t of [this.#coalesceTimer, this.#retryTimer, this.#monitorTimer, this.#settleTimer]) clearTimeout(t)
     clearInterval(this.#resyncTimer)
     this.#monitor?.stop()
     this.#monitor = undefined
@@ -227,6 +230,11 @@ class GobgpKernelProgrammer implements KernelProgrammer {
     const plan = planKernelChanges(desired, await this.#readKernel(), { protocol: this.#protocol, keepUnwanted: !this.#settled })
     this.#reportConflicts(plan.conflicts)
     await this.#apply(plan.ops)
+    // Settling shows in the neighbors, not in the RIB stream: look again soon.
+    if (!this.#settled && this.#running) {
+      clearTimeout(this.#settleTimer)
+      this.#settleTimer = setTimeout(() => this.#soon(), SETTLE_CHECK_MS)
+    }
   }
 
   #reportConflicts(conflicts: readonly { prefix: string; protocol: number }[]): void {
