@@ -85,13 +85,18 @@ t.test('learned routes, ECMP, withdrawals, blackholes, repair, keepRoutes; other
   const afterBlocks = afterWithdraw.map((l) => l.replace('10.99.100.0/26', '10.99.100.64/26')).sort()
   await until('blackholes follow the local blocks', afterBlocks)
 
+  // A range the BIRD kernel filter would reject (a service range, a pool left to the dataplane).
+  programmer.setUnprogrammedRanges(['10.99.203.0/24'])
+  const afterRanges = afterBlocks.filter((l) => l !== '10.99.203.0/24 via 10.99.60.2 proto 186')
+  await until('routes inside an unprogrammed range removed, the other protocol\'s route there kept', afterRanges)
+
   // A next hop the kernel cannot reach yet: `ip` refuses the route, and the programmer
   // keeps trying; once there is a route to the next hop, the route goes in through it.
   await a.add('10.99.204.0/24', '10.99.77.7')
   await new Promise((r) => setTimeout(r, 2_000))
   t.notOk((await kernelTable(ns)).some((l) => l.startsWith('10.99.204.0/24')), 'no route while its next hop is unreachable')
   await ipRoute(ns, 'route add 10.99.77.0/24 via 10.99.60.3 proto static')
-  const withRecursive = [...afterBlocks, '10.99.77.0/24 via 10.99.60.3 proto 4', '10.99.204.0/24 via 10.99.60.3 proto 186'].sort()
+  const withRecursive = [...afterRanges, '10.99.77.0/24 via 10.99.60.3 proto 4', '10.99.204.0/24 via 10.99.60.3 proto 186'].sort()
   await until('the refused route retried, through the gateway of its next hop', withRecursive)
 
   await programmer.stop({ keepRoutes: true })

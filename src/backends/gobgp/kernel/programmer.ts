@@ -68,11 +68,21 @@ export class KernelRouteError extends Error {
   }
 }
 
-export function createKernelProgrammer(opts: KernelProgrammerOptions): KernelProgrammer {
-  return new GobgpKernelProgrammer(opts)
+/** The shared interface, plus what the BIRD kernel filter also keeps out of the kernel. */
+export interface GobgpKernelProgrammer extends KernelProgrammer {
+  /**
+   * Ranges whose routes are never programmed though gobgpd learned them (`net ~ RANGE`):
+   * the intent's service addresses and the pools with `programKernel` false, as the BIRD
+   * backends' `calico_kernel_programming` filter rejects them. Default none.
+   */
+  setUnprogrammedRanges(cidrs: readonly string[]): void
 }
 
-class GobgpKernelProgrammer implements KernelProgrammer {
+export function createKernelProgrammer(opts: KernelProgrammerOptions): GobgpKernelProgrammer {
+  return new Programmer(opts)
+}
+
+class Programmer implements GobgpKernelProgrammer {
   readonly #cli: GobgpCli
   readonly #log: Logger
   readonly #protocol: number
@@ -83,6 +93,7 @@ class GobgpKernelProgrammer implements KernelProgrammer {
   readonly #retry: RetryPolicy
 
   #localBlocks: readonly string[] = []
+  #unprogrammed: readonly string[] = []
   #running = false
   #settled = false
   #unsettledSince = Date.now()
@@ -111,6 +122,11 @@ class GobgpKernelProgrammer implements KernelProgrammer {
 
   setLocalBlocks(prefixes: readonly string[]): void {
     this.#localBlocks = [...prefixes]
+    if (this.#running) this.#soon()
+  }
+
+  setUnprogrammedRanges(cidrs: readonly string[]): void {
+    this.#unprogrammed = [...cidrs]
     if (this.#running) this.#soon()
   }
 
@@ -224,7 +240,7 @@ class GobgpKernelProgrammer implements KernelProgrammer {
       this.#settled = true
       this.#log.info({ afterMs: now - this.#unsettledSince }, 'gobgpd RIB settled: falconer routes missing from it are removed from now on')
     }
-    const wanted = desiredRoutes({ ribs: [rib4, rib6], neighbors: neighbors ?? [], localBlocks: this.#localBlocks })
+    const wanted = desiredRoutes({ ribs: [rib4, rib6], neighbors: neighbors ?? [], localBlocks: this.#localBlocks, unprogrammed: this.#unprogrammed })
     for (const p of wanted.problems) this.#log.warn(p)
     const desired = withGateways(wanted.routes, await this.#gateways(wanted.routes))
     const plan = planKernelChanges(desired, await this.#readKernel(), { protocol: this.#protocol, keepUnwanted: !this.#settled })

@@ -1,4 +1,4 @@
-import { parseCidr, parseIP } from '../../../api/validate/ip.js'
+import { cidrContains, parseCidr, parseIP } from '../../../api/validate/ip.js'
 
 /**
  * gobgpd's RIB → the routes the kernel should hold. Pure: the JSON gobgp printed and the
@@ -82,10 +82,24 @@ export function desiredRoutes(input: {
   readonly ribs: readonly GobgpRib[]
   readonly neighbors: readonly GobgpNeighbor[]
   readonly localBlocks: readonly string[]
+  /**
+   * Ranges whose routes stay out of the kernel though they are in the RIB: service address
+   * ranges (advertised only) and pools whose routes are left to the dataplane — what the
+   * BIRD backends' kernel filter rejects (`net ~ RANGE`: the range and everything in it).
+   */
+  readonly unprogrammed?: readonly string[]
 }): DesiredRoutes {
   const problems: string[] = []
   const routes = new Map<string, DesiredRoute>()
   const external = externalNeighbors(input.neighbors)
+  const unprogrammed: string[] = []
+  for (const range of input.unprogrammed ?? []) {
+    const c = canonicalPrefix(range)
+    if (c === undefined) problems.push(`range ${JSON.stringify(range)} is not a CIDR; ignored`)
+    else unprogrammed.push(c.cidr)
+  }
+  // Different families never contain each other.
+  const programmable = (cidr: string) => !unprogrammed.some((r) => cidrContains(r, cidr))
   for (const rib of input.ribs) {
     for (const [key, paths] of Object.entries(rib ?? {})) {
       const prefix = canonicalPrefix(key)
@@ -93,6 +107,7 @@ export function desiredRoutes(input: {
         problems.push(`RIB prefix ${JSON.stringify(key)} is not a CIDR; skipped`)
         continue
       }
+      if (!programmable(prefix.cidr)) continue
       const route = routeFor(prefix.cidr, prefix.family, paths, external, problems)
       if (route !== undefined) routes.set(prefix.cidr, route)
     }

@@ -131,3 +131,10 @@ t.test('ribSettled: every neighbor Established, with End-of-RIB where graceful r
   t.equal(ribSettled(noEor, upSince + 3600), false, 'graceful restart without End-of-RIB yet')
   t.equal(ribSettled([], 0), true, 'no neighbors')
 })
+
+t.test('service ranges and pools left to the dataplane stay out of the kernel, as in the BIRD kernel filter', async (t) => {
+  const out = desiredRoutes({ ribs: [rib4, rib6], neighbors, localBlocks: ['10.99.200.0/26'], unprogrammed: ['10.99.200.0/22', 'fd99:201::/48', 'junk'] })
+  t.same([...out.routes.keys()].sort(), ['10.99.200.0/26', 'fd99:200::/122', 'fd99:202::/122'], 'the local block stays a blackhole; 10.99.200-203 and fd99:201::/64 are inside the ranges')
+  t.same(out.routes.get('10.99.200.0/26')?.kind, 'blackhole')
+  t.match(out.problems, [/range "junk" is not a CIDR/])
+})
