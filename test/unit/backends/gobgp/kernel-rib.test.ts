@@ -138,3 +138,21 @@ t.test('service ranges and pools left to the dataplane stay out of the kernel, a
   t.same(out.routes.get('10.99.200.0/26')?.kind, 'blackhole')
   t.match(out.problems, [/range "junk" is not a CIDR/])
 })
+
+t.test('a BIRD 1.6 eBGP peer beside a gobgpd iBGP peer (recorded): AS paths, no ECMP across them', async (t) => {
+  const ebgp = load<GobgpNeighbor[]>('rib-neighbors-bird-ebgp.json')
+  const out = routesOf([load<GobgpRib>('rib-ipv4-bird-ebgp.json'), load<GobgpRib>('rib-ipv6-bird-ebgp.json')], [], ebgp)
+  t.same(out, {
+    '10.99.210.0/24': { kind: 'unicast', prefix: '10.99.210.0/24', family: 4, nexthops: ['10.99.60.3'] },
+    '10.99.211.0/24': { kind: 'unicast', prefix: '10.99.211.0/24', family: 4, nexthops: ['10.99.60.2'] },
+    'fd99:210::/64': { kind: 'unicast', prefix: 'fd99:210::/64', family: 6, nexthops: ['fd99:60::3'] },
+  })
+  // Even with AS paths of equal length, the eBGP path does not join the iBGP best.
+  const rib = load<GobgpRib>('rib-ipv4-bird-ebgp.json')
+  const [ibgp, fromBird] = rib?.['10.99.210.0/24'] ?? []
+  const padded = withAttr(ibgp as GobgpPath, { type: 2, as_paths: [{ segment_type: 2, num: 1, asns: [65009] }] })
+  const equalLength: GobgpRib = { '10.99.210.0/24': [padded, fromBird as GobgpPath] }
+  t.same(routesOf([equalLength], [], ebgp)['10.99.210.0/24'], { kind: 'unicast', prefix: '10.99.210.0/24', family: 4, nexthops: ['10.99.60.3'] })
+  const bothInternal = ebgp.map((n) => ({ ...n, conf: { ...n.conf, peer_asn: 64512 } }))
+  t.same(routesOf([equalLength], [], bothInternal)['10.99.210.0/24'], { kind: 'unicast', prefix: '10.99.210.0/24', family: 4, nexthops: ['10.99.60.2', '10.99.60.3'] }, 'the same paths from two iBGP peers tie')
+})
