@@ -108,6 +108,7 @@ class Programmer implements GobgpKernelProgrammer {
   #monitor: GobgpStream | undefined
   #monitorFailures = 0
   #conflicts = new Set<string>()
+  #problems = new Set<string>()
 
   constructor(opts: KernelProgrammerOptions) {
     this.#cli = opts.cli
@@ -241,7 +242,9 @@ class Programmer implements GobgpKernelProgrammer {
       this.#log.info({ afterMs: now - this.#unsettledSince }, 'gobgpd RIB settled: falconer routes missing from it are removed from now on')
     }
     const wanted = desiredRoutes({ ribs: [rib4, rib6], neighbors: neighbors ?? [], localBlocks: this.#localBlocks, unprogrammed: this.#unprogrammed })
-    for (const p of wanted.problems) this.#log.warn(p)
+    // Each problem is logged once while it lasts, not on every reconcile.
+    for (const p of wanted.problems) if (!this.#problems.has(p)) this.#log.warn(p)
+    this.#problems = new Set(wanted.problems)
     const desired = withGateways(wanted.routes, await this.#gateways(wanted.routes))
     const plan = planKernelChanges(desired, await this.#readKernel(), { protocol: this.#protocol, keepUnwanted: !this.#settled })
     this.#reportConflicts(plan.conflicts)

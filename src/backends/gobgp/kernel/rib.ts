@@ -141,6 +141,11 @@ function routeFor(
     if (p !== best && !sameKey(bestKey, compareKey(p, external))) continue
     const hop = nextHopOf(p, family)
     if (hop === undefined || hop === 'local') continue
+    if (hop.includes(':') !== (family === 6)) {
+      // RFC 8950 (an IPv4 prefix over an IPv6 next hop): Calico does not use it, and falconer does not program it.
+      problems.push(`${prefix}: next hop ${hop} is of the other address family; path skipped`)
+      continue
+    }
     if (family === 6 && hop.toLowerCase().startsWith('fe80:')) {
       // A link-local next hop needs the interface it was learned on, which the RIB does not say.
       problems.push(`${prefix}: link-local next hop ${hop} cannot be programmed without an interface; path skipped`)

@@ -111,6 +111,14 @@ t.test('a link-local IPv6 next hop is reported, not programmed without its inter
   t.match(out.problems, [/fd99:200::\/122: link-local next hop fe80::1/])
 })
 
+t.test('an IPv4 prefix with an IPv6 next hop (RFC 8950) is reported, not programmed', async (t) => {
+  const [p] = rib4?.['10.99.200.0/26'] ?? []
+  const v6hop = { ...(p as GobgpPath), attrs: [...((p as GobgpPath).attrs ?? []).filter((a) => a.type !== 3), { type: 14, nexthop: 'fd99:60::2' }] }
+  const out = desiredRoutes({ ribs: [{ '10.99.200.0/26': [v6hop] }], neighbors, localBlocks: [] })
+  t.equal(out.routes.size, 0)
+  t.match(out.problems, [/10.99.200.0\/26: next hop fd99:60::2 is of the other address family/])
+})
+
 t.test('an empty RIB (gobgp prints {}) and no output at all', async (t) => {
   t.same(routesOf([{}, null]), {})
 })
