@@ -10,6 +10,8 @@ import { kernelTable, NETNS_PREFIX, startGobgpLab, waitEstablished } from './gob
  * up with its End-of-RIB) — no route is lost meanwhile — and then removes what the peers no
  * longer advertise.
  */
+// gobgpd daemons start slowly on a busy machine: room beyond tap's default 300 s.
+t.setTimeout(600_000)
 await removeStaleNamespaces(NETNS_PREFIX)
 
 t.test('gobgpd killed and back: no kernel route lost meanwhile; afterwards the kernel matches the RIB', async (t) => {
@@ -49,6 +51,13 @@ t.test('gobgpd killed and back: no kernel route lost meanwhile; afterwards the k
       await new Promise((r) => setTimeout(r, 50))
     }
   })()
+  // Also when a step below fails: the sampler must not outlive the namespace.
+  t.teardown(async () => {
+    sampling = false
+    await sampler.catch(() => undefined)
+  })
+  const started = Date.now()
+  const phase = (what: string) => t.comment(`${what} after ${Math.round((Date.now() - started) / 1000)} s`)
 
   node.daemon.kill('SIGKILL')
   await node.daemon.exited
@@ -56,11 +65,14 @@ t.test('gobgpd killed and back: no kernel route lost meanwhile; afterwards the k
   await a.del('10.99.200.0/26')
   await new Promise((r) => setTimeout(r, 3_000))
   await node.restart(['-r'])
+  phase('gobgpd back')
   await waitEstablished(lab)
+  phase('sessions Established')
   const after = full.filter((l) => !l.startsWith('10.99.200.0/26'))
   await pollUntil('the prefix withdrawn meanwhile removed once the RIB settled', async () => JSON.stringify(await kernelTable(ns)) === JSON.stringify(after), {
     timeoutMs: 90_000,
   })
+  phase('RIB settled and the kernel matching it')
   sampling = false
   await sampler
   t.same([...lost].filter((l) => !l.startsWith('10.99.200.0/26')), [], 'no route the peers still advertise was missing at any moment')

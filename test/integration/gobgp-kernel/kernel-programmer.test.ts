@@ -9,6 +9,8 @@ import { ipRoute, kernelTable, NETNS_PREFIX, startGobgpLab, waitEstablished } fr
  * namespace's main table follows the node's RIB under proto 186, and nothing of any other
  * protocol is touched.
  */
+// gobgpd daemons start slowly on a busy machine: room beyond tap's default 300 s.
+t.setTimeout(600_000)
 await removeStaleNamespaces(NETNS_PREFIX)
 
 t.test('learned routes, ECMP, withdrawals, blackholes, repair, keepRoutes; other protocols untouched', async (t) => {
