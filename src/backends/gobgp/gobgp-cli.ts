@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
 import { execa } from 'execa'
 
 /**
@@ -61,4 +63,37 @@ export class GobgpCli {
       throw new GobgpCliError(['-j', ...args], `answered with text that is not JSON: ${JSON.stringify(out.slice(0, 200))}`, false)
     }
   }
+
+  /**
+   * Runs `gobgp -j ARGS` for as long as it streams (`monitor …`), calling `onLine` with each
+   * line it prints. It ends when gobgpd goes away (or was never there) or on `stop()`;
+   * `exited` then resolves with what gobgp said on stderr.
+   */
+  stream(args: readonly string[], onLine: (line: string) => void): GobgpStream {
+    const child = spawn(this.binary, ['--target', `unix://${this.socket}`, '-j', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-2000)
+    })
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.trim() !== '') onLine(line)
+    })
+    const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      child.once('close', (code) => resolve({ code, stderr: stderr.trim() }))
+      // A spawn failure (no such executable) emits 'error' and no 'close'.
+      child.once('error', (err) => resolve({ code: null, stderr: `cannot run ${this.binary}: ${err.message}` }))
+    })
+    return {
+      exited,
+      stop: () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      },
+    }
+  }
+}
+
+/** A running `gobgp … monitor` (GobgpCli.stream). */
+export interface GobgpStream {
+  readonly exited: Promise<{ readonly code: number | null; readonly stderr: string }>
+  stop(): void
 }
