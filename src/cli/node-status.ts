@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { openStatusReaders } from '../backends/status-readers.js'
 import { readNodeStatus } from '../status/read-node-status.js'
@@ -21,7 +22,13 @@ export async function nodeStatus(opts: StatusOptions, cmd: Command): Promise<voi
   if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) throw new CliError(`--timeout ${opts.timeout}: expected seconds between 0 and 3600`)
   // Only the socket paths are used: the datastore is never contacted.
   const { paths } = cliSettings(cmd)
-  const sockets = { birdSocket: opts.birdSocket ?? paths.birdSocket, bird6Socket: opts.bird6Socket ?? paths.bird6Socket }
+  const sockets = {
+    birdSocket: opts.birdSocket ?? paths.birdSocket,
+    bird6Socket: opts.bird6Socket ?? paths.bird6Socket,
+    // A GoBGP node: gobgpd's API socket is read when no BIRD answers on bird.ctl.
+    gobgpSocket: paths.gobgpSocket,
+    ...(process.env['FALCONER_GOBGP_BIN'] && { gobgpBinary: process.env['FALCONER_GOBGP_BIN'] }),
+  }
   const readers = await openStatusReaders(sockets, timeoutSeconds * 1000)
   const view = await readNodeStatus(readers).finally(() => readers.close())
   write(format === 'json' ? JSON.stringify(nodeStatusJson(view), null, 2) + '\n' : renderNodeStatus(view, new Date()))
@@ -32,6 +39,8 @@ export async function nodeStatus(opts: StatusOptions, cmd: Command): Promise<voi
       s.running ? `${path}: answering` : s.reason?.includes(path) ? s.reason : `${path}: ${s.reason ?? 'no answer'}`
     writeErr(
       `bird: ${why(sockets.birdSocket, view.v4)}\nbird6: ${why(sockets.bird6Socket, view.v6)}\n` +
+        // A GoBGP node's socket, when there is one: BIRD's lines alone would mislead there.
+        (existsSync(sockets.gobgpSocket) ? `gobgpd: ${sockets.gobgpSocket}: not answering\n` : '') +
         'Is the agent running, with this --prefix / FALCONER_PREFIX?\n',
     )
     throw new ReportedError(1)
