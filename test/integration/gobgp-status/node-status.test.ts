@@ -216,6 +216,20 @@ t.test('node status, readers, CalicoNodeStatus and samples of a real gobgpd peer
       { type: 'FIB', destination: '192.168.67.0/26', gateway: 'N/A', interface: 'blackhole', learnedFrom: { sourceType: 'Static' } },
     ])
 
+    // The poller asks both families at once: one neighbor list for the two.
+    class CountingCli extends GobgpCli {
+      readonly calls: string[] = []
+      override run(args: readonly string[]): Promise<string> {
+        this.calls.push(args.join(' '))
+        return super.run(args)
+      }
+    }
+    const counting = new CountingCli({ socket: paths.gobgpSocket })
+    const both = gobgpReaders(counting)
+    const [p4, p6] = await Promise.all([both.v4.protocols(), both.v6.protocols()])
+    t.strictSame([p4.map((p) => p.name), p6.map((p) => p.name)], [['Mesh_10_99_66_2', 'Global_10_99_66_9'], ['Mesh_fd99_66__2']])
+    t.strictSame(counting.calls, ['-j neighbor'], 'one gobgp run for both families')
+
     // Health and metrics samples.
     const sample = await sampleBird(readers.v4, 4)
     if (!sample.answering) throw new Error(`sample: ${sample.reason}`)
