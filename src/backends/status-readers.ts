@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import { BirdControl, BirdUnavailableError } from '../bird/control/index.js'
 import { parseStatus } from '../bird/replies/status.js'
 import { bird1Reader, type FamilyReader } from '../status/family-reader.js'
@@ -8,7 +9,7 @@ import { gobgpReaders } from './gobgp/readers.js'
 export interface StatusReaders {
   readonly v4: FamilyReader
   readonly v6: FamilyReader
-  /** Which daemon answered: BIRD's version on the IPv4 socket ("2.0.12"), or "gobgpd 3.10.0"; undefined when none did. */
+  /** Which BIRD answered on the IPv4 socket ("2.0.12"), if any (gobgpd's is in its status()). */
   readonly version: string | undefined
   /** Which kind of daemon the readers read (BIRD 1.6 when nothing answered). */
   readonly backend: 'bird1' | 'bird2' | 'gobgp'
@@ -27,7 +28,7 @@ export interface StatusSockets {
 /**
  * Readers for `node status`, from the daemons' sockets alone (no datastore, no flag): the
  * greeting of bird.ctl says which BIRD runs there. BIRD 2 answers for both families on
- * that one socket; when no BIRD answers on bird.ctl but gobgpd does on its API socket,
+ * that one socket; when no BIRD answers on bird.ctl and gobgpd's API socket is there,
  * the node runs the GoBGP backend; otherwise bird.ctl and bird6.ctl are BIRD 1.6's two
  * daemons (and the table says they are not running).
  */
@@ -46,12 +47,12 @@ export async function openStatusReaders(sockets: StatusSockets, timeoutMs: numbe
     return { ...bird2Readers(v4), version, backend: 'bird2', close: () => v4.close() }
   }
   if (!birdAnswered && sockets.gobgpSocket !== undefined) {
-    const cli = new GobgpCli({ socket: sockets.gobgpSocket, timeoutMs, ...(sockets.gobgpBinary !== undefined && { binary: sockets.gobgpBinary }) })
-    const gobgp = gobgpReaders(cli)
-    const status = await gobgp.v4.status().catch(() => undefined)
-    if (status !== undefined) {
+    // Its socket is enough to tell a GoBGP node (gobgpd removes it when it stops); asking
+    // gobgpd here would cost a client run that the readers repeat at once.
+    if (await isSocket(sockets.gobgpSocket)) {
+      const cli = new GobgpCli({ socket: sockets.gobgpSocket, timeoutMs, ...(sockets.gobgpBinary !== undefined && { binary: sockets.gobgpBinary }) })
       await v4.close()
-      return { ...gobgp, version: status.version, backend: 'gobgp', close: async () => {} }
+      return { ...gobgpReaders(cli), version: undefined, backend: 'gobgp', close: async () => {} }
     }
   }
   const v6 = new BirdControl({ socketPath: sockets.bird6Socket, timeoutMs })
@@ -63,5 +64,13 @@ export async function openStatusReaders(sockets: StatusSockets, timeoutMs: numbe
     close: async () => {
       await Promise.all([v4.close(), v6.close()])
     },
+  }
+}
+
+async function isSocket(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isSocket()
+  } catch {
+    return false
   }
 }

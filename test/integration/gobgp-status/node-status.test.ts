@@ -170,7 +170,7 @@ t.test('node status, readers, CalicoNodeStatus and samples of a real gobgpd peer
     const readers = await openStatusReaders({ birdSocket: paths.birdSocket, bird6Socket: paths.bird6Socket, gobgpSocket: paths.gobgpSocket }, 10_000)
     t.teardown(() => readers.close())
     t.equal(readers.backend, 'gobgp')
-    t.equal(readers.version, 'gobgpd 3.10.0')
+    t.equal(readers.version, undefined, 'told by the socket alone')
 
     const status = await readers.v4.status()
     t.equal(status.routerId, '10.99.66.1')
