@@ -445,10 +445,10 @@ function pathRoute(network: string, path: GobgpPath, protocolOf: (neighbor: stri
   const originated = neighbor === undefined && (nextHop === undefined || ANY_ADDRESS.has(nextHop))
   if (!originated && nextHop !== undefined) attributes['BGP.next_hop'] = nextHop
   const protocol = originated ? ORIGINATED_PROTOCOL : neighbor === undefined ? undefined : (protocolOf(neighbor) ?? neighbor)
-  if (protocol === undefined || nextHop === undefined) return undefined
+  if (protocol === undefined || (!originated && nextHop === undefined)) return undefined
   return {
     network,
-    destination: originated ? BLACKHOLE : { kind: 'via', gateway: nextHop, interface: '' },
+    destination: originated || nextHop === undefined ? BLACKHOLE : { kind: 'via', gateway: nextHop, interface: '' },
     protocol,
     since: fromSeconds(path.age) ?? parseBirdTimestamp(''),
     from: !originated && neighbor !== nextHop ? neighbor : undefined,

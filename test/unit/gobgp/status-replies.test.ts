@@ -263,6 +263,9 @@ t.test('RIB → routes (IPv6): next hop from MP_REACH, a neighbor without a name
   const anonymous = ribRoutes(json('status-global-rib-ipv6.json'), () => undefined)
   t.equal(anonymous[0]!.protocol, 'fd99:64::2')
   t.strictSame(ribRoutes(null, () => undefined), [], 'an empty RIB is null in gobgp -j')
+  const bare = ribRoutes({ '192.168.90.0/26': [{ nlri: { prefix: '192.168.90.0/26' }, best: true, attrs: [{ type: 1, value: 2 }] }] }, () => undefined)
+  t.strictSame(bare.map((r) => [r.protocol, r.destination]), [[ORIGINATED_PROTOCOL, { kind: 'blackhole' }]], 'originated without a next hop attribute')
+  t.strictSame(ribRoutes({ '192.168.91.0/26': [{ best: true, attrs: [], 'neighbor-ip': '10.99.64.2' }] }, () => 'Mesh_10_99_64_2'), [], 'a learned path without a next hop is no route')
   // The summary gobgp prints agrees with what was read: 5 destinations, 8 paths.
   const summary = json<{ num_destination: number; num_path: number }>('status-global-rib-summary-ipv4.json')
   const v4 = ribRoutes(json('status-global-rib-ipv4.json'), () => 'x')
