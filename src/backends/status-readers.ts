@@ -40,7 +40,7 @@ export async function openStatusReaders(sockets: StatusSockets, timeoutMs: numbe
     version = parseStatus((await v4.request('show status')).lines).version
     birdAnswered = true
   } catch (err) {
-    // not answering (or not parseable): read it as BIRD 1.6 unless gobgpd answers
+    // not answering (or not parseable): read it as BIRD 1.6, unless gobgpd's socket is there
     birdAnswered = !(err instanceof BirdUnavailableError)
   }
   if (version?.startsWith('2.')) {
