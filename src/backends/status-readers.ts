@@ -1,42 +1,76 @@
-import { BirdControl } from '../bird/control/index.js'
+import { stat } from 'node:fs/promises'
+import { BirdControl, BirdUnavailableError } from '../bird/control/index.js'
 import { parseStatus } from '../bird/replies/status.js'
 import { bird1Reader, type FamilyReader } from '../status/family-reader.js'
 import { bird2Readers } from './bird2/family-readers.js'
+import { GobgpCli } from './gobgp/gobgp-cli.js'
+import { gobgpReaders } from './gobgp/readers.js'
 
 export interface StatusReaders {
   readonly v4: FamilyReader
   readonly v6: FamilyReader
-  /** Which BIRD answered on the IPv4 socket ("2.0.12"), if any. */
+  /** Which BIRD answered on the IPv4 socket ("2.0.12"), if any (gobgpd's is in its status()). */
   readonly version: string | undefined
+  /** Which kind of daemon the readers read (BIRD 1.6 when nothing answered). */
+  readonly backend: 'bird1' | 'bird2' | 'gobgp'
   close(): Promise<void>
 }
 
+export interface StatusSockets {
+  readonly birdSocket: string
+  readonly bird6Socket: string
+  /** gobgpd's API socket; not looked at when absent. */
+  readonly gobgpSocket?: string
+  /** The `gobgp` client (FALCONER_GOBGP_BIN); default `gobgp` on PATH. */
+  readonly gobgpBinary?: string
+}
+
 /**
- * Readers for `node status`, from the control sockets alone (no datastore, no flag): the
+ * Readers for `node status`, from the daemons' sockets alone (no datastore, no flag): the
  * greeting of bird.ctl says which BIRD runs there. BIRD 2 answers for both families on
- * that one socket; otherwise bird.ctl and bird6.ctl are BIRD 1.6's two daemons.
+ * that one socket; when no BIRD answers on bird.ctl and gobgpd's API socket is there,
+ * the node runs the GoBGP backend; otherwise bird.ctl and bird6.ctl are BIRD 1.6's two
+ * daemons (and the table says they are not running).
  */
-export async function openStatusReaders(
-  sockets: { readonly birdSocket: string; readonly bird6Socket: string },
-  timeoutMs: number,
-): Promise<StatusReaders> {
+export async function openStatusReaders(sockets: StatusSockets, timeoutMs: number): Promise<StatusReaders> {
   const v4 = new BirdControl({ socketPath: sockets.birdSocket, timeoutMs })
   let version: string | undefined
+  let birdAnswered = false
   try {
     version = parseStatus((await v4.request('show status')).lines).version
-  } catch {
-    // not answering (or not parseable): read it as BIRD 1.6; the table says it is not running
+    birdAnswered = true
+  } catch (err) {
+    // not answering (or not parseable): read it as BIRD 1.6, unless gobgpd's socket is there
+    birdAnswered = !(err instanceof BirdUnavailableError)
   }
   if (version?.startsWith('2.')) {
-    return { ...bird2Readers(v4), version, close: () => v4.close() }
+    return { ...bird2Readers(v4), version, backend: 'bird2', close: () => v4.close() }
+  }
+  if (!birdAnswered && sockets.gobgpSocket !== undefined) {
+    // Its socket is enough to tell a GoBGP node (gobgpd removes it when it stops); asking
+    // gobgpd here would cost a client run that the readers repeat at once.
+    if (await isSocket(sockets.gobgpSocket)) {
+      const cli = new GobgpCli({ socket: sockets.gobgpSocket, timeoutMs, ...(sockets.gobgpBinary !== undefined && { binary: sockets.gobgpBinary }) })
+      await v4.close()
+      return { ...gobgpReaders(cli), version: undefined, backend: 'gobgp', close: async () => {} }
+    }
   }
   const v6 = new BirdControl({ socketPath: sockets.bird6Socket, timeoutMs })
   return {
     v4: bird1Reader(v4),
     v6: bird1Reader(v6),
     version,
+    backend: 'bird1',
     close: async () => {
       await Promise.all([v4.close(), v6.close()])
     },
+  }
+}
+
+async function isSocket(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isSocket()
+  } catch {
+    return false
   }
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { openStatusReaders } from '../backends/status-readers.js'
 import { readNodeStatus } from '../status/read-node-status.js'
@@ -23,7 +24,13 @@ export async function nodeStatus(opts: StatusOptions, cmd: Command): Promise<voi
   if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) throw new CliError(`--timeout ${opts.timeout}: expected seconds between 0 and 3600`)
   // Only the socket paths are used: the datastore is never contacted.
   const { paths } = cliSettings(cmd)
-  const sockets = { birdSocket: opts.birdSocket ?? paths.birdSocket, bird6Socket: opts.bird6Socket ?? paths.bird6Socket }
+  const sockets = {
+    birdSocket: opts.birdSocket ?? paths.birdSocket,
+    bird6Socket: opts.bird6Socket ?? paths.bird6Socket,
+    // A GoBGP node: gobgpd's API socket is read when no BIRD answers on bird.ctl.
+    gobgpSocket: paths.gobgpSocket,
+    ...(process.env['FALCONER_GOBGP_BIN'] && { gobgpBinary: process.env['FALCONER_GOBGP_BIN'] }),
+  }
   const readers = await openStatusReaders(sockets, timeoutSeconds * 1000)
   const view = await readNodeStatus(readers).finally(() => readers.close())
   // The drain state comes from the agent's files, not from BIRD: a line above the tables.
@@ -42,8 +49,10 @@ export async function nodeStatus(opts: StatusOptions, cmd: Command): Promise<voi
     const why = (path: string, s: { running: boolean; reason?: string }) =>
       s.running ? `${path}: answering` : s.reason?.includes(path) ? s.reason : `${path}: ${s.reason ?? 'no answer'}`
     throw new CliError(
-      `BIRD is not answering (bird: ${why(sockets.birdSocket, view.v4)}; bird6: ${why(sockets.bird6Socket, view.v6)}); ` +
-        'is the agent running, with this --prefix / FALCONER_PREFIX?',
+      `BIRD is not answering (bird: ${why(sockets.birdSocket, view.v4)}; bird6: ${why(sockets.bird6Socket, view.v6)}` +
+        // A GoBGP node's socket, when there is one: BIRD's lines alone would mislead there.
+        (existsSync(sockets.gobgpSocket) ? `; gobgpd: ${sockets.gobgpSocket}: not answering` : '') +
+        '); is the agent running, with this --prefix / FALCONER_PREFIX?',
     )
   }
 }

@@ -34,5 +34,10 @@ export async function sampleBird(source: BirdSource, family: IpFamily, now: () =
 }
 
 function counts(r: RouteCounts): RouteCountsSample {
-  return { imported: r.imported, exported: r.exported, preferred: r.preferred, ...(r.filtered !== undefined && { filtered: r.filtered }) }
+  return {
+    imported: r.imported,
+    ...(r.exported !== undefined && { exported: r.exported }),
+    ...(r.preferred !== undefined && { preferred: r.preferred }),
+    ...(r.filtered !== undefined && { filtered: r.filtered }),
+  }
 }

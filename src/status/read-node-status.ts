@@ -16,8 +16,9 @@ export async function readNodeStatus(readers: { readonly v4: FamilyReader; reado
 
 async function readFamily(reader: FamilyReader, family: IpFamily): Promise<FamilyStatus> {
   try {
-    const status = await reader.status()
-    const protocols = await reader.protocols()
+    // Side by side: a BIRD control client queues them anyway, and gobgpd's answers each
+    // cost a client run.
+    const [status, protocols] = await Promise.all([reader.status(), reader.protocols()])
     return { running: true, serverTime: status.serverTime, peers: peerRows(protocols, family) }
   } catch (err) {
     // Whatever the failure (absent, refused, silent), this family's status is unavailable.

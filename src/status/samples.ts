@@ -16,12 +16,15 @@ export interface PeerSample {
   readonly routes?: RouteCountsSample
 }
 
-/** BIRD's "Routes:" line; `filtered` only with `import keep filtered`. */
+/**
+ * BIRD's "Routes:" line; `filtered` only with `import keep filtered`; `exported` and
+ * `preferred` absent where the daemon does not count them (gobgpd).
+ */
 export interface RouteCountsSample {
   readonly imported: number
-  readonly exported: number
+  readonly exported?: number
   readonly filtered?: number
-  readonly preferred: number
+  readonly preferred?: number
 }
 
 export interface ProtocolRoutes extends RouteCountsSample {

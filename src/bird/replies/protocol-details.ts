@@ -16,8 +16,10 @@ import { BGP_STATES, isProtocolHeader, parseProtocolLine, type BgpState, type Pr
 export interface RouteCounts {
   readonly imported: number
   readonly filtered: number | undefined
-  readonly exported: number
-  readonly preferred: number
+  /** BIRD always prints it; undefined where a daemon does not count it (gobgpd's neighbor list). */
+  readonly exported: number | undefined
+  /** BIRD always prints it; undefined where a daemon does not count it (gobgpd's neighbor list). */
+  readonly preferred: number | undefined
 }
 
 /** One row of "Route change stats"; BIRD prints "---" where a counter does not apply. */

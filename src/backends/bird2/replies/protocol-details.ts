@@ -237,7 +237,7 @@ function finish(block: Block, log: ParserLog | undefined): Bird2ProtocolDetails 
 function sumRoutes(channels: readonly ChannelDetails[]): RouteCounts | undefined {
   const counted = channels.filter((c) => c.routes !== undefined).map((c) => c.routes!)
   if (counted.length === 0) return undefined
-  const sum = (k: 'imported' | 'exported' | 'preferred') => counted.reduce((n, r) => n + r[k], 0)
+  const sum = (k: 'imported' | 'exported' | 'preferred') => counted.reduce((n, r) => n + (r[k] ?? 0), 0)
   const filtered = counted.some((r) => r.filtered !== undefined) ? counted.reduce((n, r) => n + (r.filtered ?? 0), 0) : undefined
   return { imported: sum('imported'), filtered, exported: sum('exported'), preferred: sum('preferred') }
 }
