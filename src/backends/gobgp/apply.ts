@@ -14,9 +14,9 @@ import type { GobgpCli } from './gobgp-cli.js'
 export async function checkWithGobgpd(gobgpd: string, file: string, displayName = file): Promise<void> {
   const r = await execa(gobgpd, ['-d', '-t', 'toml', '-f', file], { reject: false, timeout: 30_000, stdin: 'ignore' })
   if (r.exitCode === 0 && !r.timedOut) return
-  if (r.failed && r.exitCode === undefined) throw new ConfigRejectedError('check', `${gobgpd} -d could not run: ${r.shortMessage}`)
+  if (r.failed && r.exitCode === undefined) throw new ConfigRejectedError('check', `${gobgpd} -d could not run: ${r.shortMessage}`, undefined, 'gobgpd')
   const text = `${r.stdout}\n${r.stderr}`.split(file).join(displayName)
-  throw new ConfigRejectedError('check', gobgpdError(text) ?? (text.trim() || `${gobgpd} -d exited ${r.exitCode}`))
+  throw new ConfigRejectedError('check', gobgpdError(text) ?? (text.trim() || `${gobgpd} -d exited ${r.exitCode}`), undefined, 'gobgpd')
 }
 
 /** gobgpd logs JSON lines; the failing one carries `msg` and `Error`. */
