@@ -32,6 +32,22 @@ function gobgpdError(text: string): string | undefined {
   return undefined
 }
 
+/**
+ * The defined sets and policies. On SIGHUP gobgpd installs changed policies but only
+ * soft-resets inbound: routes already in its RIB are not offered again to peers under the
+ * new export policy until an outbound soft reset.
+ */
+export function policySection(text: string): string {
+  const out: string[] = []
+  let inPolicy = false
+  for (const line of text.split('\n')) {
+    const header = /^\s*\[\[?([^\]]+)\]\]?\s*$/.exec(line)
+    if (header) inPolicy = /^(defined-sets|policy-definitions)\b/.test(header[1]!.trim())
+    if (inPolicy) out.push(line)
+  }
+  return out.join('\n')
+}
+
 /** `[global…]` tables: gobgpd reads them at start only (SIGHUP ignores a change there). */
 export function globalSection(text: string): string {
   const out: string[] = []
@@ -64,12 +80,16 @@ export interface GobgpReloaderOptions {
 export class GobgpReloader {
   /** `[global]` of the file the running gobgpd started from. */
   private startedGlobal: string | undefined
+  /** Policies of the file the running gobgpd last read. */
+  private loadedPolicy: string | undefined
 
   constructor(private readonly opts: GobgpReloaderOptions) {}
 
   /** The supervisor (re)started gobgpd: it read the file as it is now. */
   async daemonStarted(): Promise<void> {
-    this.startedGlobal = globalSection(await readFile(this.opts.config, 'utf8').catch(() => ''))
+    const text = await readFile(this.opts.config, 'utf8').catch(() => '')
+    this.startedGlobal = globalSection(text)
+    this.loadedPolicy = policySection(text)
   }
 
   async reload(file: string): Promise<ReloadResult> {
@@ -82,14 +102,40 @@ export class GobgpReloader {
       if (Date.now() > deadline) throw new Error(`gobgpd (pid ${pid}) does not answer on ${cli.socket}; the config is reloaded on the next try`)
       await sleep(200)
     }
-    const wanted = globalSection(await readFile(file, 'utf8'))
+    const text = await readFile(file, 'utf8')
+    const wanted = globalSection(text)
     if (this.startedGlobal !== undefined && wanted !== this.startedGlobal) {
       log.warn({ pid }, 'gobgpd global settings (AS, router id, listen) changed: restarting gobgpd, which resets every session')
       process.kill(pid, 'SIGTERM')
       return 'in-progress'
     }
+    const policy = policySection(text)
+    const policyChanged = policy !== this.loadedPolicy
+    const before = policyChanged ? await this.policyDump() : ''
     process.kill(pid, 'SIGHUP')
+    // Remembered only once the routes went out again: a failure here fails the apply, and
+    // its retry signals again and resends.
+    if (policyChanged) await this.resendUnderNewPolicy(before)
+    this.loadedPolicy = policy
     return 'reconfigured'
+  }
+
+  /** What gobgpd reports of its policies, prefix sets and neighbor sets. */
+  private async policyDump(): Promise<string> {
+    const { cli } = this.opts
+    return [await cli.run(['policy']), await cli.run(['policy', 'prefix']), await cli.run(['policy', 'neighbor'])].join('\n')
+  }
+
+  /**
+   * Once gobgpd shows the new policies (the SIGHUP is handled asynchronously), offer every
+   * route to every peer again: an outbound soft reset, which resets no session. Routes the
+   * new policy accepts or marks differently (a new pool, communities) go out; see
+   * docs/backends.md for what gobgpd does not withdraw this way.
+   */
+  private async resendUnderNewPolicy(before: string): Promise<void> {
+    const deadline = Date.now() + 10_000
+    while ((await this.policyDump()) === before && Date.now() < deadline) await sleep(100)
+    await this.opts.cli.run(['neighbor', 'all', 'softresetout'])
   }
 }
 

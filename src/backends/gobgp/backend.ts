@@ -16,6 +16,12 @@ import { Originator, type Originated } from './originator.js'
 import { gobgpReaders } from './readers.js'
 import { localBlocks, originatedPrefixes, renderGobgpConfig } from './render.js'
 
+/** Polls gobgpd's API for up to 30 s (the originator's own retries take over after that). */
+async function untilAnswering(cli: GobgpCli): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while (!(await cli.answers()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+}
+
 /** gobgpd could not tell its version, or it cannot be run. */
 export class GobgpVersionError extends Error {
   override readonly name = 'GobgpVersionError'
@@ -138,8 +144,9 @@ export function startGobgpRuntime(ctx: { paths: Paths; log: Logger; install: Gob
     daemonStarted(name) {
       if (name !== 'gobgpd') return
       void reloader.daemonStarted()
-      // A (re)started gobgpd has an empty RIB: originate again.
-      originator.kick()
+      // A (re)started gobgpd has an empty RIB: originate again, as soon as its API answers
+      // (it is spawned, not yet listening, when the supervisor says so).
+      void untilAnswering(cli).then(() => originator.kick())
       if (kernel === undefined) {
         kernel = ctx.kernel({ cli, log: ctx.log.child({ component: 'kernel-routes' }) })
         if (applied !== undefined) kernel.setLocalBlocks(applied.blocks)

@@ -58,11 +58,16 @@ export class Originator {
   /** The routes to originate from now on. */
   set(wanted: Originated): void {
     this.wanted = wanted
-    this.kick()
+    this.run()
   }
 
-  /** Reconcile again (gobgpd restarted). */
+  /** Reconcile again now (gobgpd restarted and answers): a fresh attempt, the backoff starts over. */
   kick(): void {
+    this.attempts = 0
+    this.run()
+  }
+
+  private run(): void {
     if (this.stopped || this.wanted === undefined) return
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
@@ -99,7 +104,7 @@ export class Originator {
         const delay = retryDelayMs(RETRY, this.attempts)
         const quiet = err instanceof GobgpCliError && err.unavailable
         this.log[quiet ? 'info' : 'warn']({ err: (err as Error).message, retryInMs: delay }, 'originating this node\'s routes in gobgpd failed; retrying')
-        if (!this.stopped && !this.again) this.timer = setTimeout(() => this.kick(), delay)
+        if (!this.stopped && !this.again) this.timer = setTimeout(() => this.run(), delay)
         return
       }
     } while (this.again && !this.stopped)

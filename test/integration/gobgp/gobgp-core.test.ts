@@ -264,6 +264,17 @@ t.test('GoBGP backend against BIRD 1.6: sessions, policy, apply invariants, orig
     t.same(events, [], "B's log shows no session event")
   })
 
+  await t.test('an export policy change reaches routes already advertised, without a session reset', async (t) => {
+    const since = (await protocolDetails(control.v4, ON_B.v4)).since
+    const r = await change(() => put(resource('BGPConfiguration', 'default', { prefixAdvertisements: [{ cidr: BLOCK_V4, communities: ['65000:100'] }] })))
+    t.match(r.v4, { result: 'applied', reload: 'reconfigured' }, 'applied')
+    // gobgpd soft-resets only inbound on SIGHUP: the community shows only after the outbound soft reset
+    await pollUntil('B to see the community on A\'s block', async () =>
+      (await control.v4.request(`show route ${BLOCK_V4} all`)).lines.some((l) => /BGP\.community:.*\(65000,100\)/.test(l.text)), { timeoutMs: 30_000, intervalMs: 250 })
+    t.pass('the block carries the community')
+    t.same((await protocolDetails(control.v4, ON_B.v4)).since, since, `${ON_B.v4} since unchanged`)
+  })
+
   await t.test('a new block is advertised; released, it is withdrawn at the peer', async (t) => {
     const extra = `192.168.${NET}.192/26`
     await change(() => affinity('node-a', extra))
