@@ -103,8 +103,10 @@ export class Originator {
         this.attempts++
         const delay = retryDelayMs(RETRY, this.attempts)
         const quiet = err instanceof GobgpCliError && err.unavailable
+        // A newer request (gobgpd answers now, new routes) is tried at once; else after the delay.
+        if (this.again) continue
         this.log[quiet ? 'info' : 'warn']({ err: (err as Error).message, retryInMs: delay }, 'originating this node\'s routes in gobgpd failed; retrying')
-        if (!this.stopped && !this.again) this.timer = setTimeout(() => this.run(), delay)
+        if (!this.stopped) this.timer = setTimeout(() => this.run(), delay)
         return
       }
     } while (this.again && !this.stopped)
