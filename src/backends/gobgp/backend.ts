@@ -16,6 +16,23 @@ import { Originator, type Originated } from './originator.js'
 import { gobgpReaders } from './readers.js'
 import { localBlocks, originatedPrefixes, renderGobgpConfig } from './render.js'
 
+/**
+ * What can make the export policy reject a route it accepted before: pools not exported
+ * and each session's BGPFilter export rules. When it changes, this node's routes are
+ * advertised again (see Originator.readvertiseAll).
+ */
+function exportRestrictions(intent: BgpIntent): string {
+  const of = (f: BgpIntent['v4']) =>
+    f.enabled
+      ? {
+          pools: f.pools.filter((p) => !p.exported).map((p) => p.cidr),
+          filters: f.bgpFilters.map((x) => [x.id, x.export ?? []]),
+          peers: f.peers.filter((p) => p.exportFilters.length > 0).map((p) => [p.name, p.exportFilters]),
+        }
+      : null
+  return JSON.stringify([of(intent.v4), of(intent.v6)])
+}
+
 /** Polls gobgpd's API for up to 30 s (the originator's own retries take over after that). */
 async function untilAnswering(cli: GobgpCli): Promise<void> {
   const deadline = Date.now() + 30_000
@@ -112,7 +129,7 @@ export function startGobgpRuntime(ctx: { paths: Paths; log: Logger; install: Gob
   let kernel: KernelProgrammer | undefined
   let kernelStarted: Promise<void> | undefined
   // What the last render wants, kept until its text is in place.
-  let pending: { text: string; originated: Originated; blocks: readonly string[] } | undefined
+  let pending: { text: string; originated: Originated; blocks: readonly string[]; restrictions: string } | undefined
   let applied: typeof pending
 
   const applier: Applier = {
@@ -120,8 +137,10 @@ export function startGobgpRuntime(ctx: { paths: Paths; log: Logger; install: Gob
       const outcome = await fileApplier.apply(text, o)
       // A rejected file leaves gobgpd on the last good one, and its routes as they were.
       if (outcome.result !== 'rejected' && pending?.text === text) {
+        const tightened = applied !== undefined && outcome.result === 'applied' && applied.restrictions !== pending.restrictions
         applied = pending
         originator.set(pending.originated)
+        if (tightened) originator.readvertiseAll()
         kernel?.setLocalBlocks(pending.blocks)
       }
       return outcome
@@ -132,7 +151,7 @@ export function startGobgpRuntime(ctx: { paths: Paths; log: Logger; install: Gob
     originator,
     render(input) {
       const r = renderGobgp(input)
-      pending = { text: r.v4.text, originated: originatedPrefixes(r.intent), blocks: localBlocks(r.intent) }
+      pending = { text: r.v4.text, originated: originatedPrefixes(r.intent), blocks: localBlocks(r.intent), restrictions: exportRestrictions(r.intent) }
       return r
     },
     appliers: { v4: applier, v6: applier },

@@ -49,6 +49,7 @@ export class Originator {
   private timer: NodeJS.Timeout | undefined
   private stopped = false
   private synced: ((ok: true) => void)[] = []
+  private readvertise = false
 
   constructor(
     private readonly cli: GobgpCli,
@@ -58,6 +59,16 @@ export class Originator {
   /** The routes to originate from now on. */
   set(wanted: Originated): void {
     this.wanted = wanted
+    this.run()
+  }
+
+  /**
+   * Withdraw and add every originated route once more: gobgpd does not withdraw a route it
+   * sent when a new export policy rejects it, but a withdrawal followed by an add is
+   * judged by the policy as it is now.
+   */
+  readvertiseAll(): void {
+    this.readvertise = true
     this.run()
   }
 
@@ -114,6 +125,7 @@ export class Originator {
   }
 
   private async reconcile(wanted: Originated): Promise<void> {
+    const readvertise = this.readvertise
     for (const family of [4, 6] as const) {
       const want = new Set(family === 4 ? wanted.v4 : wanted.v6)
       const have = new Set(await localRoutes(this.cli, family))
@@ -126,6 +138,13 @@ export class Originator {
         await this.cli.run(['global', 'rib', 'del', '-a', afi, prefix])
         this.log.info({ prefix }, 'withdrawn from gobgpd')
       }
+      if (!readvertise) continue
+      for (const prefix of [...want].filter((p) => have.has(p))) {
+        await this.cli.run(['global', 'rib', 'del', '-a', afi, prefix])
+        await this.cli.run(['global', 'rib', 'add', '-a', afi, prefix])
+      }
     }
+    if (readvertise) this.log.info('export restrictions changed: this node\'s routes advertised again under the new policy')
+    if (readvertise) this.readvertise = false
   }
 }

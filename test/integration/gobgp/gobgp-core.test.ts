@@ -275,6 +275,19 @@ t.test('GoBGP backend against BIRD 1.6: sessions, policy, apply invariants, orig
     t.same((await protocolDetails(control.v4, ON_B.v4)).since, since, `${ON_B.v4} since unchanged`)
   })
 
+  await t.test('a pool\'s BGP export switched off withdraws this node\'s block in it; on, it comes back', async (t) => {
+    const since = (await protocolDetails(control.v4, ON_B.v4)).since
+    const v4pool = (disableBGPExport: boolean) => resource('IPPool', 'default-ipv4-ippool', { cidr: '192.168.0.0/16', blockSize: 26, ipipMode: 'Never', vxlanMode: 'Never', natOutgoing: true, disableBGPExport })
+    await change(() => put(v4pool(true)))
+    await pollUntil('B to lose A\'s IPv4 block', async () => !(await routesAtB('v4')).includes(BLOCK_V4), { timeoutMs: 30_000, intervalMs: 250 })
+    t.pass('withdrawn, as a BIRD node withdraws it')
+    t.ok((await routesAtB('v6')).includes(BLOCK_V6), 'the IPv6 block (another pool) stays')
+    await change(() => put(v4pool(false)))
+    await pollUntil('B to learn A\'s IPv4 block again', async () => (await routesAtB('v4')).includes(BLOCK_V4), { timeoutMs: 30_000, intervalMs: 250 })
+    t.pass('advertised again')
+    t.same((await protocolDetails(control.v4, ON_B.v4)).since, since, `${ON_B.v4} since unchanged`)
+  })
+
   await t.test('a new block is advertised; released, it is withdrawn at the peer', async (t) => {
     const extra = `192.168.${NET}.192/26`
     await change(() => affinity('node-a', extra))
