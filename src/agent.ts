@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { chooseBirdBackend, type Backend } from './backends/backend.js'
+import { chooseGobgpBackend } from './backends/gobgp/backend.js'
 import type { ApplyOutcome } from './bgp/apply/config-applier.js'
 import { ApplyError, Reconciler } from './bgp/reconciler.js'
 import { watchSecrets } from './bgp/secrets.js'
@@ -23,7 +24,7 @@ export interface AgentOptions {
   readonly nodeName: string
   readonly log: Logger
   /** 'none': register only, render nothing (calico/node's CALICO_NETWORKING_BACKEND=none). */
-  readonly backend: 'bird' | 'none'
+  readonly backend: 'bird' | 'gobgp' | 'none'
   /** false: BIRD is started by someone else (another unit); the agent only renders and reloads. */
   readonly manageBird: boolean
   /**
@@ -36,7 +37,10 @@ export interface AgentOptions {
   readonly routerId?: string
   /** Re-reads flags, env and the client config file, which the agent then watches. */
   readonly reloadSettings?: () => Settings
-  /** The BIRD backend; default: chosen by the version of settings.birdBin (BIRD 1.6 or 2). */
+  /**
+   * The daemon backend; default: for 'bird', chosen by the version of settings.birdBin
+   * (BIRD 1.6 or 2); for 'gobgp', settings.gobgpdBin.
+   */
   readonly birdBackend?: Backend
   /** Called once the first config has been applied (for `node run` detach). */
   readonly onReady?: () => void
@@ -93,7 +97,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
       log.info('networking backend is none: node registered, no BGP daemon configured')
       opts.onReady?.()
     } else {
-      await runBirdBackend(opts, health, stops)
+      await runDaemonBackend(opts, health, stops)
     }
     await abortion(signal)
     log.info('stopping the agent')
@@ -102,13 +106,16 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
   }
 }
 
-async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => Promise<void> | void)[]): Promise<void> {
+async function runDaemonBackend(opts: AgentOptions, health: Health, stops: (() => Promise<void> | void)[]): Promise<void> {
   const { settings, log, nodeName } = opts
   const { paths } = settings
-  const backend = opts.birdBackend ?? (await chooseBirdBackend(settings.birdBin))
-  log.info({ backend: backend.name, version: backend.install.version, bird: backend.install.bird }, 'BIRD backend chosen')
+  const backend =
+    opts.birdBackend ??
+    (opts.backend === 'gobgp' ? await chooseGobgpBackend(settings.gobgpdBin, settings.gobgpBin) : await chooseBirdBackend(settings.birdBin))
+  const { install } = backend
+  log.info({ backend: backend.name, version: install.version, daemon: install.generation === 'gobgp' ? install.gobgpd : install.bird }, 'BGP backend chosen')
   const runtime = backend.start({ paths, log })
-  stops.push(() => runtime.close())
+  stops.push(() => runtime.close({ keepRoutes: (opts.birdStop ?? 'graceful-restart') === 'graceful-restart' }))
   for (const dir of [...runtime.configDirs, paths.runDir, paths.templateOverrideDir]) {
     await mkdir(dir, { recursive: true })
   }
@@ -153,6 +160,7 @@ async function runBirdBackend(opts: AgentOptions, health: Health, stops: (() => 
       : { manage: false, daemons: runtime.daemons, log },
   )
   const detachRestarts = reportBirdRestarts(supervisor, health)
+  if (runtime.daemonStarted !== undefined) supervisor.on('started', (name) => runtime.daemonStarted?.(name))
   supervisor.start()
   // A drained node has already moved its traffic away: it closes its sessions (peers
   // withdraw at once) rather than leave stale routes behind through graceful restart.

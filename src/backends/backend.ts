@@ -4,7 +4,7 @@ import { execa } from 'execa'
 import type { Applier } from '../bgp/reconciler.js'
 import type { RenderedConfigs, RenderInput } from '../bgp/render-configs.js'
 import type { BirdControl } from '../bird/control/index.js'
-import type { BirdDaemonSpec } from '../bird/supervisor/daemons.js'
+import type { BirdDaemonName, BirdDaemonSpec } from '../bird/supervisor/daemons.js'
 import type { Logger } from '../log.js'
 import type { Paths } from '../settings/paths.js'
 import type { FamilyReader } from '../status/family-reader.js'
@@ -14,7 +14,7 @@ import type { FamilyReader } from '../status/family-reader.js'
  * its templates and render, its check/apply/reload, its daemons, and the translation of
  * its replies into the shared status model; the agent only wires what it returns.
  */
-export type BackendName = 'bird1' | 'bird2'
+export type BackendName = 'bird1' | 'bird2' | 'gobgp'
 
 /** What rendering needs besides the templates, which the backend holds itself. */
 export type BackendRenderInput = Omit<RenderInput, 'templates'>
@@ -34,12 +34,15 @@ export interface BackendRuntime {
   readonly configDirs: readonly string[]
   /** Calls `onChange` after the operator's template overrides changed and still compile. */
   watchTemplates(onChange: () => void): void
-  close(): Promise<void>
+  /** The supervisor saw one of `daemons` start (or, unmanaged, answer): GoBGP originates its routes again. */
+  daemonStarted?(name: BirdDaemonName): void
+  /** keepRoutes: the daemons stopped gracefully (agent restart), so routes stay in the kernel. */
+  close(opts?: { readonly keepRoutes: boolean }): Promise<void>
 }
 
 export interface Backend {
   readonly name: BackendName
-  readonly install: BirdInstall
+  readonly install: BirdInstall | GobgpInstall
   start(ctx: { readonly paths: Paths; readonly log: Logger; readonly controls?: ControlFactory }): BackendRuntime
   /**
    * `falconer bird config`: the file(s) the agent would write now. BIRD 1.6 has one per
@@ -61,6 +64,15 @@ export interface BirdInstall {
   readonly birdc: string
   /** BIRD 1.6's IPv6 daemon, beside `bird`. */
   readonly bird6?: string
+}
+
+/** The gobgpd (and its `gobgp` client) the GoBGP backend drives. */
+export interface GobgpInstall {
+  readonly generation: 'gobgp'
+  /** As gobgpd printed it: "3.10.0". */
+  readonly version: string
+  readonly gobgpd: string
+  readonly gobgp: string
 }
 
 /** The BIRD executable could not tell its version, or it is one falconer cannot drive. */

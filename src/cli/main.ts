@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { VERSION } from '../version.js'
 import { registerApplyCommands } from './commands/apply.js'
-import { registerBirdCommands } from './commands/bird.js'
+import { registerBirdCommands, registerGobgpCommands } from './commands/bird.js'
 import { registerCompletionCommand } from './completion.js'
 import { registerConfigCommands } from './commands/config.js'
 import { registerDeleteCommand } from './commands/delete.js'
@@ -43,6 +43,7 @@ export function buildProgram(): Command {
   registerPatchCommand(program)
   registerNodeCommands(program)
   registerBirdCommands(program)
+  registerGobgpCommands(program)
   registerCompletionCommand(program)
   registerIpamCommands(program)
   registerUnsupportedCommands(program)

@@ -35,6 +35,9 @@ export interface Settings {
    * `birdc` and BIRD 1.6's `bird6` are looked up beside it.
    */
   readonly birdBin: string
+  /** The GoBGP backend's daemon and client (FALCONER_GOBGPD_BIN, FALCONER_GOBGP_BIN; default on PATH). */
+  readonly gobgpdBin: string
+  readonly gobgpBin: string
 }
 
 /** What the CLI passes in; every field optional (commander leaves absent flags undefined). */
@@ -88,6 +91,8 @@ export function loadSettings(flags: SettingsFlags = {}, env: Env = process.env, 
     logLevel: parseLogLevel(flags.logLevel ?? env.FALCONER_LOG_LEVEL ?? 'info'),
     health: healthSettings(env),
     birdBin: birdBin(flags.birdBin ?? env.FALCONER_BIRD_BIN),
+    gobgpdBin: executable(env.FALCONER_GOBGPD_BIN, 'gobgpd', 'FALCONER_GOBGPD_BIN'),
+    gobgpBin: executable(env.FALCONER_GOBGP_BIN, 'gobgp', 'FALCONER_GOBGP_BIN'),
   }
 }
 
@@ -100,6 +105,12 @@ function agentSource(hasEnv: boolean, file: string | undefined, flagFile: string
 function birdBin(value: string | undefined): string {
   if (value === undefined || value === '') return 'bird'
   if (value.trim() !== value || /[\0\n]/.test(value)) throw new SettingsError(`BIRD executable "${value}" (--bird-bin / FALCONER_BIRD_BIN): not a file name`)
+  return value
+}
+
+function executable(value: string | undefined, fallback: string, name: string): string {
+  if (value === undefined || value === '') return fallback
+  if (value.trim() !== value || /[\0\n]/.test(value)) throw new SettingsError(`${name}="${value}": not a file name`)
   return value
 }
 

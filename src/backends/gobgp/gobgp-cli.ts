@@ -54,6 +54,16 @@ export class GobgpCli {
     throw new GobgpCliError(args, text.slice(0, 500), unavailable)
   }
 
+  /** Whether gobgpd answers its API now (`gobgp global`); any failure is "no". */
+  async answers(): Promise<boolean> {
+    try {
+      await this.run(['global'])
+      return true
+    } catch {
+      return false
+    }
+  }
+
   /** `gobgp -j ARGS`, parsed. */
   async json<T = unknown>(args: readonly string[]): Promise<T> {
     const out = await this.run(['-j', ...args])

@@ -30,11 +30,13 @@ export class ConfigRejectedError extends Error {
     readonly stage: 'check' | 'configure',
     readonly detail: string,
     readonly location?: BirdConfigLocation,
+    /** Who refused it: BIRD, or gobgpd for the GoBGP backend. */
+    daemon = 'BIRD',
   ) {
     super(
       location
-        ? `BIRD rejected the config at ${location.file}:${location.line}:${location.column}: ${location.message}`
-        : `BIRD rejected the config (${stage}): ${detail}`,
+        ? `${daemon} rejected the config at ${location.file}:${location.line}:${location.column}: ${location.message}`
+        : `${daemon} rejected the config (${stage}): ${detail}`,
     )
   }
 }

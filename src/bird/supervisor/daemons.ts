@@ -1,8 +1,9 @@
 import type { Paths } from '../../settings/paths.js'
 
-export type BirdDaemonName = 'bird' | 'bird6'
+/** BIRD 1.6's two daemons (BIRD 2 runs as `bird`), and the GoBGP backend's gobgpd. */
+export type BirdDaemonName = 'bird' | 'bird6' | 'gobgpd'
 
-/** Everything needed to run (or find) one BIRD daemon. */
+/** Everything needed to run (or find) one daemon: a BIRD unless `args` says otherwise. */
 export interface BirdDaemonSpec {
   readonly name: BirdDaemonName
   /** Executable, looked up on PATH unless absolute. */
@@ -10,6 +11,19 @@ export interface BirdDaemonSpec {
   readonly config: string
   readonly socket: string
   readonly pidFile: string
+  /** The daemon's arguments; default BIRD's `-f -c CONFIG -s SOCKET -P PIDFILE`. */
+  readonly args?: readonly string[]
+  /** Appended to `args` when the daemon is started again after it had run (gobgpd's `-r`). */
+  readonly restartArgs?: readonly string[]
+  /** The daemon writes no pid file of its own (gobgpd): the supervisor writes the child's pid to `pidFile`. */
+  readonly supervisorWritesPid?: boolean
+  /**
+   * The daemon cannot start while a socket from a run that died is left (gobgpd: "address
+   * already in use"; BIRD replaces it itself): the supervisor removes it before each start.
+   */
+  readonly removeStaleSocket?: boolean
+  /** Unmanaged: whether the daemon answers at `socket` (default: BIRD's `show status`). */
+  readonly probe?: (socketPath: string) => Promise<boolean>
 }
 
 /** bird (IPv4) and bird6 (IPv6) at the Settings paths, in that order. */
@@ -25,9 +39,13 @@ export function birdDaemonSpecs(
   )
 }
 
-/** `bird -f -c CFG -s SOCK -P PID`, behind an optional prefix such as `ip netns exec NS`. */
-export function birdCommand(spec: BirdDaemonSpec, wrap: readonly string[] = []): { file: string; args: string[] } {
-  const argv = [...wrap, spec.binary, '-f', '-c', spec.config, '-s', spec.socket, '-P', spec.pidFile]
+/**
+ * `bird -f -c CFG -s SOCK -P PID` (or the spec's own `args`, plus `restartArgs` on a
+ * restart), behind an optional prefix such as `ip netns exec NS`.
+ */
+export function birdCommand(spec: BirdDaemonSpec, wrap: readonly string[] = [], restart = false): { file: string; args: string[] } {
+  const own = spec.args ?? ['-f', '-c', spec.config, '-s', spec.socket, '-P', spec.pidFile]
+  const argv = [...wrap, spec.binary, ...own, ...(restart ? (spec.restartArgs ?? []) : [])]
   const [file, ...args] = argv as [string, ...string[]]
   return { file, args }
 }

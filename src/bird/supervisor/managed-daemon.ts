@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { chmod, mkdir, rm } from 'node:fs/promises'
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Logger } from '../../log.js'
@@ -80,23 +80,24 @@ export class ManagedDaemon {
       if (!(await awaitConfig(this.spec.config, configPollMs, signal, log, this.spec.name))) return
       if (everStarted) this.current = { ...this.current, restarts: this.current.restarts + 1 }
       const startedAt = Date.now()
-      const exit = await this.runOnce()
+      const exit = await this.runOnce(everStarted)
       everStarted ||= exit.error === undefined
       if (signal.aborted) return
       const step = nextBackoff(backoff, streak, Date.now() - startedAt)
       streak = step.streak
-      log.warn({ daemon: this.spec.name, exit, retryInMs: step.delayMs }, 'BIRD exited; restarting')
+      log.warn({ daemon: this.spec.name, exit, retryInMs: step.delayMs }, `${daemonKind(this.spec)} exited; restarting`)
       if (!(await pause(step.delayMs, signal))) return
     }
   }
 
   /** Spawns the daemon and resolves when it has exited (or failed to start). */
-  private async runOnce(): Promise<DaemonExit> {
+  private async runOnce(restart: boolean): Promise<DaemonExit> {
     const { spec, opts } = this
     await mkdir(dirname(spec.socket), { recursive: true })
     await mkdir(dirname(spec.pidFile), { recursive: true })
     if (this.stopping.signal.aborted) return { code: null, signal: null, at: now(), error: 'stopped before start' }
-    const { file, args } = birdCommand(spec, opts.wrap)
+    if (spec.removeStaleSocket === true) await rm(spec.socket, { force: true })
+    const { file, args } = birdCommand(spec, opts.wrap, restart)
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     this.child = child
     forwardOutput(child, opts.log.child({ daemon: spec.name }))
@@ -113,8 +114,10 @@ export class ManagedDaemon {
       child.once('spawn', () => {
         spawned = true
         this.current = { ...this.current, running: true, pid: child.pid }
-        opts.log.info({ daemon: spec.name, pid: child.pid, config: spec.config }, 'BIRD started')
-        opts.report.started(child.pid)
+        opts.log.info({ daemon: spec.name, pid: child.pid, config: spec.config }, `${daemonKind(spec)} started`)
+        // Written before anyone is told, so a reload that follows finds the pid.
+        if (spec.supervisorWritesPid === true && child.pid !== undefined) void writePid(spec.pidFile, child.pid, opts.log).then(() => opts.report.started(child.pid))
+        else opts.report.started(child.pid)
         void secureSocket(spec.socket, this.stopping.signal, opts.log)
       })
       child.on('error', (err) => {
@@ -159,6 +162,19 @@ function forwardOutput(child: ChildProcess, log: Logger): void {
     createInterface({ input: stream }).on('line', (line) => {
       if (line.trim() !== '') log.info({ bird: line }, 'BIRD output')
     })
+  }
+}
+
+/** How logs name the daemon: BIRD's messages stay as they were. */
+function daemonKind(spec: BirdDaemonSpec): string {
+  return spec.name === 'gobgpd' ? 'gobgpd' : 'BIRD'
+}
+
+async function writePid(file: string, pid: number, log: Logger): Promise<void> {
+  try {
+    await writeFile(file, `${pid}\n`, { mode: 0o644 })
+  } catch (err) {
+    log.warn({ pidFile: file, err: (err as Error).message }, 'cannot write the daemon pid file')
   }
 }
 

@@ -54,7 +54,7 @@ export class ObservedDaemon {
   }
 
   private async probeOnce(): Promise<DaemonState> {
-    const up = await this.opts.probe(this.spec.socket).catch(() => false)
+    const up = await (this.spec.probe ?? this.opts.probe)(this.spec.socket).catch(() => false)
     if (up && !this.current.running) {
       const pid = await readPid(this.spec.pidFile)
       const restarts = this.everUp ? this.current.restarts + 1 : this.current.restarts

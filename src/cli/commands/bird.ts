@@ -16,3 +16,14 @@ export function registerBirdCommands(program: Command): void {
     .option('--router-id <ID>', 'router id: an IPv4 address or "hash" (env CALICO_ROUTER_ID)')
     .action(lazy(() => import('../bird.js'), 'birdConfig'))
 }
+
+/** `falconer gobgp config`: the GoBGP backend's sibling of `bird config`. */
+export function registerGobgpCommands(program: Command): void {
+  const gobgp = program.command('gobgp').description('inspect the gobgpd configuration falconer renders (--backend=gobgp)')
+  gobgp
+    .command('config')
+    .description('print the gobgpd.toml that would be rendered now from the datastore (one file for both families)')
+    .option('--node <NAME>', 'render for this node (default: this host\'s node name)')
+    .option('--router-id <ID>', 'router id: an IPv4 address or "hash" (env CALICO_ROUTER_ID)')
+    .action(lazy(() => import('../bird.js'), 'gobgpConfig'))
+}

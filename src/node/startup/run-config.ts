@@ -60,7 +60,7 @@ export type RunMode =
   /** The default: start the agent in the background and wait until it is ready. */
   | { readonly kind: 'detach' }
 
-export type Backend = 'bird' | 'none'
+export type Backend = 'bird' | 'gobgp' | 'none'
 
 export type DefaultPools =
   | { readonly create: false }
@@ -172,9 +172,8 @@ function parseMode(flags: NodeRunFlags): RunMode {
 function parseBackend(v: { value: string; from: Origin } | undefined): Backend {
   if (v === undefined) return 'bird'
   const b = v.value.toLowerCase()
-  if (b === 'bird' || b === 'none') return b
-  if (b === 'gobgp') throw new NodeRunConfigError(`${v.from}=gobgp: the GoBGP backend is not available in falconer (use bird or none)`)
-  throw new NodeRunConfigError(`${v.from}: unknown backend '${v.value}' (expected bird or none)`)
+  if (b === 'bird' || b === 'gobgp' || b === 'none') return b
+  throw new NodeRunConfigError(`${v.from}: unknown backend '${v.value}' (expected bird, gobgp or none)`)
 }
 
 function parseAddressSetting(v: { value: string; from: Origin } | undefined, family: IPFamily): AddressSetting {

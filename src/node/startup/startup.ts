@@ -111,7 +111,7 @@ export async function runStartup(input: StartupInput, deps: StartupDeps, say: Sa
     }
 
     // In policy-only mode (backend none) calico/node leaves the BGP AS alone.
-    const as = config.backend === 'bird' ? decideAsNumber(config.asNumber, existing?.spec.bgp?.asNumber) : undefined
+    const as = config.backend !== 'none' ? decideAsNumber(config.asNumber, existing?.spec.bgp?.asNumber) : undefined
     if (as !== undefined) say(as.line)
 
     const { node } = await registerNode(store, nodeName, {

@@ -77,7 +77,7 @@ t.test('refused flags exit 1 with one clear line', async (t) => {
     [['--libnetwork'], 'falconer runs without Docker: --libnetwork is not supported'],
     [['--no-pull'], 'falconer runs without Docker: --no-pull is not supported'],
     [['--disable-docker-networking'], 'falconer runs without Docker: --disable-docker-networking is not supported'],
-    [['--backend=gobgp'], '--backend=gobgp: the GoBGP backend is not available in falconer (use bird or none)'],
+    [['--backend=frr'], "--backend: unknown backend 'frr' (expected bird, gobgp or none)"],
   ] as const) {
     const r = await runCli(['node', 'run', ...args, '--dryrun'])
     t.equal(r.code, 1, args.join(' '))

@@ -118,12 +118,10 @@ t.test('Docker-only flags are refused by name', async (t) => {
 })
 
 t.test('backends', async (t) => {
-  t.equal(message(() => resolveNodeRunConfig({ backend: 'gobgp' }, {})), '--backend=gobgp: the GoBGP backend is not available in falconer (use bird or none)')
-  t.equal(
-    message(() => resolveNodeRunConfig({}, { CALICO_NETWORKING_BACKEND: 'gobgp' })),
-    'CALICO_NETWORKING_BACKEND=gobgp: the GoBGP backend is not available in falconer (use bird or none)',
-  )
-  t.equal(message(() => resolveNodeRunConfig({ backend: 'vxlan' }, {})), "--backend: unknown backend 'vxlan' (expected bird or none)")
+  t.equal(resolveNodeRunConfig({ backend: 'gobgp' }, {}).backend, 'gobgp')
+  t.equal(resolveNodeRunConfig({}, { CALICO_NETWORKING_BACKEND: 'GoBGP' }).backend, 'gobgp')
+  t.equal(resolveNodeRunConfig({}, {}).backend, 'bird')
+  t.equal(message(() => resolveNodeRunConfig({ backend: 'vxlan' }, {})), "--backend: unknown backend 'vxlan' (expected bird, gobgp or none)")
 })
 
 t.test('default pools: flag, NO_DEFAULT_POOLS, CIDRs', async (t) => {

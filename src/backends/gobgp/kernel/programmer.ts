@@ -68,21 +68,11 @@ export class KernelRouteError extends Error {
   }
 }
 
-/** The shared interface, plus what the BIRD kernel filter also keeps out of the kernel. */
-export interface GobgpKernelProgrammer extends KernelProgrammer {
-  /**
-   * Ranges whose routes are never programmed though gobgpd learned them (`net ~ RANGE`):
-   * the intent's service addresses and the pools with `programKernel` false, as the BIRD
-   * backends' `calico_kernel_programming` filter rejects them. Default none.
-   */
-  setUnprogrammedRanges(cidrs: readonly string[]): void
-}
-
-export function createKernelProgrammer(opts: KernelProgrammerOptions): GobgpKernelProgrammer {
+export function createKernelProgrammer(opts: KernelProgrammerOptions): KernelProgrammer {
   return new Programmer(opts)
 }
 
-class Programmer implements GobgpKernelProgrammer {
+class Programmer implements KernelProgrammer {
   readonly #cli: GobgpCli
   readonly #log: Logger
   readonly #protocol: number
