@@ -30,6 +30,14 @@ export interface DatastoreLinkOptions {
 export const DEFAULT_CONNECT_RETRY: RetryPolicy = { initialMs: 1_000, maxMs: 30_000 }
 
 /**
+ * How long the client config must keep its size before it is read. A save truncates, then
+ * writes: read in between, the file is empty, which means the default endpoint, and
+ * chokidar drops a second event within a few ms of the first, so the write that follows
+ * would not be seen at all: the agent would stay on 127.0.0.1:2379 until the next save.
+ */
+const WRITE_SETTLE_MS = 500
+
+/**
  * The agent's connection to etcd: a store, the syncer on its client, and whatever else
  * needs the store. chokidar watches the client config file; when the datastore settings in
  * it change, the connection is rebuilt. A connection that cannot be made with the new
@@ -55,7 +63,10 @@ export class DatastoreLink {
     await this.connect(this.datastore)
     const reload = this.opts.reloadSettings
     if (!reload) return
-    this.watcher = watch(this.opts.settings.paths.clientConfig, { ignoreInitial: true })
+    this.watcher = watch(this.opts.settings.paths.clientConfig, {
+      ignoreInitial: true,
+      awaitWriteFinish: { stabilityThreshold: WRITE_SETTLE_MS, pollInterval: 50 },
+    })
     this.watcher.on('all', () => this.serially(() => this.onConfigChange(reload)))
     this.watcher.on('error', (err) => this.opts.log.warn({ err }, 'client config watch failed'))
   }
@@ -83,7 +94,10 @@ export class DatastoreLink {
       return
     }
     const same = isDeepStrictEqual(next, this.datastore)
-    if (same && this.current) return
+    if (same && this.current) {
+      this.opts.log.debug({ endpoints: next.endpoints }, 'client config saved; datastore settings unchanged')
+      return
+    }
     // a save while not connected (same or new settings) is a reason to try again now
     this.cancelRetry()
     this.failures = 0

@@ -68,8 +68,12 @@ t.test('a hung BIRD: calls time out, health says so, node status answers, SIGCON
   const pids = await birdPids(n1)
   t.ok(pids.every((p) => p !== undefined), `node-1 runs bird and bird6 (${pids.join(', ')})`)
   const restartsBefore = await restartsCounted(n1)
-  t.equal((await lab.health(n1, 'liveness')).code, 200, 'liveness 200 before')
-  await lab.waitFor('node-1 to be ready before the hang', async () => (await lab.health(n1, 'readiness')).code === 200, 120_000, 1_000)
+  // The precondition is awaited, not assumed: BIRD starts only once its first config is
+  // applied, and the agent polls it every 5 s, so a poll just before BIRD started leaves
+  // health saying "not running" until the next one, although the lab is already up.
+  await lab.waitFor('node-1 to be live and ready before the hang', async () =>
+    (await lab.health(n1, 'liveness')).code === 200 && (await lab.health(n1, 'readiness')).code === 200, 120_000, 500)
+  t.pass('liveness and readiness 200 before')
   const agentPid = lab.agentPid(n1)
 
   let resumed = false

@@ -86,15 +86,12 @@ t.test('a switch to an etcd that starts later: not ready meanwhile, BIRD config 
   t.comment(`${failed()} failed attempts before the new etcd came up`)
 })
 
-t.test('saving the same client config again retries at once (no automatic retry due yet)', async (t) => {
-  const [a, b] = [await startEtcd(t), await startEtcd(t)]
-  await seed(a, '10.99.7.50')
-  await seed(b, '10.99.7.60')
-  await b.stop()
+/** The datastore link of one test, on its own client config file (BIRD plays no part). */
+async function startLink(t: Test, etcd: EtcdHandle, peerIP: string) {
   const prefix = await mkdtemp(join(tmpdir(), 'falconer-switch-'))
   t.teardown(() => rm(prefix, { recursive: true, force: true }))
   const cfg = join(prefix, 'calicoctl.cfg')
-  await writeFile(cfg, clientConfig(a.endpoint))
+  await writeFile(cfg, clientConfig(etcd.endpoint))
   const load = () => loadSettings({ prefix, config: cfg }, { FALCONER_DATASTORE_TIMEOUT: '2s' })
   const { log, records } = captureLog()
   const peers: string[][] = []
@@ -103,7 +100,7 @@ t.test('saving the same client config again retries at once (no automatic retry 
     settings: load(),
     reloadSettings: load,
     log,
-    // the next automatic retry is far away: only the save can bring the connection back
+    // the next automatic retry is far away: only a save can bring the connection back
     retry: { initialMs: 600_000, maxMs: 600_000 },
     onSnapshot: (s) => peers.push([...s.bgpPeers.values()].map((p) => p.spec.peerIP ?? '')),
     onStatus: (s) => statuses.push(s),
@@ -111,7 +108,18 @@ t.test('saving the same client config again retries at once (no automatic retry 
   })
   t.teardown(() => link.stop())
   await link.start()
-  await pollUntil('a snapshot from the first etcd', () => peers.at(-1)?.[0] === '10.99.7.50')
+  await pollUntil('a snapshot from the first etcd', () => peers.at(-1)?.[0] === peerIP)
+  /** Endpoints of every switch the link made after its start, in order. */
+  const switches = () => records.filter((r) => r.msg?.startsWith('client config changed')).map((r) => (r as { endpoints?: string[] }).endpoints?.join(','))
+  return { cfg, records: records as { msg?: string }[], peers, statuses, switches }
+}
+
+t.test('saving the same client config again retries at once (no automatic retry due yet)', async (t) => {
+  const [a, b] = [await startEtcd(t), await startEtcd(t)]
+  await seed(a, '10.99.7.50')
+  await seed(b, '10.99.7.60')
+  await b.stop()
+  const { cfg, records, peers, statuses, switches } = await startLink(t, a, '10.99.7.50')
 
   await writeFile(cfg, clientConfig(b.endpoint))
   await pollUntil('a failed connection attempt', () => records.some((r) => r.msg?.startsWith('cannot connect with the new client config')), { timeoutMs: 60_000 })
@@ -122,5 +130,27 @@ t.test('saving the same client config again retries at once (no automatic retry 
   await writeFile(cfg, clientConfig(b.endpoint))
   await pollUntil('a snapshot from the new etcd', () => peers.slice(snapshots).some((p) => p[0] === '10.99.7.60'), { timeoutMs: 60_000 })
   await pollUntil('in sync', () => statuses.at(-1) === 'in-sync')
+  // Only the save can have reconnected: the automatic retry is 10 minutes away, and the
+  // link switched settings once, to the new etcd (a half-written file read as empty would
+  // have been a switch to the default endpoint, and the second save a switch back).
+  t.same(switches(), [b.endpoint], 'one switch, to the new etcd')
   t.ok(records.some((r) => r.msg?.startsWith('client config saved again')), 'the save was taken as a reason to retry')
+})
+
+t.test('a client config caught half-written is not read: saving it repeatedly never drops the connection', async (t) => {
+  // writeFile truncates, then writes: a watcher event between the two would read an empty
+  // file, that is no etcdEndpoints, that is the default endpoint (another etcd, or none),
+  // and the write's own event, a few ms later, would be dropped by the watcher.
+  const a = await startEtcd(t)
+  await seed(a, '10.99.7.50')
+  const { cfg, records, statuses, switches } = await startLink(t, a, '10.99.7.50')
+  const SAVES = 20
+  for (let i = 0; i < SAVES; i++) {
+    const seen = records.length
+    await writeFile(cfg, clientConfig(a.endpoint))
+    await pollUntil(`save ${i + 1} handled`, () => records.slice(seen).some((r) => r.msg?.startsWith('client config')))
+  }
+  t.same(switches(), [], `no switch after ${SAVES} saves of the same file`)
+  t.notOk(statuses.includes('disconnected'), 'never disconnected')
+  t.equal(statuses.at(-1), 'in-sync', 'still in sync')
 })
