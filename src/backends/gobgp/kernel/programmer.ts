@@ -53,7 +53,7 @@ export interface KernelProgrammerOptions {
   readonly retry?: RetryPolicy
 }
 
-export const FALCONER_ROUTE_PROTOCOL = 186
+export const ROUTE_PROTOCOL = 186
 
 const SETTLE_CHECK_MS = 1_000
 
@@ -103,7 +103,7 @@ class Programmer implements KernelProgrammer {
   constructor(opts: KernelProgrammerOptions) {
     this.#cli = opts.cli
     this.#log = opts.log
-    this.#protocol = opts.protocol ?? FALCONER_ROUTE_PROTOCOL
+    this.#protocol = opts.protocol ?? ROUTE_PROTOCOL
     this.#prefix = opts.commandPrefix ?? []
     this.#resyncMs = opts.resyncMs ?? 30_000
     this.#settleMaxMs = opts.settleMaxMs ?? 120_000
