@@ -77,6 +77,8 @@ export type LabBackend = 'bird1' | 'bird2' | 'gobgp'
 
 /** The kernel routing protocol falconer's GoBGP backend programs routes under. */
 export const GOBGP_ROUTE_PROTOCOL = 186
+/** How `ip` may print protocol 186: by number, or by the name an rt_protos file gives it. */
+export const GOBGP_ROUTE_PROTOCOL_NAMES: readonly string[] = [String(GOBGP_ROUTE_PROTOCOL), 'bgp', 'falconer']
 
 export interface LabNode {
   readonly plan: NodePlan
@@ -788,11 +790,12 @@ export class Lab {
 
   /**
    * The kernel routes the node's BGP speaker put there: `proto bird` on a BIRD node, proto
-   * 186 (falconer's) on a GoBGP node, where `ip` names it `falconer` if /etc/iproute2 says so.
+   * 186 (falconer's) on a GoBGP node, which `ip` prints under the name /etc/iproute2 gives
+   * it, if any (Debian's rt_protos calls 186 `bgp`).
    */
   async programmedRoutes(node: LabNode, family: Family): Promise<KernelRoute[]> {
     const all = await this.kernelRoutes(node, family)
-    const mine = node.backend === 'gobgp' ? [String(GOBGP_ROUTE_PROTOCOL), 'falconer'] : ['bird']
+    const mine = node.backend === 'gobgp' ? GOBGP_ROUTE_PROTOCOL_NAMES : ['bird']
     return all.filter((r) => r.protocol !== undefined && mine.includes(r.protocol))
   }
 

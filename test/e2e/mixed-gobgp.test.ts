@@ -7,7 +7,7 @@
 // block released is withdrawn everywhere.
 import t from 'tap'
 import { canonicalCidr } from '../../scripts/lab/topology.js'
-import { GOBGP_ROUTE_PROTOCOL } from '../../scripts/lab/lab.js'
+import { GOBGP_ROUTE_PROTOCOL, GOBGP_ROUTE_PROTOCOL_NAMES } from '../../scripts/lab/lab.js'
 import { allBlocks, pause, peersOf, startLab, topology, waitEstablished, waitMeshRoutes, waitTorRoutes, type Lab, type LabNode, type NodeStatus } from '../helpers/lab.js'
 import { requireBird2 } from '../helpers/bird2.js'
 
@@ -93,7 +93,7 @@ t.test('kernel routes between all three speakers, and the ToR holds every block'
     for (const block of own) {
       const r = all.find((k) => canonicalCidr(k.dst) === block)
       t.equal(r?.type, 'blackhole', `node-3 blackholes its own ${block}`)
-      t.ok(r?.protocol === String(GOBGP_ROUTE_PROTOCOL) || r?.protocol === 'falconer', `under protocol ${GOBGP_ROUTE_PROTOCOL}`)
+      t.ok(r?.protocol !== undefined && GOBGP_ROUTE_PROTOCOL_NAMES.includes(r.protocol), `under protocol ${GOBGP_ROUTE_PROTOCOL} (${r?.protocol})`)
     }
     t.equal(all.filter((k) => k.protocol === 'bird').length, 0, `node-3 IPv${family}: no proto bird route`)
   }
