@@ -18,20 +18,22 @@ import { createKernelProgrammer } from './kernel/programmer.js'
 import { localBlocks, originatedPrefixes, renderGobgpConfig, unprogrammedRanges } from './render.js'
 
 /**
- * What can make the export policy reject a route it accepted before: pools not exported
- * and each session's BGPFilter export rules. When it changes, this node's routes are
- * advertised again (see Originator.readvertiseAll).
+ * What can make the export policy reject, towards some peer, a route it accepted before:
+ * each session's BGPFilter export rules, per family. When a family's changes, this node's
+ * routes of that family are advertised again (see Originator.readvertise). Pools with
+ * disableBGPExport are not here: their blocks are simply not originated.
  */
-function exportRestrictions(intent: BgpIntent): string {
+function exportRestrictions(intent: BgpIntent): Record<'v4' | 'v6', string> {
   const of = (f: BgpIntent['v4']) =>
-    f.enabled
-      ? {
-          pools: f.pools.filter((p) => !p.exported).map((p) => p.cidr),
-          filters: f.bgpFilters.map((x) => [x.id, x.export ?? []]),
-          peers: f.peers.filter((p) => p.exportFilters.length > 0).map((p) => [p.name, p.exportFilters]),
-        }
-      : null
-  return JSON.stringify([of(intent.v4), of(intent.v6)])
+    JSON.stringify(
+      f.enabled
+        ? {
+            filters: f.bgpFilters.map((x) => [x.id, x.export ?? []]),
+            peers: f.peers.filter((p) => p.exportFilters.length > 0).map((p) => [p.name, p.exportFilters]),
+          }
+        : null,
+    )
+  return { v4: of(intent.v4), v6: of(intent.v6) }
 }
 
 /** Polls gobgpd's API for up to 30 s (the originator's own retries take over after that). */
@@ -130,7 +132,7 @@ export function startGobgpRuntime(ctx: { paths: Paths; log: Logger; install: Gob
   let kernel: KernelProgrammer | undefined
   let kernelStarted: Promise<void> | undefined
   // What the last render wants, kept until its text is in place.
-  let pending: { text: string; originated: Originated; blocks: readonly string[]; unprogrammed: readonly string[]; restrictions: string } | undefined
+  let pending: { text: string; originated: Originated; blocks: readonly string[]; unprogrammed: readonly string[]; restrictions: Record<'v4' | 'v6', string> } | undefined
   let applied: typeof pending
 
   const applier: Applier = {
@@ -138,10 +140,11 @@ export function startGobgpRuntime(ctx: { paths: Paths; log: Logger; install: Gob
       const outcome = await fileApplier.apply(text, o)
       // A rejected file leaves gobgpd on the last good one, and its routes as they were.
       if (outcome.result !== 'rejected' && pending?.text === text) {
-        const tightened = applied !== undefined && outcome.result === 'applied' && applied.restrictions !== pending.restrictions
+        const before = applied
+        const tightened = before === undefined || outcome.result !== 'applied' ? [] : ([4, 6] as const).filter((f) => before.restrictions[`v${f}`] !== pending!.restrictions[`v${f}`])
         applied = pending
         originator.set(pending.originated)
-        if (tightened) originator.readvertiseAll()
+        if (tightened.length > 0) originator.readvertise(tightened)
         kernel?.setLocalBlocks(pending.blocks)
         kernel?.setUnprogrammedRanges(pending.unprogrammed)
       }

@@ -49,7 +49,7 @@ export class Originator {
   private timer: NodeJS.Timeout | undefined
   private stopped = false
   private synced: ((ok: true) => void)[] = []
-  private readvertise = false
+  private readonly readvertising = new Set<4 | 6>()
 
   constructor(
     private readonly cli: GobgpCli,
@@ -63,12 +63,13 @@ export class Originator {
   }
 
   /**
-   * Withdraw and add every originated route once more: gobgpd does not withdraw a route it
-   * sent when a new export policy rejects it, but a withdrawal followed by an add is
-   * judged by the policy as it is now.
+   * Withdraw and add every originated route of these families once more: gobgpd (3.x) does
+   * not withdraw a route it sent when a new export policy rejects it (its outbound soft
+   * reset sends only what is accepted), but a withdrawal followed by an add is judged by
+   * the policy as it is now. Only the families whose export rules changed pay for it.
    */
-  readvertiseAll(): void {
-    this.readvertise = true
+  readvertise(families: readonly (4 | 6)[]): void {
+    for (const f of families) this.readvertising.add(f)
     this.run()
   }
 
@@ -125,7 +126,7 @@ export class Originator {
   }
 
   private async reconcile(wanted: Originated): Promise<void> {
-    const readvertise = this.readvertise
+    const readvertise = new Set(this.readvertising)
     for (const family of [4, 6] as const) {
       const want = new Set(family === 4 ? wanted.v4 : wanted.v6)
       const have = new Set(await localRoutes(this.cli, family))
@@ -138,13 +139,13 @@ export class Originator {
         await this.cli.run(['global', 'rib', 'del', '-a', afi, prefix])
         this.log.info({ prefix }, 'withdrawn from gobgpd')
       }
-      if (!readvertise) continue
+      if (!readvertise.has(family)) continue
       for (const prefix of [...want].filter((p) => have.has(p))) {
         await this.cli.run(['global', 'rib', 'del', '-a', afi, prefix])
         await this.cli.run(['global', 'rib', 'add', '-a', afi, prefix])
       }
+      this.readvertising.delete(family)
+      this.log.info({ family }, 'export restrictions changed: this node\'s routes advertised again under the new policy')
     }
-    if (readvertise) this.log.info('export restrictions changed: this node\'s routes advertised again under the new policy')
-    if (readvertise) this.readvertise = false
   }
 }

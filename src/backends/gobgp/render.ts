@@ -1,3 +1,4 @@
+import { cidrContains } from '../../api/validate/ip.js'
 import { resourceKey } from '../../bgp/intent/keys.js'
 import type { BgpFilterIntent, BgpFilterRuleIntent, BgpIntent, EnabledFamily, Family, PeerIntent, Problem } from '../../bgp/intent/types.js'
 import { tomlString, tomlTable, type TomlValue } from './toml.js'
@@ -343,7 +344,14 @@ function neighbor(peer: PeerIntent, f: EnabledFamily, family: Family, heldDown: 
  * ranges, the routes BIRD's static protocol makes. Pools are exported, not originated.
  */
 export function originatedPrefixes(intent: BgpIntent): { readonly v4: readonly string[]; readonly v6: readonly string[] } {
-  const of = (f: BgpIntent['v4']) => (f.enabled ? [...new Set([...f.blocks, ...f.serviceAddresses])].sort() : [])
+  const of = (f: BgpIntent['v4']) => {
+    if (!f.enabled) return []
+    // A block in a pool with disableBGPExport goes to no peer: not originating it at all
+    // makes switching the pool's export a withdrawal (or an add) of exactly those blocks.
+    const unexported = f.pools.filter((p) => !p.exported).map((p) => p.cidr)
+    const blocks = f.blocks.filter((b) => !unexported.some((pool) => cidrContains(pool, b)))
+    return [...new Set([...blocks, ...f.serviceAddresses])].sort()
+  }
   return { v4: of(intent.v4), v6: of(intent.v6) }
 }
 

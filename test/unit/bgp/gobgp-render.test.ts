@@ -2,7 +2,7 @@ import t from 'tap'
 import { buildIntent } from '../../../src/bgp/intent/index.js'
 import { globalSection } from '../../../src/backends/gobgp/apply.js'
 import { localBlocks, originatedPrefixes, renderGobgpConfig } from '../../../src/backends/gobgp/render.js'
-import { bgpConfig, bgpFilter, blocksOf, defaultPools, peer, snapshot, threeNodes } from './builders.js'
+import { bgpConfig, bgpFilter, blocksOf, defaultPools, peer, pool, snapshot, threeNodes } from './builders.js'
 
 /** What the gobgpd TOML must say beyond the goldens: per-session isolation, refusals, translation. */
 
@@ -89,4 +89,13 @@ t.test('origination: blocks and service ranges; the kernel gets blocks only', as
   t.same(o.v4, [...intent.v4.blocks, '10.96.0.0/12'].sort())
   t.same(o.v6, intent.v6.blocks)
   t.same(localBlocks(intent), [...intent.v4.blocks, ...intent.v6.blocks])
+})
+
+t.test('a block in a pool with disableBGPExport is not originated; the kernel still blackholes it', async (t) => {
+  const pools = [pool('default-ipv4-ippool', { cidr: '10.99.128.0/17', blockSize: 26, disableBGPExport: true }), pool('default-ipv6-ippool', { cidr: 'fd99:100::/48', blockSize: 122 })]
+  const intent = buildIntent({ nodeName: 'node-1', snapshot: snapshot({ ...base, pools }) })
+  const o = originatedPrefixes(intent)
+  t.same(o.v4, [], 'the IPv4 block is not originated')
+  t.same(o.v6, ['fd99:100:0:1::/122'], 'the IPv6 block (another pool) is')
+  t.same(localBlocks(intent), ['10.99.129.0/26', 'fd99:100:0:1::/122'], 'both blackholed')
 })
