@@ -48,7 +48,14 @@ export function evaluateLiveness(s: HealthState, now: number, t: HealthThreshold
     silentFor <= t.heartbeatTimeoutMs
       ? { ok: true, detail: 'agent loop alive' }
       : { ok: false, detail: `no agent heartbeat for ${Math.round(silentFor / 1000)}s` }
-  for (const [family, entry] of sortedFamilies(s)) checks[daemonOf(family)] = answering(entry, now, t)
+  for (const [family, entry] of sortedFamilies(s)) {
+    const alive = answering(entry, now, t)
+    // BIRD starts only once a first config is in place. Until then (no initial sync yet, or
+    // every config so far rejected) a silent control socket is expected, and the agent
+    // retries on its own: failing liveness would only make systemd's watchdog restart it in
+    // a loop. Readiness still says why the node does not route.
+    checks[daemonOf(family)] = alive.ok || s.configApplied ? alive : { ok: true, detail: `not started yet: no config applied (${alive.detail})` }
+  }
   return report(checks)
 }
 

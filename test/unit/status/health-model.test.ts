@@ -37,6 +37,16 @@ t.test('liveness: heartbeat and every sampled daemon answering', async (t) => {
   t.equal(evaluateLiveness(state({}, []), NOW, thresholds).ok, true, 'no daemon run: only the heartbeat')
 })
 
+t.test('liveness: a BIRD not started yet (no config applied) is not a reason to restart the agent', async (t) => {
+  const silent: BirdSample = { answering: false, reason: 'connect ENOENT bird.ctl' }
+  const before = evaluateLiveness(state({ configApplied: false, synced: false }, [[4, silent], [6, silent]]), NOW, thresholds)
+  t.equal(before.ok, true, 'live while waiting for the first config')
+  t.same(before.checks.bird, { ok: true, detail: 'not started yet: no config applied (connect ENOENT bird.ctl)' })
+  t.equal(evaluateReadiness(state({ configApplied: false, synced: false }, [[4, silent], [6, silent]]), NOW, thresholds).ok, false, 'and not ready')
+  t.equal(evaluateLiveness(state({ configApplied: true }, [[4, silent]]), NOW, thresholds).ok, false, 'once a config was applied, a silent BIRD fails liveness')
+  t.equal(evaluateLiveness(state({ configApplied: false, lastHeartbeat: NOW - 60_001 }, [[4, silent]]), NOW, thresholds).ok, false, 'a dead agent loop still fails it')
+})
+
 t.test('readiness: synced, applied, BIRD polled', async (t) => {
   t.equal(evaluateReadiness(state(), NOW, thresholds).ok, true, 'no peers configured: ready')
   t.same(evaluateReadiness(state({ synced: false }), NOW, thresholds).checks.datastore, { ok: false, detail: 'datastore not in sync' })
