@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises'
 import t, { type Test } from 'tap'
 import { requireBird2 } from '../helpers/bird2.js'
-import { startLab, topology, waitEstablished, waitTorRoutes, type LabNode } from '../helpers/lab.js'
+import { sameBirdSince, startLab, topology, waitEstablished, waitTorRoutes, type LabNode } from '../helpers/lab.js'
 
 const SERVICE_V4 = '10.99.200.0/24'
 const SERVICE_V6 = 'fd99:200::/112'
@@ -75,16 +75,18 @@ async function printRib(t: Test, when: string): Promise<void> {
   for (const family of ['ipv4', 'ipv6']) t.comment(`ToR \`gobgp global rib -a ${family}\` ${when}:\n${await lab.gobgp(['global', 'rib', '-a', family])}`)
 }
 
-/** Every BGP session of the node with BIRD's "since"; compared to tell a reset. */
-async function sessionsOf(node: LabNode): Promise<Map<string, string>> {
-  const out = new Map<string, string>()
-  for (const [name, s] of await lab.birdSessions(node)) out.set(name, `${s.since} ${s.state}`)
+/** Every BGP session of the node with BIRD's "since" and state; compared to tell a reset. */
+async function sessionsOf(node: LabNode): Promise<Map<string, { since: string; state: string }>> {
+  const out = new Map<string, { since: string; state: string }>()
+  for (const [name, s] of await lab.birdSessions(node)) out.set(name, { since: s.since, state: s.state })
   return out
 }
 
-function assertNoReset(t: Test, before: Map<string, string>, after: Map<string, string>, what: string): void {
+function assertNoReset(t: Test, before: Map<string, { since: string; state: string }>, after: Map<string, { since: string; state: string }>, what: string): void {
   t.ok(before.size >= 6, `${what}: ${before.size} sessions watched`)
-  t.same([...after], [...before], `${what}: no BGP session restarted (BIRD's "since" unchanged)`)
+  const reset = [...before].filter(([name, s]) => after.get(name)?.state !== s.state || !sameBirdSince(after.get(name)?.since, s.since))
+  t.same(reset.map(([name, s]) => `${name}: ${s.state} since ${s.since} → ${after.get(name)?.state ?? 'gone'} since ${after.get(name)?.since ?? '-'}`), [], `${what}: no BGP session restarted (BIRD's "since" unchanged)`)
+  t.same([...after.keys()].sort(), [...before.keys()].sort(), `${what}: the same sessions`)
 }
 
 await lab.apply('services.yaml', `apiVersion: projectcalico.org/v3

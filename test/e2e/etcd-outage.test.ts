@@ -5,7 +5,7 @@
 // applied once etcd is back.
 import { stat } from 'node:fs/promises'
 import t, { type Test } from 'tap'
-import { pause, peersOf, startLab, waitMeshRoutes, waitTorRoutes, type LabNode } from '../helpers/lab.js'
+import { pause, peersOf, sameBirdSince, startLab, waitMeshRoutes, waitTorRoutes, type LabNode } from '../helpers/lab.js'
 
 const OUTAGE_MS = 30_000
 const EXTRA_PEER = { name: 'during-outage', v4: '10.99.0.4', as: 65004 }
@@ -47,21 +47,16 @@ async function snapshot(node: LabNode): Promise<Snapshot> {
 }
 
 /** Same instant, as BIRD 1.6 prints it (whole seconds, may be one apart between queries). */
-function sameTime(a: string, b: string): boolean {
-  const ms = (s: string) => new Date(s.replace(' ', 'T')).getTime()
-  return Math.abs(ms(a) - ms(b)) <= 1_000
-}
-
 function compare(t: Test, label: string, before: Snapshot, now: Snapshot): void {
   t.same(now.mtimes, before.mtimes, `${label}: bird.cfg and bird6.cfg not rewritten`)
-  t.ok(now.lastReconfig.every((r, i) => sameTime(r, before.lastReconfig[i] ?? '')), `${label}: no reconfiguration (${now.lastReconfig.join(', ')})`)
+  t.ok(now.lastReconfig.every((r, i) => sameBirdSince(r, before.lastReconfig[i] ?? '')), `${label}: no reconfiguration (${now.lastReconfig.join(', ')})`)
   t.same(now.routes, before.routes, `${label}: kernel routes (proto bird) unchanged`)
   t.same(now.birdPids, before.birdPids, `${label}: same bird and bird6 processes`)
   t.equal(now.agentPid, before.agentPid, `${label}: the agent still runs`)
   t.ok(now.agentPid !== undefined, `${label}: the agent is alive`)
   for (const [name, s] of before.sessions) {
     const n = now.sessions.get(name)
-    t.ok(n !== undefined && sameTime(n.since, s.since) && n.state === s.state, `${label}: ${name} unchanged (${s.state} since ${s.since})`)
+    t.ok(n !== undefined && sameBirdSince(n.since, s.since) && n.state === s.state, `${label}: ${name} unchanged (${s.state} since ${s.since})`)
   }
 }
 
@@ -107,7 +102,7 @@ t.test('an etcd outage changes nothing in BIRD; a change made meanwhile is appli
     t.same(after.birdPids, was.birdPids, `${node.name}: BIRD reconfigured, not restarted`)
     for (const [name, s] of was.sessions) {
       const n = after.sessions.get(name)
-      t.ok(n !== undefined && sameTime(n.since, s.since) && n.state === 'up Established', `${node.name}: ${name} untouched by the resync`)
+      t.ok(n !== undefined && sameBirdSince(n.since, s.since) && n.state === 'up Established', `${node.name}: ${name} untouched by the resync`)
     }
   }
 })

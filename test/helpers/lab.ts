@@ -76,3 +76,17 @@ export async function startLab(t: LabTestHost, opts: TestLabOptions): Promise<La
 export function pause(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms))
 }
+
+/**
+ * Whether two of BIRD's "since" times (`YYYY-MM-DD HH:MM:SS`, as `birdSessions` and `node
+ * status` print them) are the same instant. BIRD 1.6 keeps times on a monotonic clock and
+ * converts each to wall time when it prints it, so one unchanged time can read a second
+ * apart between two calls; a reset moves it to the present, far more than that.
+ */
+export function sameBirdSince(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false
+  const ms = (s: string) => new Date(s.replace(' ', 'T')).getTime()
+  return Math.abs(ms(a) - ms(b)) <= BIRD_SINCE_JITTER_MS
+}
+
+export const BIRD_SINCE_JITTER_MS = 1_000

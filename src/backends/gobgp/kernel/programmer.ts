@@ -220,10 +220,13 @@ class Programmer implements KernelProgrammer {
   }
 
   async #reconcileOnce(): Promise<void> {
-    const [rib4, rib6, neighbors] = await Promise.all([
+    // The neighbors first, then the RIBs: when the neighbors say every End-of-RIB is in, the
+    // RIBs read after hold every route sent before it. Read together, a RIB read just before
+    // a peer's last updates could pass for settled and lose those routes for a moment.
+    const neighbors = await this.#cli.json<GobgpNeighbor[] | null>(['neighbor'])
+    const [rib4, rib6] = await Promise.all([
       this.#cli.json<GobgpRib>(['global', 'rib', '-a', 'ipv4']),
       this.#cli.json<GobgpRib>(['global', 'rib', '-a', 'ipv6']),
-      this.#cli.json<GobgpNeighbor[] | null>(['neighbor']),
     ])
     if (!this.#running) return
     const now = Date.now()

@@ -236,13 +236,16 @@ function externalNeighbors(neighbors: readonly GobgpNeighbor[]): Map<string, boo
  * may only not have arrived yet.
  */
 export function ribSettled(neighbors: readonly GobgpNeighbor[], nowSeconds: number, settleSeconds = 5): boolean {
+  // No neighbor at all is what a gobgpd that has not read its config yet shows: nothing to
+  // judge by (a node without peers waits for settleMaxMs, with nothing learned to lose).
+  if (neighbors.length === 0) return false
   return neighbors.every((n) => {
     if (n.state?.session_state !== ESTABLISHED) return false
     // End-of-RIB comes only where both sides announced graceful restart.
     const gr = (n.afi_safis ?? []).map((a) => a.mp_graceful_restart?.state).filter((s) => s?.received === true && s.advertised === true)
     if (gr.length > 0) return gr.every((s) => s?.end_of_rib_received === true)
     const since = n.timers?.state?.uptime?.seconds
-    return since === undefined || nowSeconds - since >= settleSeconds
+    return since !== undefined && nowSeconds - since >= settleSeconds
   })
 }
 

@@ -137,7 +137,9 @@ t.test('ribSettled: every neighbor Established, with End-of-RIB where graceful r
     afi_safis: n.afi_safis?.map((a) => ({ ...a, mp_graceful_restart: { state: { ...a.mp_graceful_restart?.state, end_of_rib_received: false } } })),
   }))
   t.equal(ribSettled(noEor, upSince + 3600), false, 'graceful restart without End-of-RIB yet')
-  t.equal(ribSettled([], 0), true, 'no neighbors')
+  t.equal(ribSettled([], 0), false, 'no neighbors: a gobgpd that has not read its config yet looks like this')
+  const noUptime = neighbors.map((n) => ({ ...n, timers: {} }))
+  t.equal(ribSettled(noUptime, upSince + 3600), false, 'no uptime reported: not known to have been up long enough')
 })
 
 t.test('service ranges and pools left to the dataplane stay out of the kernel, as in the BIRD kernel filter', async (t) => {
