@@ -92,6 +92,7 @@ export function renderGobgp(input: BackendRenderInput): RenderedConfigs & { read
     nodeName: input.nodeName,
     ...(input.routerId !== undefined && { routerId: input.routerId }),
     ...(input.secrets !== undefined && { secrets: input.secrets }),
+    ...(input.drained === true && { drained: true }),
   })
   const rendered = renderGobgpConfig(intent)
   const file = { text: rendered.text, holdsSecret: holdsPassword(intent.v4) || holdsPassword(intent.v6) }
