@@ -33,9 +33,12 @@ function gobgpdError(text: string): string | undefined {
 }
 
 /**
- * The defined sets and policies. On SIGHUP gobgpd installs changed policies but only
- * soft-resets inbound: routes already in its RIB are not offered again to peers under the
- * new export policy until an outbound soft reset.
+ * The defined sets and policies, without comments and blank lines. On SIGHUP gobgpd installs
+ * changed policies but only soft-resets inbound: routes already in its RIB are not offered
+ * again to peers under the new export policy until an outbound soft reset. Comments are left
+ * out because the one naming the first session of a family sits between the last policy
+ * line and its `[[neighbors]]` header: a new or moved peer would look like a policy change
+ * that gobgpd never shows, and the reload would wait for it in vain.
  */
 export function policySection(text: string): string {
   const out: string[] = []
@@ -43,7 +46,7 @@ export function policySection(text: string): string {
   for (const line of text.split('\n')) {
     const header = /^\s*\[\[?([^\]]+)\]\]?\s*$/.exec(line)
     if (header) inPolicy = /^(defined-sets|policy-definitions)\b/.test(header[1]!.trim())
-    if (inPolicy) out.push(line)
+    if (inPolicy && !/^\s*(#|$)/.test(line)) out.push(line)
   }
   return out.join('\n')
 }
@@ -134,7 +137,9 @@ export class GobgpReloader {
    */
   private async resendUnderNewPolicy(before: string): Promise<void> {
     const deadline = Date.now() + 10_000
-    while ((await this.policyDump()) === before && Date.now() < deadline) await sleep(100)
+    let shown = false
+    while (!(shown = (await this.policyDump()) !== before) && Date.now() < deadline) await sleep(100)
+    if (!shown) this.opts.log.warn('gobgpd did not show the new policies within 10 s of the SIGHUP; soft-resetting outbound all the same')
     await this.opts.cli.run(['neighbor', 'all', 'softresetout'])
   }
 }
