@@ -58,6 +58,8 @@ const run = promisify(execFile)
 runPhase<AgentOptions>('agent', async (opts, teardowns) => {
   const p = await product()
   const figures: Record<string, number> = {}
+  // Every backend's daemon is looked for before anything starts: a missing one is named with its fix.
+  const toolsOf = new Map(opts.backends.map((b) => [b, b === 'gobgp' ? { gobgp: gobgpTools() } : { bird: birdTools(b) }] as const))
 
   const etcd = await startEtcd(teardowns)
   const client = new Etcd3({ hosts: etcd.endpoint })
@@ -77,8 +79,7 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
   const converge: Partial<Record<BenchBackend, ConvergeSpreads & { samples: readonly ChangeSample[] }>> = {}
   let footprint: { idle: Footprint; status: { footprint: Footprint; updates: number } } | undefined
   for (const backend of opts.backends) {
-    // Checked before anything starts: a missing daemon is named with its fix.
-    const tools = backend === 'gobgp' ? { gobgp: gobgpTools() } : { bird: birdTools(backend) }
+    const tools = toolsOf.get(backend)!
     // Every backend's agent starts from the same datastore: without the peer the last run moved.
     await client.delete().key(p.resourceKey('BGPPeer', PEER_NAME))
     const prefix = await mkdtemp(join(tmpdir(), 'fa-bench-agent-'))
