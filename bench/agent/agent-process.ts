@@ -17,6 +17,8 @@ export interface AgentStart {
   readonly etcdEndpoint: string
   /** FALCONER_BIRD_BIN for the agent (BIRD 2's bird); undefined: the `bird` on PATH. */
   readonly birdBin?: string
+  /** `--backend=gobgp` with these FALCONER_GOBGPD_BIN / FALCONER_GOBGP_BIN; undefined: BIRD. */
+  readonly gobgp?: { readonly gobgpd: string; readonly gobgp: string }
   /** The product's own node flags for the agent (what its systemd unit and detached launch use). */
   readonly nodeFlags: readonly string[]
 }
@@ -29,6 +31,9 @@ export function agentPaths(prefix: string) {
     birdSocket: join(run, 'bird.ctl'),
     birdPid: join(run, 'bird.pid'),
     bird6Pid: join(run, 'bird6.pid'),
+    gobgpConfig: join(prefix, 'etc/calico/confd/config/gobgpd.toml'),
+    gobgpSocket: join(run, 'gobgp.sock'),
+    gobgpPid: join(run, 'gobgpd.pid'),
     log: join(prefix, 'agent.log'),
   }
 }
@@ -51,21 +56,23 @@ export class AgentProcess {
 
   private constructor(t: TeardownHost, readonly opts: AgentStart) {
     this.paths = agentPaths(opts.prefix)
-    // The agent picks its BIRD from FALCONER_BIRD_BIN alone: never from the caller's environment.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD') && k !== 'FALCONER_BIRD_BIN'))
+    // The agent picks its daemon from these alone: never from the caller's environment.
+    const own = new Set(['FALCONER_BIRD_BIN', 'FALCONER_GOBGPD_BIN', 'FALCONER_GOBGP_BIN', 'CALICO_NETWORKING_BACKEND'])
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD') && !own.has(k)))
     // Diagnosis only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (node refuses those in NODE_OPTIONS).
     const nodeArgs = (process.env['FALCONER_BENCH_AGENT_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '')
     this.startedAt = now()
     this.startedAtEpoch = Date.now()
     this.proc = spawn(
       process.execPath,
-      [...opts.nodeFlags, ...nodeArgs, FALCONER_BIN, 'node', 'run', '--init-system', `--prefix=${opts.prefix}`, `--name=${opts.nodeName}`, `--ip=${opts.ip}`, '--no-default-ippools'],
+      [...opts.nodeFlags, ...nodeArgs, FALCONER_BIN, 'node', 'run', '--init-system', `--prefix=${opts.prefix}`, `--name=${opts.nodeName}`, `--ip=${opts.ip}`, '--no-default-ippools', ...(opts.gobgp !== undefined ? ['--backend=gobgp'] : [])],
       {
         env: {
           ...env,
           DATASTORE_TYPE: 'etcdv3',
           ETCD_ENDPOINTS: opts.etcdEndpoint,
           ...(opts.birdBin !== undefined && { FALCONER_BIRD_BIN: opts.birdBin }),
+          ...(opts.gobgp !== undefined && { FALCONER_GOBGPD_BIN: opts.gobgp.gobgpd, FALCONER_GOBGP_BIN: opts.gobgp.gobgp }),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -102,9 +109,9 @@ export class AgentProcess {
     return this.proc.exitCode === null && this.proc.signalCode === null
   }
 
-  /** The PID BIRD (IPv4) wrote, while it runs. */
+  /** The PID of the agent's daemon (BIRD for IPv4, or gobgpd) from its pid file, while it runs. */
   birdPid(): number | undefined {
-    return pidFrom(this.paths.birdPid)
+    return pidFrom(this.opts.gobgp !== undefined ? this.paths.gobgpPid : this.paths.birdPid)
   }
 
   logTail(lines = 30): string {
@@ -150,7 +157,7 @@ export class AgentProcess {
   }
 
   /**
-   * SIGTERM (the agent stops its BIRDs itself), SIGKILL after 20 s; then any BIRD it left
+   * SIGTERM (the agent stops its BIRDs / gobgpd itself), SIGKILL after 20 s; then any daemon it left
    * behind is stopped by the PID in its pid file.
    */
   async stop(): Promise<void> {
@@ -174,7 +181,7 @@ export class AgentProcess {
    */
   private ownBirds(): { pid: number; startTime: string }[] {
     const out: { pid: number; startTime: string }[] = []
-    for (const file of [this.paths.birdPid, this.paths.bird6Pid]) {
+    for (const file of [this.paths.birdPid, this.paths.bird6Pid, this.paths.gobgpPid]) {
       const pid = pidFrom(file)
       const stat = pid === undefined ? undefined : statOf(pid)
       if (pid !== undefined && stat !== undefined && stat.ppid === this.proc.pid) out.push({ pid, startTime: stat.startTime })

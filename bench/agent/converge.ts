@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Etcd3, IKeyValue } from 'etcd3'
 import type { BirdControl } from '../../src/bird/control/index.js'
@@ -8,17 +9,68 @@ import { log } from '../lib/phase.js'
 import type { Product } from '../lib/product.js'
 import { now } from '../lib/stats.js'
 import { hasProtocol } from './bird-probe.js'
+import { gobgpdCheckMs, type FloorGobgpd, type GobgpApi } from './gobgp-probe.js'
 
-/** One change: a BGPPeer moved to a new peerIP in etcd, until BIRD shows the new protocol. */
+/** One change: a BGPPeer moved to a new peerIP in etcd, until the daemon shows the new peer. */
 export interface ChangeSample {
-  /** etcd write issued → protocol listed by `show protocols` (the figure). */
+  /** etcd write issued → the new peer listed by the daemon (BIRD `show protocols`, gobgpd ListPeer): the figure. */
   readonly visibleMs: number
   /** etcd write issued → the bench's own watch saw the event (floor, part 1). */
   readonly watchMs: number
-  /** BIRD's own `configure "bird.cfg"` of the file the agent wrote, issued directly (floor, part 2). */
+  /**
+   * The daemon taking the file the agent wrote (floor, part 2): BIRD's own `configure
+   * "bird.cfg"`, issued directly; gobgpd: the floor's own gobgpd given that file, SIGHUP →
+   * the new neighbor listed.
+   */
   readonly configureMs: number
-  /** `bird -p -c bird.cfg` of the same file: the check the agent must run first (invariant 2 in docs/design.md). */
+  /**
+   * A fresh process checking the same file: `bird -p -c bird.cfg` (beside BIRD's floor: the
+   * agent checks through the running BIRD instead) or `gobgpd -d -f gobgpd.toml` (part of
+   * GoBGP's floor: the agent runs exactly this before every apply).
+   */
   readonly checkMs: number
+  /** One more visibility probe, once the peer is listed: what the probe itself costs. */
+  readonly probeMs: number
+  /** watch + configure (+ check where the agent runs it on every change). */
+  readonly floorMs: number
+}
+
+/** The change being timed: the BGPPeer's new protocol name (BIRD) and address (gobgpd). */
+export interface BenchChange {
+  readonly protocol: string
+  readonly address: string
+}
+
+/** What the converge loop asks of a backend's daemon. */
+export interface ConvergeDaemon {
+  /** Whether the daemon lists the change's peer now: polled every pollMs for the figure. */
+  visible(change: BenchChange): Promise<boolean>
+  /** The daemon's own taking of the agent's current file, timed (ChangeSample.configureMs). */
+  takeMs(change: BenchChange): Promise<number>
+  /** A fresh process checking the agent's current file, timed. */
+  checkMs(): Promise<number>
+  /** Whether the agent runs that check on every change, which puts it into the floor. */
+  readonly checkInFloor: boolean
+}
+
+/** BIRD (1.6 or 2): `show protocols "NAME"`, `configure "bird.cfg"`, `bird -p`. */
+export function birdDaemon(p: Product, ctl: BirdControl, birdConfig: string, birdBin = 'bird'): ConvergeDaemon {
+  return {
+    visible: (c) => hasProtocol(p, ctl, c.protocol),
+    takeMs: () => floorConfigureMs(ctl, birdConfig),
+    checkMs: () => birdCheckMs(birdBin, birdConfig),
+    checkInFloor: false,
+  }
+}
+
+/** gobgpd: ListPeer over the agent gobgpd's API; the floor's own gobgpd takes the agent's file on SIGHUP; `gobgpd -d`. */
+export function gobgpDaemon(api: GobgpApi, floor: FloorGobgpd, gobgpConfig: string, gobgpd: string, pollMs: number): ConvergeDaemon {
+  return {
+    visible: (c) => api.hasPeer(c.address),
+    takeMs: async (c) => floor.reloadMs(await readFile(gobgpConfig, 'utf8'), c.address, pollMs),
+    checkMs: () => gobgpdCheckMs(gobgpd, gobgpConfig),
+    checkInFloor: true,
+  }
 }
 
 export interface ConvergeOptions {
@@ -43,12 +95,9 @@ export const PEER_NAME = 'bench-peer'
 export async function measureConverge(
   p: Product,
   client: Etcd3,
-  ctl: BirdControl,
-  birdConfig: string,
+  daemon: ConvergeDaemon,
   opts: ConvergeOptions,
   alive: () => void,
-  /** The `bird` whose `-p` check is measured beside: the one the agent drives. */
-  birdBin = 'bird',
 ): Promise<ChangeSample[]> {
   const key = p.resourceKey('BGPPeer', PEER_NAME)
   /** When the watch delivered each revision of the key. */
@@ -62,23 +111,28 @@ export async function measureConverge(
     for (let k = 0; k < opts.changes; k++) {
       alive()
       const { peer, protocol } = benchPeer(k, PEER_NAME)
+      const change: BenchChange = { protocol, address: peer.spec.peerIP! }
       const value = p.encodeResource(peer)
       const t0 = now()
       const { header } = await client.put(key).value(value)
       let visibleAt: number | undefined
       const deadline = t0 + 60_000
       while (visibleAt === undefined) {
-        if (await hasProtocol(p, ctl, protocol)) visibleAt = now()
-        else if (now() > deadline) throw new Error(`${protocol} did not appear in BIRD within 60 s`)
+        if (await daemon.visible(change)) visibleAt = now()
+        else if (now() > deadline) throw new Error(`${protocol} (${change.address}) did not appear in the daemon within 60 s`)
         else await sleep(opts.pollMs)
       }
       const watchedAt = await watched(seen, header.revision)
-      const configureMs = await floorConfigureMs(ctl, birdConfig)
-      const checkMs = await birdCheckMs(birdBin, birdConfig)
-      samples.push({ visibleMs: visibleAt - t0, watchMs: watchedAt - t0, configureMs, checkMs })
+      const p0 = now()
+      if (!(await daemon.visible(change))) throw new Error(`${protocol} (${change.address}) was listed, then no longer`)
+      const probeMs = now() - p0
+      const configureMs = await daemon.takeMs(change)
+      const checkMs = await daemon.checkMs()
+      const watchMs = watchedAt - t0
+      samples.push({ visibleMs: visibleAt - t0, watchMs, configureMs, checkMs, probeMs, floorMs: watchMs + configureMs + (daemon.checkInFloor ? checkMs : 0) })
       if ((k + 1) % 25 === 0 || k + 1 === opts.changes) {
         const last = samples.at(-1)!
-        log('converge', `${k + 1}/${opts.changes}: last ${last.visibleMs.toFixed(1)} ms (watch ${last.watchMs.toFixed(1)}, configure ${configureMs.toFixed(1)}, check ${checkMs.toFixed(1)})`)
+        log('converge', `${k + 1}/${opts.changes}: last ${last.visibleMs.toFixed(1)} ms (watch ${last.watchMs.toFixed(1)}, daemon takes the file ${configureMs.toFixed(1)}, check ${checkMs.toFixed(1)}, probe ${probeMs.toFixed(2)})`)
       }
       await sleep(opts.settleMs)
     }

@@ -3,7 +3,7 @@ import type { CliOptions } from '../phases/cli.js'
 import type { ParseOptions } from '../phases/parse.js'
 import type { RenderOptions } from '../phases/render.js'
 import { CLIENT_INDEX } from '../datastore/synthetic.js'
-import { BENCH_BACKENDS, type BenchBackend } from './backends.js'
+import { BENCH_BACKENDS, parseBackends, type BenchBackend } from './backends.js'
 
 export const PHASES = ['cli', 'render', 'parse', 'agent'] as const
 export type PhaseName = (typeof PHASES)[number]
@@ -20,7 +20,7 @@ export interface BenchConfig {
 export const FULL: BenchConfig = {
   mode: 'full',
   render: { sizes: [100, 1_000, 5_000], fullRuns: 6, changeRuns: 21, backends: BENCH_BACKENDS },
-  parse: { routes: 1_000_000, repeats: 3, backends: BENCH_BACKENDS },
+  parse: { routes: 1_000_000, repeats: 3, backends: parseBackends(BENCH_BACKENDS) },
   agent: {
     backends: BENCH_BACKENDS,
     convergeNodes: 1_000,
@@ -44,7 +44,7 @@ export const FULL: BenchConfig = {
 export const SMOKE: BenchConfig = {
   mode: 'smoke',
   render: { sizes: [20, 250], fullRuns: 2, changeRuns: 3, backends: BENCH_BACKENDS },
-  parse: { routes: 20_000, repeats: 1, backends: BENCH_BACKENDS },
+  parse: { routes: 20_000, repeats: 1, backends: parseBackends(BENCH_BACKENDS) },
   agent: {
     backends: BENCH_BACKENDS,
     convergeNodes: 30,
@@ -78,11 +78,13 @@ export const USAGE = `usage: npm run bench [-- OPTIONS]
   --out=FILE         write the JSON result here (default bench/results/<date>.json, smoke: bench/results/tmp/)
   --write-readme     put the markdown tables into bench/README.md (between its result markers)
   --set=PATH=N       override one numeric setting, e.g. --set=agent.changes=30 (for diagnosis)
-  --backends=a,b     the daemons render, parse and converge measure side by side: ${BENCH_BACKENDS.join(', ')} (default: all)
+  --backends=a,b     the daemons render, parse and converge measure side by side: ${BENCH_BACKENDS.join(', ')} (default: all;
+                     parse reads BIRD replies only, so it leaves gobgp out)
 Environment: FALCONER_BENCH_AGENT_NODE_ARGS, node flags for the agent processes
 (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them during the run).
-Needs root (network namespaces), bird/birdc, etcd/etcdctl, and BIRD 2 unpacked by
-scripts/install-bird2.sh (FALCONER_BIRD2_BIN names another BIRD 2 bird).`
+Needs root (network namespaces), bird/birdc, etcd/etcdctl, BIRD 2 unpacked by
+scripts/install-bird2.sh (FALCONER_BIRD2_BIN names another BIRD 2 bird), and Debian's
+gobgpd (gobgpd + gobgp; FALCONER_GOBGPD_BIN / FALCONER_GOBGP_BIN name others).`
 
 export function parseArgs(argv: readonly string[]): Args {
   let config = FULL
@@ -115,7 +117,7 @@ export function parseArgs(argv: readonly string[]): Args {
   }
   for (const [path, value] of sets) config = withSetting(config, path, value)
   if (backends !== undefined) {
-    config = { ...config, render: { ...config.render, backends }, parse: { ...config.parse, backends }, agent: { ...config.agent, backends } }
+    config = { ...config, render: { ...config.render, backends }, parse: { ...config.parse, backends: parseBackends(backends) }, agent: { ...config.agent, backends } }
   }
   return { config, phases, out, writeReadme }
 }

@@ -13,6 +13,8 @@ export interface Machine {
   readonly bird: string
   /** The BIRD 2 the bird2 columns ran (unpacked by scripts/install-bird2.sh). */
   readonly bird2: string
+  /** The gobgpd the GoBGP column ran (older reports lack it). */
+  readonly gobgpd?: string
   readonly etcd: string
 }
 
@@ -25,6 +27,7 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     bird: versionLine('bird', ['--version']),
     bird2: existsSync(BIRD2_BIN) ? versionLine(BIRD2_BIN, ['--version']) : `BIRD 2 not unpacked at ${BIRD2_BIN}`,
+    gobgpd: versionLine(process.env['FALCONER_GOBGPD_BIN'] || 'gobgpd', ['--version']),
     etcd: versionLine('etcd', ['--version']),
   }
 }

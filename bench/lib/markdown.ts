@@ -8,7 +8,7 @@ export function renderMarkdown(r: Report): string {
   const m = r.machine
   out.push(
     `Measured ${r.date.slice(0, 10)} (${r.mode} run) on ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB, Linux ${m.kernel}, ` +
-      `node ${m.node}, ${m.bird}, ${m.bird2 ?? 'no BIRD 2'}, ${m.etcd}. Load average (1/5/15 min): ${load(r.load.start)} at the start, ${load(r.load.end)} at the end.`,
+      `node ${m.node}, ${m.bird}, ${m.bird2 ?? 'no BIRD 2'}, ${m.gobgpd ?? 'gobgpd not named'}, ${m.etcd}. Load average (1/5/15 min): ${load(r.load.start)} at the start, ${load(r.load.end)} at the end.`,
   )
   if (r.failures.length > 0) {
     out.push('', '**Failed phases:**', '', ...r.failures.map((f) => `- ${f.phase}: ${f.message}`))
@@ -75,7 +75,7 @@ function renderSection(p: PhaseResult): string[] {
   const cell = (row: RenderDetails['rows'][number] | undefined, wall: 'fullMs' | 'changeMs', cpu: 'fullCpuMs' | 'changeCpuMs') =>
     row === undefined ? '—' : `${fix(row[wall])} (${fix(row[cpu])})`
   return [
-    `#### Render: snapshot → intent → BIRD config text (in-process on dist/; ${phaseLoad(p)})`,
+    `#### Render: snapshot → intent → the daemon's config text (in-process on dist/; ${phaseLoad(p)})`,
     '',
     ...table(
       [
@@ -107,7 +107,7 @@ function renderSection(p: PhaseResult): string[] {
     `Datastores: ${d.sizes.map((s) => `${int(s.nodes)} nodes + ${int(s.peers)} BGPPeers + ${int(s.blocks)} blocks`).join('; ')}. ` +
       `Decoding the stored values into a Snapshot (the syncer's initial list, not part of the figures above): ` +
       `${d.sizes.map((s) => `${fix(s.decodeMs, 0)} ms at ${int(s.nodes)} nodes`).join(', ')}. ` +
-      'BGP sessions and config size: BIRD 1.6 counts bird.cfg (IPv4; these nodes have no IPv6 address), BIRD 2 its one file.',
+      'BGP sessions and config size: BIRD 1.6 counts bird.cfg (IPv4; these nodes have no IPv6 address), BIRD 2 its one file, GoBGP its one gobgpd.toml (`[[neighbors]]`).',
   ]
 }
 
@@ -115,20 +115,34 @@ function convergeSection(p: PhaseResult): string[] {
   const d = (p.details as AgentDetails).converge
   const f = p.figures
   const backends = BENCH_BACKENDS.filter((b) => d.backends[b] !== undefined)
-  const spreadCells = (s: { p50: number; p95: number; p99: number; max: number } | undefined) =>
-    s === undefined ? ['—', '—', '—', '—'] : [fix(s.p50), fix(s.p95), fix(s.p99), fix(s.max)]
-  const row = (label: string, pick: 'visible' | 'watch' | 'configure' | 'floor' | 'check') => [label, ...backends.flatMap((b) => spreadCells(d.backends[b]?.[pick]))]
+  const row = (label: string, pick: 'visible' | 'watch' | 'configure' | 'floor' | 'check' | 'probe', digits = 1) => [
+    label,
+    ...backends.flatMap((b) => {
+      const s = d.backends[b]?.[pick]
+      return s === undefined ? ['—', '—', '—', '—'] : [fix(s.p50, digits), fix(s.p95, digits), fix(s.p99, digits), fix(s.max, digits)]
+    }),
+  ]
+  const gobgp = backends.includes('gobgp')
+  const bird = backends.some((b) => b !== 'gobgp')
+  const either = (b: string, g: string) => (bird && gobgp ? `${b}; ${g}` : gobgp ? g : b)
   return [
-    `#### Converge: etcd write of a BGPPeer (a new peerIP) → its new protocol in BIRD's \`show protocols\` (${int(d.nodes)} nodes, ${d.topology}, real agent as ${d.node}; ${int(f['converge.changes'] ?? Number.NaN)} changes per backend, one fresh agent after the other; ${phaseLoad(p)})`,
+    `#### Converge: etcd write of a BGPPeer (a new peerIP) → the new peer listed by the daemon (${either("BIRD's `show protocols`", "gobgpd's ListPeer")}) (${int(d.nodes)} nodes, ${d.topology}, real agent as ${d.node}; ${int(f['converge.changes'] ?? Number.NaN)} changes per backend, one fresh agent after the other; ${phaseLoad(p)})`,
     '',
     ...table(
       ['ms', ...backends.flatMap((b) => [`${BACKEND_LABEL[b]} p50`, 'p95', 'p99', 'max'])],
       [
-        row('**falconer**: write → visible in BIRD', 'visible'),
+        row(`**falconer**: write → visible in ${either('BIRD', 'gobgpd')}`, 'visible'),
         row('floor: write → etcd watch event', 'watch'),
-        row('floor: BIRD `configure` of the same file', 'configure'),
-        row('**floor**: sum, per change', 'floor'),
-        row("`bird -p` of the same file (the agent checks through the running BIRD's `configure check` instead)", 'check'),
+        row(`floor: ${either('BIRD `configure` of the same file', "gobgpd: the bench's own gobgpd given the same file, SIGHUP → new neighbor listed")}`, 'configure'),
+        row(
+          either(
+            "`bird -p` of the same file (not in BIRD's floor: the agent checks through the running BIRD's `configure check`)",
+            "`gobgpd -d` of the same file (in GoBGP's floor: the agent runs this check before every apply)",
+          ),
+          'check',
+        ),
+        row(`**floor**: sum, per change (${either('BIRD: watch + configure', 'GoBGP: watch + SIGHUP → listed + `gobgpd -d`')})`, 'floor'),
+        row(`the visibility probe itself, once listed (${either('`show protocols "NAME"` on the control socket', 'ListPeer over the gRPC socket')})`, 'probe', 2),
       ],
     ),
     '',
@@ -198,7 +212,7 @@ function footprintSection(p: PhaseResult): string[] {
     `#### Footprint: the agent process (node), ${int(nodes)}-node datastore, after the converge run (${BACKEND_LABEL[d.backend ?? 'bird1']})`,
     '',
     ...table(
-      ['Process', 'RSS mean / max (MiB)', 'of which anonymous / file-backed (MiB)', 'CPU, % of one core (of which kernel)', 'its BIRD: RSS (MiB)'],
+      ['Process', 'RSS mean / max (MiB)', 'of which anonymous / file-backed (MiB)', 'CPU, % of one core (of which kernel)', `its ${d.backend === 'gobgp' ? 'gobgpd' : 'BIRD'}: RSS (MiB)`],
       [
         row(`**agent**, idle, ${fix(d.idle.seconds, 0)} s`, d.idle),
         row(`**agent**, a CalicoNodeStatus every ${d.statusPeriodSeconds} s, ${fix(d.status.seconds, 0)} s (${d.statusUpdates} status writes)`, d.status),
@@ -250,7 +264,7 @@ function targetsSection(r: Report): string[] {
     const k = figurePrefix('converge', b)
     if (!has(`${k}.visible.p99_ms`)) continue
     const n = int(v('converge.nodes'))
-    add(`change → BIRD reconfigured, p99 ≤ 100 ms at ${n} nodes (${BACKEND_LABEL[b]})`, `p99 ${fix(v(`${k}.visible.p99_ms`))} ms (p50 ${fix(v(`${k}.visible.p50_ms`))})`, v(`${k}.visible.p99_ms`) <= 100)
+    add(`change → ${b === 'gobgp' ? 'gobgpd' : 'BIRD'} reconfigured, p99 ≤ 100 ms at ${n} nodes (${BACKEND_LABEL[b]})`, `p99 ${fix(v(`${k}.visible.p99_ms`))} ms (p50 ${fix(v(`${k}.visible.p50_ms`))})`, v(`${k}.visible.p99_ms`) <= 100)
     add('… and within 3× the floor', `floor p99 ${fix(v(`${k}.floor.p99_ms`))} ms → ${fix(v(`${k}.p99_over_floor_p99`), 2)}×`, v(`${k}.p99_over_floor_p99`) <= 3)
   }
   for (const b of BENCH_BACKENDS) {

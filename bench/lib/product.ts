@@ -15,6 +15,7 @@ type Replies = typeof import('../../src/bird/replies/index.js')
 type Bird2Backend = typeof import('../../src/backends/bird2/backend.js')
 type Bird2Render = typeof import('../../src/backends/bird2/render.js')
 type Bird2Replies = typeof import('../../src/backends/bird2/replies/index.js')
+type GobgpBackend = typeof import('../../src/backends/gobgp/backend.js')
 type LaunchPlan = typeof import('../../src/node/startup/launch-plan.js')
 
 export interface Product {
@@ -36,6 +37,8 @@ export interface Product {
   readonly loadBird2Templates: Bird2Render['loadBird2Templates']
   /** BIRD 2's `show route [all]` reader, as its family readers use it. */
   readonly bird2ParseRouteStream: Bird2Replies['parseRouteStream']
+  /** The GoBGP backend's render: snapshot → intent → gobgpd.toml (one file for both families). */
+  readonly renderGobgp: GobgpBackend['renderGobgp']
   /** The node flags the agent runs with (systemd unit, detached launch). */
   readonly agentNodeFlags: LaunchPlan['AGENT_NODE_FLAGS']
 }
@@ -46,7 +49,7 @@ let loaded: Promise<Product> | undefined
 
 export function product(): Promise<Product> {
   loaded ??= (async () => {
-    const [rc, render, state, codec, keys, cidr, control, replies, bird2Backend, bird2Render, bird2Replies, launchPlan] = await Promise.all([
+    const [rc, render, state, codec, keys, cidr, control, replies, bird2Backend, bird2Render, bird2Replies, gobgpBackend, launchPlan] = await Promise.all([
       load<RenderConfigs>('bgp/render-configs.js'),
       load<Render>('bgp/render/index.js'),
       load<SnapshotState>('datastore/snapshot-state.js'),
@@ -58,6 +61,7 @@ export function product(): Promise<Product> {
       load<Bird2Backend>('backends/bird2/backend.js'),
       load<Bird2Render>('backends/bird2/render.js'),
       load<Bird2Replies>('backends/bird2/replies/index.js'),
+      load<GobgpBackend>('backends/gobgp/backend.js'),
       load<LaunchPlan>('node/startup/launch-plan.js'),
     ])
     return {
@@ -77,6 +81,7 @@ export function product(): Promise<Product> {
       renderBird2: bird2Backend.renderBird2,
       loadBird2Templates: bird2Render.loadBird2Templates,
       bird2ParseRouteStream: bird2Replies.parseRouteStream,
+      renderGobgp: gobgpBackend.renderGobgp,
       agentNodeFlags: launchPlan.AGENT_NODE_FLAGS,
     }
   })()

@@ -46,7 +46,7 @@ export interface AgentDetails {
     readonly topology: string
     readonly node: string
     /** Per backend, in the order measured. */
-    readonly backends: Partial<Record<BenchBackend, Record<'visible' | 'watch' | 'configure' | 'floor' | 'check', Spread>>>
+    readonly backends: Partial<Record<BenchBackend, Record<'visible' | 'watch' | 'configure' | 'floor' | 'check', Spread> & { readonly probe?: Spread }>>
   }
   readonly footprint: {
     /** The backend whose agent was sampled. */

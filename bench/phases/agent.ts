@@ -3,17 +3,18 @@
  * starts it with `ip netns exec`), so etcd, the agent, its BIRD and this driver all share
  * the namespace's loopback and nothing reaches the host's network:
  *   1. a private etcd, seeded with the synthetic datastore of `convergeNodes` nodes;
- *   2. `node bin/falconer node run --init-system` as one client node (BIRD supervised);
+ *   2. `node bin/falconer node run --init-system` as one client node (BIRD supervised;
+ *      GoBGP: `--backend=gobgp`, gobgpd supervised);
  *   3. converge: `changes` changes of a BGPPeer's peerIP, each timed from the etcd write
- *      until BIRD lists the new protocol, next to the floor measured for the same change;
- *      once per backend (BIRD 1.6, then BIRD 2 through FALCONER_BIRD_BIN), each with a
- *      fresh agent on the same datastore;
+ *      until the daemon lists the new peer, next to the floor measured for the same change;
+ *      once per backend (BIRD 1.6, BIRD 2 through FALCONER_BIRD_BIN, GoBGP through
+ *      FALCONER_GOBGPD_BIN / FALCONER_GOBGP_BIN), each with a fresh agent on the same datastore;
  *   4. footprint: the first backend's agent's RSS and CPU while idle, then with a
  *      CalicoNodeStatus;
  *   5. cold start: fresh agents against a `coldNodes` datastore, per role.
  */
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -25,12 +26,13 @@ import type { Teardowns } from '../../test/helpers/netns.js'
 import { AgentProcess } from '../agent/agent-process.js'
 import { bgpProtocols, bgpProtocolsInFile, sameSet } from '../agent/bird-probe.js'
 import { birdStartFloor, codeLoadFloor, coldStart, type ColdStart } from '../agent/cold-start.js'
-import { measureConverge, PEER_NAME, type ChangeSample } from '../agent/converge.js'
+import { birdDaemon, gobgpDaemon, measureConverge, PEER_NAME, type ChangeSample, type ConvergeDaemon } from '../agent/converge.js'
+import { FloorGobgpd, GobgpApi, gobgpNeighbors, neighborsInToml } from '../agent/gobgp-probe.js'
 import { deletePrefix, writePairs } from '../agent/etcd-data.js'
 import { nodeFloors, sampleFootprint, type Footprint } from '../agent/footprint.js'
 import { storedPairs } from '../datastore/kvs.js'
 import { DEFAULT_SPEC, nodeAddress, nodeName, rolesOf, syntheticDatastore, topologyOf, type Role } from '../datastore/synthetic.js'
-import { BACKEND_LABEL, birdTools, figurePrefix, type BenchBackend } from '../lib/backends.js'
+import { BACKEND_LABEL, birdTools, figurePrefix, gobgpTools, type BenchBackend } from '../lib/backends.js'
 import { log, runPhase } from '../lib/phase.js'
 import { product, type Product } from '../lib/product.js'
 import { median, now, round, spread, type Spread } from '../lib/stats.js'
@@ -56,6 +58,8 @@ const run = promisify(execFile)
 runPhase<AgentOptions>('agent', async (opts, teardowns) => {
   const p = await product()
   const figures: Record<string, number> = {}
+  // Every backend's daemon is looked for before anything starts: a missing one is named with its fix.
+  const toolsOf = new Map(opts.backends.map((b) => [b, b === 'gobgp' ? { gobgp: gobgpTools() } : { bird: birdTools(b) }] as const))
 
   const etcd = await startEtcd(teardowns)
   const client = new Etcd3({ hosts: etcd.endpoint })
@@ -75,7 +79,7 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
   const converge: Partial<Record<BenchBackend, ConvergeSpreads & { samples: readonly ChangeSample[] }>> = {}
   let footprint: { idle: Footprint; status: { footprint: Footprint; updates: number } } | undefined
   for (const backend of opts.backends) {
-    const tools = birdTools(backend)
+    const tools = toolsOf.get(backend)!
     // Every backend's agent starts from the same datastore: without the peer the last run moved.
     await client.delete().key(p.resourceKey('BGPPeer', PEER_NAME))
     const prefix = await mkdtemp(join(tmpdir(), 'fa-bench-agent-'))
@@ -86,18 +90,36 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
       ip: `${nodeAddress(opts.clientIndex)}/16`,
       etcdEndpoint: etcd.endpoint,
       nodeFlags: p.agentNodeFlags,
-      ...(tools.agentBirdBin !== undefined && { birdBin: tools.agentBirdBin }),
+      ...(tools.bird?.agentBirdBin !== undefined && { birdBin: tools.bird.agentBirdBin }),
+      ...(tools.gobgp !== undefined && { gobgp: tools.gobgp }),
     })
-    const ctl = new p.BirdControl({ socketPath: agent.paths.birdSocket, timeoutMs: 30_000 })
-    teardowns.teardown(() => ctl.close())
-    await steady(ctl, agent)
-    log('agent', `${BACKEND_LABEL[backend]}: agent ${self} (pid ${agent.pid}) up; BIRD runs ${(await bgpProtocols(ctl)).size} BGP sessions`)
+    let daemon: ConvergeDaemon
+    const closers: (() => unknown)[] = []
+    if (tools.gobgp !== undefined) {
+      const api = new GobgpApi(agent.paths.gobgpSocket)
+      closers.push(() => api.close())
+      await steadyGobgp(tools.gobgp.gobgp, agent)
+      // The floor's own gobgpd, on the file the agent's gobgpd runs now.
+      const dir = await mkdtemp(join(tmpdir(), 'fa-bench-gobgpd-'))
+      teardowns.teardown(() => rm(dir, { recursive: true, force: true }))
+      const floor = await FloorGobgpd.start(teardowns, tools.gobgp.gobgpd, dir, await readFile(agent.paths.gobgpConfig, 'utf8'))
+      closers.push(() => floor.stop())
+      log('agent', `${BACKEND_LABEL[backend]}: agent ${self} (pid ${agent.pid}) up; gobgpd runs ${(await gobgpNeighbors(tools.gobgp.gobgp, agent.paths.gobgpSocket)).size} neighbors; the floor's gobgpd is pid ${floor.pid}`)
+      daemon = gobgpDaemon(api, floor, agent.paths.gobgpConfig, tools.gobgp.gobgpd, opts.pollMs)
+    } else {
+      const ctl = new p.BirdControl({ socketPath: agent.paths.birdSocket, timeoutMs: 30_000 })
+      teardowns.teardown(() => ctl.close())
+      closers.push(() => ctl.close())
+      await steady(ctl, agent)
+      log('agent', `${BACKEND_LABEL[backend]}: agent ${self} (pid ${agent.pid}) up; BIRD runs ${(await bgpProtocols(ctl)).size} BGP sessions`)
+      daemon = birdDaemon(p, ctl, agent.paths.birdConfig, tools.bird!.bird)
+    }
 
-    const samples = await measureConverge(p, client, ctl, agent.paths.birdConfig, opts, () => agent.assertRunning(), tools.bird)
+    const samples = await measureConverge(p, client, daemon, opts, () => agent.assertRunning())
     const spreads = convergeFigures(samples)
     converge[backend] = { ...spreads, samples }
     const key = figurePrefix('converge', backend)
-    for (const [name, s] of Object.entries(spreads)) Object.assign(figures, prefixed(`${key}.${name}`, spreadFigures(s)))
+    for (const [name, s] of Object.entries(spreads)) Object.assign(figures, prefixed(`${key}.${name}`, spreadFigures(s, name === 'probe' ? 2 : 1)))
     figures[`${key}.p99_over_floor_p99`] = round(spreads.visible.p99 / spreads.floor.p99, 2)
 
     if (backend === first) {
@@ -112,8 +134,8 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
       figures['footprint.status.updates'] = status.updates
       footprint = { idle, status }
     }
+    for (const close of closers.reverse()) await close()
     await agent.stop()
-    await ctl.close()
   }
   if (footprint === undefined) throw new Error('no footprint was measured')
   const { idle, status } = footprint
@@ -173,9 +195,10 @@ runPhase<AgentOptions>('agent', async (opts, teardowns) => {
     },
     notes: [
       `the real agent: node ${p.agentNodeFlags.join(' ')} bin/falconer node run --init-system (dist/; the node flags of the systemd unit), with its own supervised BIRD, in a network namespace with a private etcd`,
-      `converge: one global BGPPeer, created and then moved to a new peerIP at each change (its protocol is replaced, so BIRD's config keeps one size), written with etcd3 from this driver; visible = \`show protocols "NAME"\` polled every ${opts.pollMs} ms`,
-      'floor = (etcd write → the driver’s own watch event) + (BIRD `configure` of the agent’s bird.cfg, issued directly), per change',
-      'the agent renders a lone event at once and checks every file through the running BIRD (`configure check`) before renaming it into place; `bird -p` of the same file is shown for comparison',
+      `converge: one global BGPPeer, created and then moved to a new peerIP at each change (its protocol is replaced, so the daemon's config keeps one size), written with etcd3 from this driver; visible = BIRD \`show protocols "NAME"\` / gobgpd ListPeer{address} over its gRPC socket, polled every ${opts.pollMs} ms`,
+      'BIRD floor = (etcd write → the driver’s own watch event) + (BIRD `configure` of the agent’s bird.cfg, issued directly), per change',
+      'GoBGP floor = (etcd write → watch event) + (`gobgpd -d -t toml -f` of the agent’s gobgpd.toml: the check the agent runs) + (a second gobgpd of the bench, on the previous file, listening on no port: the agent’s new file renamed into place, SIGHUP → the new neighbor listed by ListPeer), per change',
+      'the agent renders a lone event at once; BIRD: it checks every file through the running BIRD (`configure check`), `bird -p` of the same file is shown for comparison; GoBGP: it runs `gobgpd -d` on the candidate, renames it into place and sends SIGHUP',
       `converge per backend, one fresh agent after the other on the same datastore: ${opts.backends.map((b) => BACKEND_LABEL[b]).join(', ')}; footprint and cold start: ${BACKEND_LABEL[first]}`,
     ],
   }
@@ -196,20 +219,36 @@ async function steady(ctl: Parameters<typeof bgpProtocols>[0], agent: AgentProce
   }
 }
 
-type ConvergeSpreads = Record<'visible' | 'watch' | 'configure' | 'floor' | 'check', Spread>
+/** Until gobgpd runs exactly the neighbors of the agent's gobgpd.toml and the agent said it is ready. */
+async function steadyGobgp(gobgp: string, agent: AgentProcess): Promise<void> {
+  const deadline = now() + 120_000
+  for (;;) {
+    agent.assertRunning()
+    try {
+      if (agent.readyAt !== undefined && sameSet(await gobgpNeighbors(gobgp, agent.paths.gobgpSocket), neighborsInToml(await readFile(agent.paths.gobgpConfig, 'utf8')))) return
+    } catch {
+      // gobgpd not up yet
+    }
+    if (now() > deadline) throw new Error(`the agent did not settle within 120 s:\n${agent.logTail()}`)
+    await sleep(100)
+  }
+}
+
+type ConvergeSpreads = Record<'visible' | 'watch' | 'configure' | 'floor' | 'check' | 'probe', Spread>
 
 function convergeFigures(samples: readonly ChangeSample[]): ConvergeSpreads {
   return {
     visible: spread(samples.map((s) => s.visibleMs)),
     watch: spread(samples.map((s) => s.watchMs)),
     configure: spread(samples.map((s) => s.configureMs)),
-    floor: spread(samples.map((s) => s.watchMs + s.configureMs)),
+    floor: spread(samples.map((s) => s.floorMs)),
     check: spread(samples.map((s) => s.checkMs)),
+    probe: spread(samples.map((s) => s.probeMs)),
   }
 }
 
-function spreadFigures(s: Spread): Record<string, number> {
-  return { p50_ms: round(s.p50), p95_ms: round(s.p95), p99_ms: round(s.p99), max_ms: round(s.max) }
+function spreadFigures(s: Spread, digits = 1): Record<string, number> {
+  return { p50_ms: round(s.p50, digits), p95_ms: round(s.p95, digits), p99_ms: round(s.p99, digits), max_ms: round(s.max, digits) }
 }
 
 function footprintFigures(key: string, f: Footprint): Record<string, number> {

@@ -7,7 +7,7 @@
  * parseRouteStream (one awaited line at a time). RSS growth = peak RSS during the read (VmHWM, reset just
  * before it) minus RSS before it.
  */
-import type { BenchBackend } from '../lib/backends.js'
+import type { BirdBackend } from '../lib/backends.js'
 import { log, runPhase } from '../lib/phase.js'
 import { resetPeakRss, statusBytes } from '../lib/proc.js'
 import { product } from '../lib/product.js'
@@ -18,7 +18,7 @@ export interface ParseClientOptions {
   readonly command: 'show route' | 'show route all'
   readonly expected: number
   readonly mode: 'parse' | 'lines'
-  readonly backend: BenchBackend
+  readonly backend: BirdBackend
 }
 
 runPhase<ParseClientOptions>('parse-client', async (opts) => {

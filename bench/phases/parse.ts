@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { exited, runChildPhase, stopper } from '../lib/child.js'
-import { BACKEND_LABEL, birdTools, figurePrefix, type BenchBackend } from '../lib/backends.js'
+import { BACKEND_LABEL, birdTools, figurePrefix, type BirdBackend } from '../lib/backends.js'
 import { log, runPhase, type PhaseResult } from '../lib/phase.js'
 import { phaseScript } from '../lib/paths.js'
 import { median, now, round } from '../lib/stats.js'
@@ -22,14 +22,14 @@ import type { TeardownHost } from '../../test/helpers/netns.js'
 export interface ParseOptions {
   readonly routes: number
   readonly repeats: number
-  readonly backends: readonly BenchBackend[]
+  readonly backends: readonly BirdBackend[]
 }
 
 type Command = ParseClientOptions['command']
 const COMMANDS: readonly Command[] = ['show route', 'show route all']
 
 export interface ParseRow {
-  readonly backend: BenchBackend
+  readonly backend: BirdBackend
   readonly command: Command
   readonly routes: number
   readonly parseRoutesPerSecond: number
@@ -62,7 +62,7 @@ runPhase<ParseOptions>('parse', async (opts, teardowns) => {
 async function parseRows(
   teardowns: TeardownHost,
   opts: ParseOptions,
-  backend: BenchBackend,
+  backend: BirdBackend,
   socket: string,
   birdcBin: string,
   figures: Record<string, number>,
@@ -110,7 +110,7 @@ async function parseRows(
 }
 
 /** Starts phases/replay-server.js and resolves with its socket path; stopped on teardown. */
-async function startReplayProcess(t: TeardownHost, routes: number, backend: BenchBackend): Promise<string> {
+async function startReplayProcess(t: TeardownHost, routes: number, backend: BirdBackend): Promise<string> {
   const proc = spawn(process.execPath, [phaseScript('replay-server'), String(routes), backend], { stdio: ['pipe', 'pipe', 'inherit'] })
   t.teardown(stopper(proc, 5_000))
   const lines = createInterface({ input: proc.stdout! })

@@ -6,8 +6,9 @@
  * one plus one new BGPPeer (the product's own applyChanges: other objects are reused).
  * Heap figures are heapUsed after a full GC, above the baseline taken before the snapshot.
  * Each backend renders the same snapshots for the same nodes, one after the other (BIRD 1.6:
- * bird.cfg + bird6.cfg from its templates; BIRD 2: the one bird.cfg of templates/bird2/),
- * so their columns differ only by what the backend does after the shared intent.
+ * bird.cfg + bird6.cfg from its templates; BIRD 2: the one bird.cfg of templates/bird2/;
+ * GoBGP: the one gobgpd.toml that src/backends/gobgp/render.ts writes in code, no
+ * templates), so their columns differ only by what the backend does after the shared intent.
  */
 import type { Snapshot } from '../../src/api/snapshot.js'
 import type { RenderedConfigs } from '../../src/bgp/render-configs.js'
@@ -84,7 +85,8 @@ function timed<T>(fn: () => T): [T, Timing] {
 const counted = <T>(runs: readonly T[]): readonly T[] => (runs.length > 1 ? runs.slice(1) : runs)
 
 const roleKey = (r: Role['role']): string => (r === 'route reflector' ? 'rr' : r === 'client' ? 'client' : 'mesh')
-const sessions = (out: RenderedConfigs): number => out.v4.text.match(/^protocol bgp /gm)?.length ?? 0
+/** BIRD: `protocol bgp` blocks of bird.cfg (IPv4) or of BIRD 2's one file; GoBGP: `[[neighbors]]` of gobgpd.toml (both families). */
+const sessions = (out: RenderedConfigs): number => out.v4.text.match(/^(?:protocol bgp |\[\[neighbors\]\])/gm)?.length ?? 0
 
 /** snapshot → the backend's file(s) for `nodeName`, as the agent's render does it. */
 type Renderer = (snapshot: Snapshot, nodeName: string) => RenderedConfigs
@@ -99,6 +101,9 @@ function renderer(p: Product, backend: BenchBackend): Renderer {
       const templates = p.loadBird2Templates()
       return (snapshot, nodeName) => p.renderBird2({ snapshot, nodeName }, templates)
     }
+    case 'gobgp':
+      // No templates: the TOML is written by code (src/backends/gobgp/render.ts).
+      return (snapshot, nodeName) => p.renderGobgp({ snapshot, nodeName })
   }
 }
 
@@ -207,7 +212,9 @@ function changeTimes(p: Product, render: (s: Snapshot) => RenderedConfigs, base:
     )
     const [out, timing] = timed(() => render(next))
     times.push(timing)
-    if (sessions(out) !== before + 1 || !out.v4.text.includes(`protocol bgp ${protocol} `)) {
+    // BIRD: the new protocol block; GoBGP: a neighbor at the peer's address.
+    const rendered = out.v4.text.includes(`protocol bgp ${protocol} `) || out.v4.text.includes(`neighbor-address = "${peer.spec.peerIP}"`)
+    if (sessions(out) !== before + 1 || !rendered) {
       throw new Error(`the change did not render: expected ${before + 1} sessions with ${protocol}, got ${sessions(out)}`)
     }
   }

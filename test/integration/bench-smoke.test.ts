@@ -2,7 +2,8 @@
  * `npm run bench -- --smoke`: every benchmark runs end to end at tiny sizes (render, parse,
  * the real agent with etcd and BIRD in a namespace) and reports every figure as a finite
  * number; render, parse and converge for BIRD 1.6 and BIRD 2 side by side (BIRD 2 unpacked
- * in .deps/bird2 by scripts/install-bird2.sh). No timing is asserted: figures are for
+ * in .deps/bird2 by scripts/install-bird2.sh), render and converge for GoBGP too (Debian's
+ * gobgpd, installed by scripts/install-deps.sh). No timing is asserted: figures are for
  * reading, never for failing a build.
  */
 import t from 'tap'
@@ -75,6 +76,18 @@ const EXPECTED = [
   'converge.bird2.configure.p50_ms',
   'converge.bird2.check.p50_ms',
   'converge.bird2.p99_over_floor_p99',
+  'converge.probe.p50_ms',
+  // GoBGP: render and converge (parse reads BIRD replies only)
+  'render.gobgp.n20.mesh.full_ms',
+  'render.gobgp.n250.rr.sessions',
+  'render.gobgp.n250.client.change_ms',
+  'converge.gobgp.visible.p99_ms',
+  'converge.gobgp.watch.p50_ms',
+  'converge.gobgp.configure.p50_ms',
+  'converge.gobgp.check.p50_ms',
+  'converge.gobgp.floor.p99_ms',
+  'converge.gobgp.probe.p50_ms',
+  'converge.gobgp.p99_over_floor_p99',
 ]
 
 t.test('npm run bench -- --smoke runs every benchmark and reports every figure', async (t) => {
@@ -112,11 +125,11 @@ t.test('npm run bench -- --smoke runs every benchmark and reports every figure',
 
   // The two backends rendered the same topology: the same sessions, each in its own file.
   const renderRows = report.phases.render?.details.rows ?? []
-  for (const backend of ['bird1', 'bird2']) t.equal(renderRows.filter((r) => r.backend === backend).length, 3, `${backend}: a render row per node rendered for`)
-  for (const row of renderRows.filter((r) => r.backend === 'bird2')) {
+  for (const backend of ['bird1', 'bird2', 'gobgp']) t.equal(renderRows.filter((r) => r.backend === backend).length, 3, `${backend}: a render row per node rendered for`)
+  for (const row of renderRows.filter((r) => r.backend === 'bird2' || r.backend === 'gobgp')) {
     const bird1 = renderRows.find((r) => r.backend === 'bird1' && r.bgpSessions === row.bgpSessions)
-    t.ok(bird1 !== undefined, `BIRD 2 renders as many sessions as BIRD 1.6 (${row.bgpSessions})`)
-    t.ok(row.configBytes > 0, 'BIRD 2 config size reported')
+    t.ok(bird1 !== undefined, `${row.backend} renders as many sessions as BIRD 1.6 (${row.bgpSessions})`)
+    t.ok(row.configBytes > 0, `${row.backend} config size reported`)
   }
   // Every route of BIRD 2's replies was read (the client checks the count), for both commands.
   const parseRows = report.phases.parse?.details.rows ?? []
@@ -125,8 +138,9 @@ t.test('npm run bench -- --smoke runs every benchmark and reports every figure',
     [['show route', 20_000], ['show route all', 20_000]],
     'BIRD 2 replies parsed in full',
   )
-  t.same(Object.keys(report.phases.agent?.details.converge.backends ?? {}), ['bird1', 'bird2'], 'converge ran on both backends')
-  t.match(r.stdout, /BIRD 1\.6 p50 \| p95 \| p99 \| max \| BIRD 2 p50/, 'converge table: the backends side by side')
+  t.same(Object.keys(report.phases.agent?.details.converge.backends ?? {}), ['bird1', 'bird2', 'gobgp'], 'converge ran on every backend')
+  t.match(r.stdout, /BIRD 1\.6 p50 \| p95 \| p99 \| max \| BIRD 2 p50 \| p95 \| p99 \| max \| GoBGP p50/, 'converge table: the backends side by side')
+  t.notOk(parseRows.some((r) => r.backend === 'gobgp'), 'parse: BIRD replies only')
   t.match(r.stdout, /Full, BIRD 1\.6: ms wall \(ms CPU\) \| Full, BIRD 2: ms wall/, 'render table: the backends side by side')
   t.match(r.stdout, /\| `show route` \| BIRD 2 /, 'parse table: a BIRD 2 row')
 
