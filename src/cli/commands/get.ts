@@ -4,7 +4,7 @@ import { lazy } from './lazy.js'
 const DESCRIPTION = `Display one or many resources.
 
 Kinds (case-insensitive, singular, plural or short): node (no), bgpPeer (bgpp, bp),
-bgpConfiguration (bgpconfig), ipPool (ipp, pool), calicoNodeStatus (cns),
+bgpConfiguration (bgpconfig), bgpFilter, ipPool (ipp, pool), calicoNodeStatus (cns),
 workloadEndpoint (wep; read-only).
 
 The default output is a table of the resources' main fields; -o wide adds columns; -o yaml and
