@@ -1,5 +1,6 @@
 import t from 'tap'
 import type { Command } from 'commander'
+import { KINDS } from '../../../src/api/types.js'
 import { buildProgram } from '../../../src/cli/main.js'
 
 /**
@@ -23,4 +24,10 @@ t.test('node --help: the description names only existing commands', async (t) =>
   t.ok(listed.length >= 5, `the description lists commands (${listed.join(', ')})`)
   for (const item of listed) t.ok(names.has(item), `"${item}" is a node command`)
   t.notOk(names.has('diagnostics'), 'no diagnostics command here')
+})
+
+t.test('get --help lists every kind falconer stores', async (t) => {
+  const get = find(buildProgram(), ['get'])
+  const text = get.description().toLowerCase()
+  for (const kind of KINDS) t.ok(text.includes(kind.toLowerCase()), `${kind} is listed`)
 })
