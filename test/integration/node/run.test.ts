@@ -6,6 +6,7 @@ import t from 'tap'
 import { execFileSync } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { AGENT_NODE_FLAGS } from '../../../src/node/startup/launch-plan.js'
 import { ensureBuilt, runCli } from '../../helpers/cli.js'
 import { startEtcd } from '../../helpers/etcd.js'
 import { createNetns, exec, pollUntil, removeStaleNamespaces, spawnInNetns } from '../../helpers/netns.js'
@@ -37,7 +38,7 @@ t.test('--dryrun prints exactly what would start, and touches nothing', async (t
     [
       'Use the following command to start the falconer agent:',
       '',
-      `setsid env -i PATH=${path} DATASTORE_TYPE=etcdv3 ETCD_ENDPOINTS=${etcd.endpoint} ${node} ${BIN} node run --init-system ` +
+      `setsid env -i PATH=${path} DATASTORE_TYPE=etcdv3 ETCD_ENDPOINTS=${etcd.endpoint} ${node} ${AGENT_NODE_FLAGS.join(' ')} ${BIN} node run --init-system ` +
         `--prefix=${prefix} --node=n1 --ip=10.99.1.2 --backend=bird >>${prefix}/var/log/calico/falconer.log 2>&1 </dev/null &`,
       '',
       'If you are running falconer in an init system, use the --init-system flag',
@@ -56,7 +57,7 @@ t.test('--dryrun prints exactly what would start, and touches nothing', async (t
     [
       'Use the following command to start the falconer agent:',
       '',
-      `env -i PATH=${path} DATASTORE_TYPE=etcdv3 ETCD_ENDPOINTS=${etcd.endpoint} ${node} ${BIN} node run --init-system ` +
+      `env -i PATH=${path} DATASTORE_TYPE=etcdv3 ETCD_ENDPOINTS=${etcd.endpoint} ${node} ${AGENT_NODE_FLAGS.join(' ')} ${BIN} node run --init-system ` +
         `--prefix=${prefix} --node=n1 --ip=autodetect --ip-autodetection-method=interface=eth0 --as=64513 --backend=bird --no-default-ippools`,
       '',
       'Use the following command to stop the falconer agent:',
