@@ -4,11 +4,15 @@ import { cliSettings, write } from './context.js'
 import { exitWhenDoneFromNowOn } from './process-exit.js'
 
 /** `falconer node checksystem` (definition in commands/node-checksystem.ts). */
-export async function nodeChecksystem(_o: unknown, cmd: Command): Promise<void> {
-
+export async function nodeChecksystem(o: { backend?: string }, cmd: Command): Promise<void> {
+  const { parseBackend } = await import('../node/startup/run-config.js')
+  const env = process.env.CALICO_NETWORKING_BACKEND
+  const backend = parseBackend(
+    o.backend !== undefined ? { value: o.backend, from: '--backend' } : env ? { value: env, from: 'CALICO_NETWORKING_BACKEND' } : undefined,
+  )
   exitWhenDoneFromNowOn()
   const { checkSystem, formatCheck } = await import('../node/checksystem.js')
-  const results = await checkSystem({ settings: cliSettings(cmd) })
+  const results = await checkSystem({ settings: cliSettings(cmd), backend })
   write(results.map((r) => formatCheck(r) + '\n').join(''))
   const problems = results.filter((r) => r.level === 'problem').length
   write(problems === 0 ? 'System meets the requirements to run falconer.\n' : `${problems} problem(s) found.\n`)

@@ -12,7 +12,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   datastore:
     'falconer does not offer `datastore`: it only uses the etcdv3 datastore, so there is nothing to migrate; back up etcd with `etcdctl snapshot save`',
   cluster:
-    'falconer does not offer `cluster diags`: on each node, use `falconer node status`, `journalctl -u falconer` and the files listed in docs/operations.md',
+    'falconer does not offer `cluster diags`: run `falconer node diags` on each node',
 }
 
 export function registerUnsupportedCommands(program: Command): void {

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { DatastoreSettings, Settings } from '../settings/settings.js'
+import type { Backend } from './startup/run-config.js'
 
 /**
  * `falconer node checksystem`: whether this host can run falconer, one line per check with
@@ -27,6 +28,8 @@ const MAX_SKEW_S = 2
 
 export interface CheckSystemOptions {
   readonly settings: Settings
+  /** Whose daemon to look for (node run's --backend); default bird. */
+  readonly backend?: Backend
   /** Root for /proc and unit files (tests); default '/'. */
   readonly root?: string
   readonly nodeVersion?: string
@@ -35,7 +38,7 @@ export interface CheckSystemOptions {
 export async function checkSystem(o: CheckSystemOptions): Promise<CheckResult[]> {
   const root = o.root ?? '/'
   return [
-    await checkBird(o.settings.birdBin),
+    await checkDaemon(o.backend ?? 'bird', o.settings),
     ...(await checkForwarding(root)),
     await checkCapabilities(root),
     await checkEtcd(o.settings.datastore),
@@ -48,6 +51,26 @@ export async function checkSystem(o: CheckSystemOptions): Promise<CheckResult[]>
 export function formatCheck(r: CheckResult): string {
   const head = `${r.level.padEnd(8)}${r.name}: ${r.detail}`
   return r.fix === undefined ? head : `${head}\n${' '.repeat(8)}fix: ${r.fix}`
+}
+
+async function checkDaemon(backend: Backend, settings: Settings): Promise<CheckResult> {
+  if (backend === 'gobgp') return checkGobgp(settings.gobgpdBin, settings.gobgpBin)
+  if (backend === 'none') return { name: 'BGP daemon', level: 'ok', detail: 'none needed (--backend=none registers the node only)' }
+  return checkBird(settings.birdBin)
+}
+
+/** The GoBGP backend runs gobgpd and talks to it with the gobgp client: both must answer. */
+async function checkGobgp(gobgpdBin: string, gobgpBin: string): Promise<CheckResult> {
+  const version = async (bin: string): Promise<string | undefined> => /^\S+ version (\d[\w.-]*)\s*$/m.exec((await output(bin, ['--version'])) ?? '')?.[1]
+  const [daemon, client] = await Promise.all([version(gobgpdBin), version(gobgpBin)])
+  if (daemon !== undefined && client !== undefined) return { name: 'BGP daemon', level: 'ok', detail: `gobgpd ${daemon}, gobgp ${client}` }
+  const missing = [daemon === undefined && `${gobgpdBin} (FALCONER_GOBGPD_BIN)`, client === undefined && `${gobgpBin} (FALCONER_GOBGP_BIN)`].filter(Boolean)
+  return {
+    name: 'BGP daemon',
+    level: 'problem',
+    detail: `${missing.join(' and ')} does not answer --version`,
+    fix: 'apt-get install gobgpd (it brings gobgpd and gobgp), or point FALCONER_GOBGPD_BIN / FALCONER_GOBGP_BIN at them',
+  }
 }
 
 /** The BIRD the agent would drive (FALCONER_BIRD_BIN / --bird-bin): 1.6 with bird6 beside it, or 2.x. */

@@ -8,6 +8,7 @@ import { lazy } from './lazy.js'
 export function registerNodeChecksystem(node: Command): Command {
   return node
     .command('checksystem')
-    .description('Check this host: BIRD present, IP forwarding, capabilities, etcd reachable, clock skew against etcd, Node.js version, no host bird.service.')
+    .description('Check this host: the BGP daemon of the backend present, IP forwarding, capabilities, etcd reachable, clock skew against etcd, Node.js version, no host bird.service.')
+    .option('--backend <BACKEND>', 'The backend to check for, as for node run: bird, gobgp or none. Environment: CALICO_NETWORKING_BACKEND. [default: bird]')
     .action(lazy(() => import('../node-checksystem.js'), 'nodeChecksystem'))
 }

@@ -24,7 +24,7 @@ export function registerNodeRun(node: Command): Command {
     .option('--ip-autodetection-method <IP_AUTODETECTION_METHOD>', 'How to autodetect the IPv4 address: first-found, can-reach=DEST, interface=REGEX,…, skip-interface=REGEX,…, cidr=CIDR,… [default: first-found]')
     .option('--ip6-autodetection-method <IP6_AUTODETECTION_METHOD>', 'How to autodetect the IPv6 address (same methods). [default: first-found]')
     .option('--log-dir <LOG_DIR>', 'The directory for the detached agent\'s log. [default: /var/log/calico]')
-    .option('--backend <BACKEND>', 'Networking backend: bird, or none (register only, no BIRD). [default: bird]')
+    .option('--backend <BACKEND>', 'Networking backend: bird (BIRD 1.6 or 2, by the bird executable\'s version), gobgp (gobgpd; falconer programs the kernel), or none (register only, no BGP daemon). [default: bird]')
     .option('--no-default-ippools', 'Do not create default pools upon startup.')
     .option('--dryrun', 'Output the command that would start the agent, without starting it.')
     .option('--init-system', 'Run in the foreground, as the service of an init system (systemd); SIGTERM stops it.')

@@ -169,7 +169,8 @@ function parseMode(flags: NodeRunFlags): RunMode {
   return { kind: 'detach' }
 }
 
-function parseBackend(v: { value: string; from: Origin } | undefined): Backend {
+/** --backend / CALICO_NETWORKING_BACKEND (also read by `node checksystem`); unset is bird. */
+export function parseBackend(v: { value: string; from: Origin } | undefined): Backend {
   if (v === undefined) return 'bird'
   const b = v.value.toLowerCase()
   if (b === 'bird' || b === 'gobgp' || b === 'none') return b

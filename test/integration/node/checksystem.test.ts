@@ -31,3 +31,21 @@ t.test('the BGP daemon check follows FALCONER_BIRD_BIN: BIRD 2, or an executable
   t.equal(none.code, 1)
   t.match(none.stdout, /^problem BGP daemon: .*\/bin\/true.*\n {8}fix: apt-get install bird/m)
 })
+
+t.test('--backend=gobgp (or CALICO_NETWORKING_BACKEND) checks gobgpd and gobgp instead of BIRD', async (t) => {
+  const port = await freePort()
+  const env = { ETCD_ENDPOINTS: `http://127.0.0.1:${port}`, DATASTORE_TYPE: 'etcdv3' }
+  const flag = await runCli(['node', 'checksystem', '--backend=gobgp', '--datastore-timeout', '1'], { env })
+  t.match(flag.stdout, /^ok {6}BGP daemon: gobgpd 3\.10\.0, gobgp 3\.10\.0$/m, flag.stdout)
+  t.notMatch(flag.stdout, /BGP daemon: bird/)
+  const fromEnv = await runCli(['node', 'checksystem', '--datastore-timeout', '1'], { env: { ...env, CALICO_NETWORKING_BACKEND: 'gobgp' } })
+  t.match(fromEnv.stdout, /^ok {6}BGP daemon: gobgpd 3\.10\.0, gobgp 3\.10\.0$/m)
+  const missing = await runCli(['node', 'checksystem', '--backend=gobgp', '--datastore-timeout', '1'], { env: { ...env, FALCONER_GOBGPD_BIN: '/bin/true' } })
+  t.equal(missing.code, 1)
+  t.match(missing.stdout, /^problem BGP daemon: \/bin\/true \(FALCONER_GOBGPD_BIN\) does not answer --version\n {8}fix: apt-get install gobgpd/m)
+  const none = await runCli(['node', 'checksystem', '--backend=none', '--datastore-timeout', '1'], { env: { ...env, FALCONER_BIRD_BIN: '/bin/true' } })
+  t.match(none.stdout, /^ok {6}BGP daemon: none needed/m)
+  const bad = await runCli(['node', 'checksystem', '--backend=frr'], { env })
+  t.equal(bad.code, 1)
+  t.match(bad.stderr, /--backend: unknown backend 'frr' \(expected bird, gobgp or none\)/)
+})
