@@ -7,7 +7,8 @@
  * socket, a server stream that yields the peer when gobgpd has it and ends empty when it
  * does not. The request is encoded by hand (field 1, the address) and the reply is not
  * decoded: a message that carries the address bytes is the answer. The client is
- * @grpc/grpc-js, which the product already loads for etcd3 (no new dependency).
+ * @grpc/grpc-js, which the product already loads for etcd3; package.json pins it (dev) so the
+ * bench does not lean on a transitive dependency.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
