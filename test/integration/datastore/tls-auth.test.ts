@@ -44,17 +44,18 @@ t.test('CRUD and the syncer work over TLS with password auth', async (t) => {
   // AlreadyExistsError, so "retry the create until it succeeds" could never succeed:
   // the write counts as done once the node is stored, whichever attempt stored it.
   const failures: string[] = []
+  const restarted = Date.now()
   await until(async () => {
     try {
       await store.create(node('after-restart'))
       return true
     } catch (e) {
-      failures.push((e as Error).name)
+      failures.push(`${((Date.now() - restarted) / 1000).toFixed(1)} s ${(e as Error).name}: ${(e as Error).message}`)
       if (!(e instanceof AlreadyExistsError)) return false
       return (await store.get('Node', 'after-restart'))?.metadata.name === 'after-restart'
     }
-  })
-  if (failures.length > 0) t.comment(`attempts that failed while etcd came back: ${failures.join(', ')}`)
+  }, 60_000, () => `attempts that failed since the restart:\n${failures.join('\n')}`)
+  if (failures.length > 0) t.comment(`attempts that failed while etcd came back:\n${failures.join('\n')}`)
   await until(() => syncer.current()?.nodes.has('after-restart') === true)
   t.pass('store and syncer work again after an etcd restart')
 })
@@ -96,10 +97,10 @@ t.test('a missing TLS file is named', async (t) => {
   })
 })
 
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 60_000, why: () => string = () => ''): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
+    if (Date.now() > deadline) throw new Error(`condition not met in time ${why()}`.trim())
     await new Promise((r) => setTimeout(r, 50))
   }
 }

@@ -178,7 +178,9 @@ t.test('managed: SIGKILL after the grace period when BIRD does not stop; its soc
     manage: true,
     daemons: birdDaemonSpecs(paths, ['bird']),
     wrap: ['ip', 'netns', 'exec', ns.name],
-    stopGraceMs: 1_000,
+    // Wide enough that the poll below sees SIGTERM pending before SIGKILL ends the
+    // process, even when a loaded machine starves this test for seconds (1 s was not).
+    stopGraceMs: 8_000,
   })
   t.teardown(() => supervisor.stop())
   supervisor.start()
