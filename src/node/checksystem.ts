@@ -68,7 +68,7 @@ async function checkGobgp(gobgpdBin: string, gobgpBin: string): Promise<CheckRes
   return {
     name: 'BGP daemon',
     level: 'problem',
-    detail: `${missing.join(' and ')} does not answer --version`,
+    detail: `${missing.join(' and ')} ${missing.length > 1 ? 'do' : 'does'} not answer --version`,
     fix: 'apt-get install gobgpd (it brings gobgpd and gobgp), or point FALCONER_GOBGPD_BIN / FALCONER_GOBGP_BIN at them',
   }
 }
@@ -90,7 +90,7 @@ async function checkBird(birdBin: string): Promise<CheckResult> {
     return {
       name: 'BGP daemon',
       level: 'problem',
-      detail: `${(err as Error).message}${gobgp ? `; gobgpd is installed (${gobgp.trim()}), falconer drives BIRD` : ''}`,
+      detail: `${(err as Error).message}${gobgp ? `; gobgpd is installed (${gobgp.trim()}): for the GoBGP backend, check with --backend=gobgp` : ''}`,
       fix: 'apt-get install bird (BIRD 1.6), or point FALCONER_BIRD_BIN / --bird-bin at a BIRD 2 executable',
     }
   }
