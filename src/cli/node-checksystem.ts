@@ -5,11 +5,8 @@ import { exitWhenDoneFromNowOn } from './process-exit.js'
 
 /** `falconer node checksystem` (definition in commands/node-checksystem.ts). */
 export async function nodeChecksystem(o: { backend?: string }, cmd: Command): Promise<void> {
-  const { parseBackend } = await import('../node/startup/run-config.js')
-  const env = process.env.CALICO_NETWORKING_BACKEND
-  const backend = parseBackend(
-    o.backend !== undefined ? { value: o.backend, from: '--backend' } : env ? { value: env, from: 'CALICO_NETWORKING_BACKEND' } : undefined,
-  )
+  const { parseBackend, pickSetting } = await import('../node/startup/run-config.js')
+  const backend = parseBackend(pickSetting(o.backend, '--backend', process.env, 'CALICO_NETWORKING_BACKEND'))
   exitWhenDoneFromNowOn()
   const { checkSystem, formatCheck } = await import('../node/checksystem.js')
   const results = await checkSystem({ settings: cliSettings(cmd), backend })

@@ -90,14 +90,17 @@ export const DEFAULT_DATASTORE_WAIT_MS = 30_000
 
 export { DOCKER_ONLY_FLAGS } from './docker-only-flags.js'
 
+/** A flag wins over its environment variable; a blank variable counts as unset. */
+export function pickSetting(flag: string | undefined, flagName: string, env: Env, envName: string): { value: string; from: Origin } | undefined {
+  if (flag !== undefined) return { value: flag.trim(), from: flagName }
+  const e = env[envName]
+  return e === undefined || e.trim() === '' ? undefined : { value: e.trim(), from: envName }
+}
+
 export function resolveNodeRunConfig(flags: NodeRunFlags, env: Env): NodeRunConfig {
   for (const flag of flags.unsupported ?? []) throw unsupportedFlag(flag)
 
-  const pick = (flag: string | undefined, flagName: string, envName: string): { value: string; from: Origin } | undefined => {
-    if (flag !== undefined) return { value: flag.trim(), from: flagName }
-    const e = env[envName]
-    return e === undefined || e.trim() === '' ? undefined : { value: e.trim(), from: envName }
-  }
+  const pick = (flag: string | undefined, flagName: string, envName: string) => pickSetting(flag, flagName, env, envName)
 
   const name = pick(flags.name, '--node', 'NODENAME')
   if (name !== undefined && name.value === '') throw new NodeRunConfigError('--node: the node name must not be empty')
