@@ -45,3 +45,38 @@ t.test('a failed type-check or a tap exit status without a counted failure fails
   t.match(await count(t, '# { total: 3, pass: 3 }', '1'), { code: 1, stdout: '3 passed, 1 failed, 0 skipped\n' })
   t.match(await count(t, '# { total: 3, pass: 3 }', '0', '2'), { code: 1, stdout: '3 passed, 1 failed, 0 skipped\n' })
 })
+
+t.test('each failed test point is named with its file and subtests before the closing line', async (t) => {
+  const tap = [
+    '# Subtest: test/e2e/a.test.ts',
+    '    # Subtest: outer',
+    '        ok 1 - fine',
+    '        not ok 2 - store writes again',
+    '          ---',
+    '          found: false',
+    '          wanted: true',
+    '          ...',
+    '        1..2',
+    '    not ok 1 - outer # time=12ms',
+    '    1..1',
+    'not ok 1 - test/e2e/a.test.ts # time=100ms',
+    '# Subtest: test/unit/b.test.ts',
+    '    not ok 1 - timeout!',
+    '    1..1',
+    'not ok 2 - test/unit/b.test.ts # time=3ms',
+    '# { total: 3, pass: 1, fail: 2 }',
+  ].join('\n')
+  const r = await count(t, tap, '0', '1')
+  t.equal(r.code, 1)
+  t.equal(
+    r.stdout,
+    [
+      'not ok: test/e2e/a.test.ts > outer > store writes again',
+      '    found: false',
+      '    wanted: true',
+      'not ok: test/unit/b.test.ts > timeout!',
+      '1 passed, 2 failed, 0 skipped',
+      '',
+    ].join('\n'),
+  )
+})
