@@ -15,6 +15,7 @@ import {
   type KVClient,
 } from 'etcd3'
 import type { DatastoreSettings } from '../settings/settings.js'
+import { EndpointBreaker } from './endpoint-breaker.js'
 import {
   AuthenticationError,
   DatastoreError,
@@ -37,6 +38,10 @@ export function createEtcdClient(settings: DatastoreSettings): Etcd3 {
   const options: IOptions = {
     hosts: [...settings.endpoints],
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : perCall()),
+    // etcd3's default per-endpoint breaker can lock itself half-open for good after an
+    // etcd restart with password auth (see EndpointBreaker). With one endpoint there is no
+    // other to send a call to, so refusing calls would only delay the recovery.
+    faultHandling: { host: () => (settings.endpoints.length > 1 ? new EndpointBreaker() : EndpointBreaker.neverOpen()).asHostPolicy() },
     grpcOptions: {
       // A catch-up watch response or a large list can exceed grpc's 4 MiB default; a
       // message that cannot be received would fail the same way on every retry.
@@ -131,8 +136,8 @@ function isUnavailable(e: unknown): boolean {
     e instanceof GRPCUnavailableError ||
     e instanceof GRPCDeadlineExceededError ||
     e instanceof GRPCCancelledError ||
-    // cockatiel's open circuit breaker: the endpoint failed repeatedly just now. Its
-    // BrokenCircuitError keeps the plain name 'Error'; the marker property is what it sets.
-    (e instanceof Error && (e.name === 'BrokenCircuitError' || (e as { isBrokenCircuitError?: unknown }).isBrokenCircuitError === true))
+    // An open circuit breaker (ours, or cockatiel's BrokenCircuitError, which keeps the
+    // plain name 'Error'): the endpoint failed repeatedly just now. Both set the marker.
+    (e instanceof Error && (e as { isBrokenCircuitError?: unknown }).isBrokenCircuitError === true)
   )
 }
