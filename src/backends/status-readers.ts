@@ -34,37 +34,49 @@ export interface StatusSockets {
  */
 export async function openStatusReaders(sockets: StatusSockets, timeoutMs: number): Promise<StatusReaders> {
   const v4 = new BirdControl({ socketPath: sockets.birdSocket, timeoutMs })
+  const v6 = new BirdControl({ socketPath: sockets.bird6Socket, timeoutMs })
+  // Both sockets at once, and a daemon that did not answer is not asked again: with a hung
+  // BIRD 1.6 pair, node status then waits one timeout in all, not one per daemon and question.
+  const [probe4, probe6] = await Promise.allSettled([v4.request('show status'), v6.request('show status')])
   let version: string | undefined
-  let birdAnswered = false
-  try {
-    version = parseStatus((await v4.request('show status')).lines).version
-    birdAnswered = true
-  } catch (err) {
-    // not answering (or not parseable): read it as BIRD 1.6, unless gobgpd's socket is there
-    birdAnswered = !(err instanceof BirdUnavailableError)
+  if (probe4.status === 'fulfilled') {
+    try {
+      version = parseStatus(probe4.value.lines).version
+    } catch {
+      // an answer we cannot parse: read it as BIRD 1.6
+    }
+  }
+  const closeAll = async () => {
+    await Promise.all([v4.close(), v6.close()])
   }
   if (version?.startsWith('2.')) {
+    await v6.close()
     return { ...bird2Readers(v4), version, backend: 'bird2', close: () => v4.close() }
   }
+  // Not answering (as opposed to answering badly): a GoBGP node, if gobgpd's socket is there.
+  const birdAnswered = probe4.status === 'fulfilled' || !(probe4.reason instanceof BirdUnavailableError)
   if (!birdAnswered && sockets.gobgpSocket !== undefined) {
     // Its socket is enough to tell a GoBGP node (gobgpd removes it when it stops); asking
     // gobgpd here would cost a client run that the readers repeat at once.
     if (await isSocket(sockets.gobgpSocket)) {
       const cli = new GobgpCli({ socket: sockets.gobgpSocket, timeoutMs, ...(sockets.gobgpBinary !== undefined && { binary: sockets.gobgpBinary }) })
-      await v4.close()
+      await closeAll()
       return { ...gobgpReaders(cli), version: undefined, backend: 'gobgp', close: async () => {} }
     }
   }
-  const v6 = new BirdControl({ socketPath: sockets.bird6Socket, timeoutMs })
   return {
-    v4: bird1Reader(v4),
-    v6: bird1Reader(v6),
+    v4: probe4.status === 'fulfilled' ? bird1Reader(v4) : unanswered(probe4.reason),
+    v6: probe6.status === 'fulfilled' ? bird1Reader(v6) : unanswered(probe6.reason),
     version,
     backend: 'bird1',
-    close: async () => {
-      await Promise.all([v4.close(), v6.close()])
-    },
+    close: closeAll,
   }
+}
+
+/** A daemon that failed its first question: every read fails the same way at once. */
+function unanswered(reason: unknown): FamilyReader {
+  const fail = () => Promise.reject(reason)
+  return { status: fail, protocols: fail, routes: fail }
 }
 
 async function isSocket(path: string): Promise<boolean> {

@@ -17,7 +17,7 @@ export function registerNodeStatus(node: Command): Command {
     .option('-o, --output <OUTPUT>', 'Output format: table or json.', 'table')
     .option('--bird-socket <PATH>', 'BIRD (IPv4) control socket. [default: <prefix>/var/run/calico/bird.ctl]')
     .option('--bird6-socket <PATH>', 'BIRD6 (IPv6) control socket. [default: <prefix>/var/run/calico/bird6.ctl]')
-    .option('--timeout <SECONDS>', 'How long to wait for each BIRD reply.', '5')
+    .option('--timeout <SECONDS>', 'How long to wait for the daemons to answer (both are asked at once).', '5')
     .addHelpText('after', '\nExamples:\n  falconer node status\n  falconer node status -o json\n')
     .action(lazy(() => import('../node-status.js'), 'nodeStatus'))
 }
