@@ -101,6 +101,8 @@ async function runPhase(t: Teardowns, phase: PhaseName, config: BenchConfig): Pr
     case 'agent': {
       await removeStaleNamespaces(NETNS_PREFIX)
       const ns = await createNetns(t, NETNS_PREFIX)
+      // Named so that its owner can look inside while it runs, and check it is gone after.
+      process.stderr.write(`bench: agent phase in network namespace ${ns.name}\n`)
       const { device, clientIndex } = config.agent
       await addDummy(ns, device)
       await addAddress(ns, device, `${nodeAddress(clientIndex)}/16`)
