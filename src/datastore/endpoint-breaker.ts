@@ -23,6 +23,9 @@ export class EndpointCoolingDownError extends Error {
   }
 }
 
+/** etcd3 passes no signal; one that never aborts serves every call. */
+const NEVER_ABORTED = new AbortController().signal
+
 /**
  * A circuit breaker per etcd endpoint that never makes a call wait for another one.
  *
@@ -53,7 +56,7 @@ export class EndpointBreaker {
     return this.openedAt === undefined ? 0 : Math.max(0, this.options.coolDownMs - (this.now() - this.openedAt))
   }
 
-  async execute<T>(fn: (context: { signal: AbortSignal }) => PromiseLike<T> | T, signal: AbortSignal = new AbortController().signal): Promise<T> {
+  async execute<T>(fn: (context: { signal: AbortSignal }) => PromiseLike<T> | T, signal: AbortSignal = NEVER_ABORTED): Promise<T> {
     const refusing = this.refusingForMs
     if (refusing > 0) throw new EndpointCoolingDownError(refusing)
     let result: T

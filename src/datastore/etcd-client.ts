@@ -15,7 +15,7 @@ import {
   type KVClient,
 } from 'etcd3'
 import type { DatastoreSettings } from '../settings/settings.js'
-import { EndpointBreaker } from './endpoint-breaker.js'
+import { EndpointBreaker, EndpointCoolingDownError } from './endpoint-breaker.js'
 import {
   AuthenticationError,
   DatastoreError,
@@ -136,8 +136,7 @@ function isUnavailable(e: unknown): boolean {
     e instanceof GRPCUnavailableError ||
     e instanceof GRPCDeadlineExceededError ||
     e instanceof GRPCCancelledError ||
-    // An open circuit breaker (ours, or cockatiel's BrokenCircuitError, which keeps the
-    // plain name 'Error'): the endpoint failed repeatedly just now. Both set the marker.
-    (e instanceof Error && (e as { isBrokenCircuitError?: unknown }).isBrokenCircuitError === true)
+    // The endpoint failed repeatedly just now and its breaker refused the call.
+    e instanceof EndpointCoolingDownError
   )
 }
