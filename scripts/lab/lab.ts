@@ -353,7 +353,7 @@ export class Lab {
   }
 
   async #createNetns(suffix: string): Promise<Netns> {
-    const ns = await createNetns(this.#teardowns, this.name, { suffix })
+    const ns = await createNetns(this.#teardowns, this.name, { suffix, ipv6Dad: false })
     this.#namespaces.push(ns)
     return ns
   }

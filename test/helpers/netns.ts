@@ -56,11 +56,25 @@ const OWNER_DIR = '/run/falconer-netns'
 
 // ─── namespaces ─────────────────────────────────────────────────────────────
 
+export interface NetnsOptions {
+  /** `fa-<prefix>-<suffix>` instead of a random suffix, for a lab that wants stable names. */
+  readonly suffix?: string
+  /**
+   * `false`: links created in the namespace skip IPv6 duplicate address detection, so their
+   * link-local address is there and usable as soon as the link is up. BGP labs want this:
+   * BIRD 1.6 drops an established IPv6 session ("Neighbor lost") when the link-local
+   * address of its interface leaves DAD after the session came up, a second or more after
+   * link-up under load. Default `true`, as on a host (the autodetection labs need tentative
+   * and failed addresses).
+   */
+  readonly ipv6Dad?: boolean
+}
+
 /**
- * Creates `fa-<prefix>-<random>` (or `fa-<prefix>-<suffix>` when a suffix is given, for a
- * lab that wants stable names) with `lo` up, and registers its deletion on `t.teardown`.
+ * Creates `fa-<prefix>-<random>` (or `fa-<prefix>-<suffix>`) with `lo` up, and registers its
+ * deletion on `t.teardown`.
  */
-export async function createNetns(t: TeardownHost, prefix = 'x', opts: { suffix?: string } = {}): Promise<Netns> {
+export async function createNetns(t: TeardownHost, prefix = 'x', opts: NetnsOptions = {}): Promise<Netns> {
   if (!/^[a-z0-9]+$/.test(prefix)) throw new NetnsError(`namespace prefix "${prefix}": use lower-case letters and digits`)
   const room = NAME_MAX - `fa-${prefix}-`.length
   const suffix = opts.suffix ?? randomBytes(4).toString('hex').slice(0, Math.min(6, room))
@@ -80,6 +94,11 @@ export async function createNetns(t: TeardownHost, prefix = 'x', opts: { suffix?
   // Registered before anything else can fail, so the namespace never outlives the test.
   t.teardown(() => quietly(`deleting namespace ${name}`, () => deleteNetns(ns)))
   await run('ip', ['-n', name, 'link', 'set', 'lo', 'up'])
+  if (opts.ipv6Dad === false) {
+    // `default` for links made from now on; `all` because the kernel skips DAD only when both are 0
+    await sysctl(ns, 'net.ipv6.conf.all.accept_dad', 0)
+    await sysctl(ns, 'net.ipv6.conf.default.accept_dad', 0)
+  }
   return ns
 }
 

@@ -114,6 +114,22 @@ t.test('links, addresses, routes and sysctls; traffic between two namespaces', a
   t.match(await ipIn(a, ['-br', 'link', 'show', 'dummy0']), /^dummy0\s+DOWN/)
 })
 
+t.test('createNetns with ipv6Dad: false: a link-local address is usable as soon as it appears', async (t) => {
+  // An ordinary pair's link-local addresses are tentative for about a second of DAD after
+  // link-up, so the first sight of each address is what tells the option worked.
+  const linkLocalOnFirstSight = async (ns: Netns) => pollUntil(`a link-local address on eth0 in ${ns.name}`, async () => {
+    const [link] = JSON.parse(await ipIn(ns, ['-j', '-6', 'addr', 'show', 'dev', 'eth0'])) as { addr_info: { local: string; tentative?: boolean }[] }[]
+    return link?.addr_info.find((a) => a.local.startsWith('fe80:'))
+  }, { timeoutMs: 10_000, intervalMs: 5 })
+  const a = await createNetns(t, NETNS_PREFIX, { ipv6Dad: false })
+  const b = await createNetns(t, NETNS_PREFIX, { ipv6Dad: false })
+  await addVeth(a, 'eth0', 'eth0', { peerNs: b })
+  await linkUp(a, 'eth0')
+  await linkUp(b, 'eth0')
+  const seen = [await linkLocalOnFirstSight(a), await linkLocalOnFirstSight(b)]
+  t.same(seen.map((x) => x.tentative ?? false), [false, false], 'not tentative, on both ends of a veth pair')
+})
+
 t.test('exec reports failures with the command and its stderr', async (t) => {
   const ns = await createNetns(t, NETNS_PREFIX)
   const r = await exec(ns, 'sh', ['-c', 'echo out; echo err >&2; exit 3'], { reject: false })

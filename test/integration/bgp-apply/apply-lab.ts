@@ -263,8 +263,8 @@ export async function startApplyLab(t: TeardownHost, net: number, opts: ApplyLab
   const birdBin = backend === 'bird2' ? requireBird2() : 'bird'
   const tag = backend === 'bird1' ? 'ap' : 'b2'
   await removeStaleNamespaces(tag)
-  const a = await createNetns(t, tag)
-  const b = await createNetns(t, tag)
+  const a = await createNetns(t, tag, { ipv6Dad: false })
+  const b = await createNetns(t, tag, { ipv6Dad: false })
   await addVeth(a, 'veth-a', 'veth-b', { peerNs: b })
   await addAddress(a, 'veth-a', `10.99.${net}.1/24`)
   await addAddress(a, 'veth-a', `fd99:${net}::1/64`, { nodad: true })

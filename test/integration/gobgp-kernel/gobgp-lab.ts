@@ -65,7 +65,7 @@ function toml(routerId: string, neighbors: readonly { address: string; name: str
 export async function startGobgpLab(t: TeardownHost): Promise<GobgpLab> {
   const dir = await mkdtemp(join(tmpdir(), 'falconer-gbk-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const nodeNs = await createNetns(t, NETNS_PREFIX)
+  const nodeNs = await createNetns(t, NETNS_PREFIX, { ipv6Dad: false })
   await addBridge(nodeNs, 'br0')
   await linkUp(nodeNs, 'br0')
   await addAddress(nodeNs, 'br0', '10.99.60.1/24')
@@ -104,7 +104,7 @@ export async function startGobgpLab(t: TeardownHost): Promise<GobgpLab> {
 
   const peers: GobgpSpeaker[] = []
   for (const [name, host] of [['a', 2], ['b', 3]] as const) {
-    const ns = await createNetns(t, NETNS_PREFIX)
+    const ns = await createNetns(t, NETNS_PREFIX, { ipv6Dad: false })
     await addVeth(nodeNs, `v${name}`, 'eth0', { peerNs: ns })
     await setMaster(nodeNs, `v${name}`, 'br0')
     await linkUp(nodeNs, `v${name}`)

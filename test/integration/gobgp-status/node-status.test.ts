@@ -107,7 +107,7 @@ function rows(stdout: string): string[][] {
 
 t.test('node status, readers, CalicoNodeStatus and samples of a real gobgpd peering with BIRD 1.6', async (t) => {
   await removeStaleNamespaces(NS_PREFIX)
-  const [a, b] = await Promise.all([createNetns(t, NS_PREFIX), createNetns(t, NS_PREFIX), ensureBuilt()])
+  const [a, b] = await Promise.all([createNetns(t, NS_PREFIX, { ipv6Dad: false }), createNetns(t, NS_PREFIX, { ipv6Dad: false }), ensureBuilt()])
   await addVeth(a, 'veth-a', 'veth-b', { peerNs: b })
   await addAddress(a, 'veth-a', '10.99.66.1/24')
   await addAddress(a, 'veth-a', 'fd99:66::1/64', { nodad: true })

@@ -74,8 +74,8 @@ protocol bgp ${name} {
 
 t.test('GoBGP backend against BIRD 1.6: sessions, policy, apply invariants, origination, supervision', async (t) => {
   await removeStaleNamespaces('gc')
-  const a = await createNetns(t, 'gc')
-  const b = await createNetns(t, 'gc')
+  const a = await createNetns(t, 'gc', { ipv6Dad: false })
+  const b = await createNetns(t, 'gc', { ipv6Dad: false })
   await addVeth(a, 'veth-a', 'veth-b', { peerNs: b })
   await addAddress(a, 'veth-a', `${V4_A}/24`)
   await addAddress(a, 'veth-a', `${V6_A}/64`, { nodad: true })
@@ -189,6 +189,10 @@ t.test('GoBGP backend against BIRD 1.6: sessions, policy, apply invariants, orig
   }
   const established = async (f: 'v4' | 'v6') => (await protocolDetails(control[f], ON_B[f])).bgpDetails?.state === 'Established'
   const bothEstablished = async () => (await established('v4')) && (await established('v6'))
+  const bLogLength = async () => (await readFile(bLog, 'utf8')).length
+  /** Lines B logged about either session since `offset` (states and events are logged). */
+  const sessionEventsAtB = async (offset: number) =>
+    (await readFile(bLog, 'utf8')).slice(offset).split('\n').filter((l) => l.includes(`${ON_B.v4}:`) || l.includes(`${ON_B.v6}:`))
   const routesAtB = async (f: 'v4' | 'v6') => (await control[f].request(`show route protocol ${ON_B[f]}`)).lines.map((l) => l.text).join('\n')
 
   await t.test('IPv4 and IPv6 sessions Established, named as Calico names them', async (t) => {
@@ -225,6 +229,7 @@ t.test('GoBGP backend against BIRD 1.6: sessions, policy, apply invariants, orig
     const good = await readFile(paths.gobgpConfig, 'utf8')
     const pid = supervisor.state('gobgpd')?.pid
     const hups = reloadsSeen()
+    const bLogBefore = await bLogLength()
     const outcome = await runtime.appliers.v4.apply(good.replace('peer-as = 64512', 'peer-as = "sixty-four"'), { holdsSecret: false })
     t.equal(outcome.result, 'rejected')
     if (outcome.result !== 'rejected') return
@@ -234,6 +239,7 @@ t.test('GoBGP backend against BIRD 1.6: sessions, policy, apply invariants, orig
     t.equal(supervisor.state('gobgpd')?.pid, pid, 'the same gobgpd')
     t.equal(reloadsSeen(), hups, 'no SIGHUP')
     t.ok(await bothEstablished(), 'sessions up')
+    t.same(await sessionEventsAtB(bLogBefore), [], "B's log shows no session event")
   })
 
   await t.test('unchanged intent: no write and no SIGHUP', async (t) => {
@@ -250,7 +256,7 @@ t.test('GoBGP backend against BIRD 1.6: sessions, policy, apply invariants, orig
     await sessionAgedAtLeast(control.v4, ON_B.v4, 3)
     await sessionAgedAtLeast(control.v6, ON_B.v6, 3)
     const since = { v4: (await protocolDetails(control.v4, ON_B.v4)).since, v6: (await protocolDetails(control.v6, ON_B.v6)).since }
-    const bLogBefore = (await readFile(bLog, 'utf8')).length
+    const bLogBefore = await bLogLength()
     const hups = reloadsSeen()
     const r = await change(() => put(resource('BGPPeer', 'tor', { peerIP: `10.99.${NET}.50`, asNumber: 65001 })))
     t.match(r.v4, { result: 'applied', reload: 'reconfigured' }, 'applied')
@@ -262,8 +268,7 @@ t.test('GoBGP backend against BIRD 1.6: sessions, policy, apply invariants, orig
       t.equal(now.bgpDetails?.state, 'Established', `${ON_B[f]} Established`)
       t.ok(sameSince(now.since, since[f]), `${ON_B[f]} since unchanged (${since[f].raw} → ${now.since.raw})`)
     }
-    const events = (await readFile(bLog, 'utf8')).slice(bLogBefore).split('\n').filter((l) => l.includes(`${ON_B.v4}:`) || l.includes(`${ON_B.v6}:`))
-    t.same(events, [], "B's log shows no session event")
+    t.same(await sessionEventsAtB(bLogBefore), [], "B's log shows no session event")
   })
 
   await t.test('an export policy change reaches routes already advertised, without a session reset', async (t) => {

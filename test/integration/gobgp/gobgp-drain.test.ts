@@ -80,8 +80,8 @@ function session(name: string, localAs: number, neighbor: string, source: string
 
 t.test('GoBGP backend: drain and undrain as BIRD peers see them', async (t) => {
   await removeStaleNamespaces('gd')
-  const a = await createNetns(t, 'gd')
-  const b = await createNetns(t, 'gd')
+  const a = await createNetns(t, 'gd', { ipv6Dad: false })
+  const b = await createNetns(t, 'gd', { ipv6Dad: false })
   await addVeth(a, 'veth-a', 'veth-b', { peerNs: b })
   await addAddress(a, 'veth-a', `${V4_A}/24`)
   await addAddress(a, 'veth-a', `${V6_A}/64`, { nodad: true })

@@ -110,8 +110,8 @@ export async function startBirdLab(
   opts: { backoff?: { initialMs: number; maxMs: number } } = {},
 ): Promise<BirdLab> {
   await removeStaleNamespaces(nsPrefix)
-  const a = await createNetns(t, nsPrefix)
-  const b = await createNetns(t, nsPrefix)
+  const a = await createNetns(t, nsPrefix, { ipv6Dad: false })
+  const b = await createNetns(t, nsPrefix, { ipv6Dad: false })
   await addVeth(a, 'veth-a', 'veth-b', { peerNs: b })
   await addAddress(a, 'veth-a', `10.99.${net}.1/24`)
   await addAddress(b, 'veth-b', `10.99.${net}.2/24`)
