@@ -15,7 +15,9 @@ if [ -x "$bin" ] && "$bin" --version >/dev/null 2>&1; then
   exit 0
 fi
 
-if ! ldconfig -p 2>/dev/null | grep -q 'libssh-gcrypt\.so\.4'; then
+# Not `ldconfig -p | grep -q`: grep quits at the first match, ldconfig may then die of
+# SIGPIPE, and under pipefail the library looks missing (seen in about 1 call in 12).
+if ! grep -q 'libssh-gcrypt\.so\.4' <<<"$(ldconfig -p 2>/dev/null)"; then
   echo "install-bird2: libssh-gcrypt-4 is not installed (apt-get install libssh-gcrypt-4)" >&2
   exit 1
 fi

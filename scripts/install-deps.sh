@@ -35,7 +35,8 @@ have prometheus || need_pkgs+=(prometheus)  # prometheus + promtool: rules tests
 have lintian || need_pkgs+=(lintian)        # the Debian package test
 have python3 || need_pkgs+=(python3)        # the sd_notify test's datagram listener
 # BIRD 2 is unpacked beside BIRD 1.6 (Debian's bird2 conflicts with bird); it needs this library
-ldconfig -p 2>/dev/null | grep -q 'libssh-gcrypt\.so\.4' || need_pkgs+=(libssh-gcrypt-4)
+# (read whole, not piped into grep -q: see install-bird2.sh)
+grep -q 'libssh-gcrypt\.so\.4' <<<"$(ldconfig -p 2>/dev/null)" || need_pkgs+=(libssh-gcrypt-4)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: missing ${need_pkgs[*]}; run as root (apt-get install needs it)" >&2

@@ -247,7 +247,7 @@ g global rib add -a ipv4 192.168.80.64/26
 g global rib add -a ipv6 fd99:80::/122
 
 # session_state 6 is ESTABLISHED in gobgp's API.
-established() { g -j neighbor "$1" 2>/dev/null | grep -q '"session_state":6'; }
+established() { grep -q '"session_state":6' <<<"$(g -j neighbor "$1" 2>/dev/null)"; }
 deadline=$((SECONDS + 120))
 until established 10.99.64.2 && established fd99:64::2 && established 10.99.65.2; do
   if [ "$SECONDS" -ge "$deadline" ]; then

@@ -1,8 +1,8 @@
 import t from 'tap'
-import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname, join, posix, relative } from 'node:path'
+import { repositoryFiles } from '../../helpers/repository-files.js'
 
 /**
  * The repository must stand alone: a clone with nothing beside it builds, tests and
@@ -11,27 +11,6 @@ import { dirname, join, posix, relative } from 'node:path'
  * external design document instead of docs/design.md.
  */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-
-/** Tracked files when this is a git checkout; otherwise every file but build output. */
-export function repositoryFiles(root: string): string[] {
-  try {
-    return execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-      .split('\0')
-      .filter((f) => f !== '')
-  } catch {
-    const out: string[] = []
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(join(root, dir))) {
-        if (['.git', 'node_modules', 'dist', 'dist-test', '.tap'].includes(name)) continue
-        const rel = dir === '' ? name : `${dir}/${name}`
-        if (statSync(join(root, rel)).isDirectory()) walk(rel)
-        else out.push(rel)
-      }
-    }
-    walk('')
-    return out
-  }
-}
 
 /**
  * Where a file's relative paths are resolved from at run time. Compiled code resolves
