@@ -186,8 +186,11 @@ t.test('managed: SIGKILL after the grace period when BIRD does not stop; its soc
   supervisor.start()
   const pid = await pollUntil('bird to run', () => supervisor.state('bird')?.pid, { timeoutMs: 60_000 })
   await pollUntil('bird to answer', () => answers(paths.birdSocket), { timeoutMs: 60_000 })
-  // A stopped process cannot act on SIGTERM; only SIGKILL ends it.
+  // A stopped process cannot act on SIGTERM; only SIGKILL ends it. SIGSTOP takes effect only
+  // when BIRD next runs: a SIGTERM sent before that (a loaded machine) is handled first (the
+  // lower signal), so nothing stays pending and BIRD merely stops with its shutdown flag set.
   process.kill(pid, 'SIGSTOP')
+  await pollUntil('BIRD to be stopped', () => processState(pid) === 'T', { timeoutMs: 30_000, intervalMs: 20 })
   const stopping = supervisor.stop()
   // SIGTERM first: a stopped process keeps it pending (ShdPnd in /proc), and is still there.
   await pollUntil('SIGTERM pending on the stopped BIRD', () => pendingSignals(pid).has(15), { timeoutMs: 30_000, intervalMs: 20 })
@@ -218,6 +221,12 @@ t.test('managed: a binary that cannot be started is retried with backoff, never 
   t.match(exits[0], { code: null, signal: null, error: /ENOENT/ })
   t.match(supervisor.state('bird'), { running: false, restarts: 0, lastExit: { error: /ENOENT/ } })
 })
+
+/** The process's state letter (`R`, `S`, `T` for stopped…), from /proc/PID/stat. */
+function processState(pid: number): string | undefined {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return /\) (\S) /.exec(stat)?.[1]
+}
 
 /** Signal numbers pending for the whole process (ShdPnd, a hex mask; bit n-1 = signal n). */
 function pendingSignals(pid: number): Set<number> {
