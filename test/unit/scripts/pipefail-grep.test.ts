@@ -1,7 +1,7 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { repositoryFiles } from '../../helpers/repository-files.js'
 
 /**
@@ -14,8 +14,8 @@ import { repositoryFiles } from '../../helpers/repository-files.js'
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const PIPE_INTO_QUIET_GREP = /\|\s*grep\s+(?:-[a-zA-Z]*q|--quiet|--silent)\b/
 
-export function pipesIntoQuietGrep(text: string): string[] {
-  if (!/^\s*set\s+(?:-[a-z]*o\s+pipefail|.*-o pipefail)/m.test(text)) return []
+function pipesIntoQuietGrep(text: string): string[] {
+  if (!/^\s*set\b.*\bpipefail\b/m.test(text)) return []
   return text.split('\n').flatMap((line, i) => {
     const code = line.replace(/(^|\s)#.*$/, '')
     return PIPE_INTO_QUIET_GREP.test(code) ? [`${i + 1}: ${line.trim()}`] : []
@@ -32,7 +32,7 @@ t.test('the check recognises the pattern only where pipefail is set', async (t) 
 t.test('no shell script with pipefail pipes into grep -q', async (t) => {
   const scripts = repositoryFiles(ROOT).filter((f) => {
     if (f.endsWith('.sh') || f === '.ci/run') return true
-    if (f.includes('.') || f.startsWith('test/fixtures/')) return false
+    if (basename(f).includes('.') || f.startsWith('test/fixtures/')) return false
     return readFileSync(join(ROOT, f), 'utf8').startsWith('#!/')
   })
   t.ok(scripts.includes('scripts/install-bird2.sh') && scripts.includes('.ci/run'), `scripts found (${scripts.length})`)
