@@ -12,11 +12,10 @@
 //    reconfiguration, etcd frozen too, so every goodbye the agent might wait for goes
 //    unanswered). The times are printed; the
 //    worst case must also end before systemd's TimeoutStopSec, after which systemd SIGKILLs.
-import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import { BirdControl, BirdTimeoutError, BirdUnavailableError } from '../../src/bird/control/index.js'
-import { exec } from '../helpers/netns.js'
+import { exec, processState } from '../helpers/netns.js'
 import { startLab, waitEstablished, type LabNode } from '../helpers/lab.js'
 
 /** How long BIRD stays frozen: several health polls (every 5 s) and control timeouts (5 s). */
@@ -51,15 +50,6 @@ async function restartsCounted(node: LabNode): Promise<number> {
 }
 
 /** The one-letter state in /proc/PID/stat ('T' = stopped), or 'gone'. */
-function processState(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '?'
-  } catch {
-    return 'gone'
-  }
-}
-
 function signalAll(pids: readonly (number | undefined)[], sig: NodeJS.Signals): void {
   for (const pid of pids) if (pid !== undefined) process.kill(pid, sig)
 }

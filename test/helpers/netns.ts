@@ -28,7 +28,7 @@
  */
 import { execFileSync, spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
@@ -206,6 +206,17 @@ async function startTime(pid: number): Promise<string | undefined> {
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
   } catch {
     return undefined
+  }
+}
+
+/** A process's state letter (`R`, `S`, `T` when stopped…) from /proc/PID/stat; `gone` when there is none. */
+export function processState(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '?'
+  } catch {
+    return 'gone'
   }
 }
 

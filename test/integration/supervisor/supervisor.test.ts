@@ -7,7 +7,7 @@ import { BirdControl } from '../../../src/bird/control/index.js'
 import { BirdSupervisor, birdDaemonSpecs, type DaemonExit } from '../../../src/bird/supervisor/index.js'
 import { derivePaths, type Paths } from '../../../src/settings/paths.js'
 import { execa } from 'execa'
-import { createNetns, pollUntil, removeStaleNamespaces, spawnInNetns, type Netns, type TeardownHost } from '../../helpers/netns.js'
+import { createNetns, pollUntil, processState, removeStaleNamespaces, spawnInNetns, type Netns, type TeardownHost } from '../../helpers/netns.js'
 
 const CONFIG = 'router id 10.99.1.1;\nprotocol device {}\n'
 
@@ -221,12 +221,6 @@ t.test('managed: a binary that cannot be started is retried with backoff, never 
   t.match(exits[0], { code: null, signal: null, error: /ENOENT/ })
   t.match(supervisor.state('bird'), { running: false, restarts: 0, lastExit: { error: /ENOENT/ } })
 })
-
-/** The process's state letter (`R`, `S`, `T` for stopped…), from /proc/PID/stat. */
-function processState(pid: number): string | undefined {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  return /\) (\S) /.exec(stat)?.[1]
-}
 
 /** Signal numbers pending for the whole process (ShdPnd, a hex mask; bit n-1 = signal n). */
 function pendingSignals(pid: number): Set<number> {
